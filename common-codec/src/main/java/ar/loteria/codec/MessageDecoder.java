@@ -1,0 +1,144 @@
+package ar.loteria.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.MessageToMessageDecoder;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns one frame payload into one {@link Message}. The layout of every message is documented in
+ * {@code docs/PROTOCOL.md}; in short, after the type byte:
+ *
+ * <pre>
+ * HELLO      version u8 | agency u32 | token str8
+ * BETS       agency u32 | first u32 | count u16 | count x (first str8 | last str8 | document str8 | birthdate str8 | number u16)
+ * FINISH     agency u32 | total u32
+ * RESULTS    agency u32
+ * WELCOME    agency u32 | stored u32
+ * BATCH_ACK  first u32 | count u16
+ * FINISH_ACK agency u32 | stored u32
+ * WINNERS    last u8 | count u16 | count x document str8
+ * ERROR      code u16 | ref u32 | reason str16
+ * </pre>
+ * Integers are big-endian and unsigned; {@code str8}/{@code str16} are UTF-8 bytes behind a u8/u16 length.
+ * Every length and count is checked against the bytes left before anything is read or allocated, and a payload
+ * with bytes left over is refused: any deviation is a {@link CorruptedFrameException}.
+ *
+ * <p>{@code @Sharable}: stateless, one instance serves every channel.
+ */
+@Sharable
+public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
+
+    public static final MessageDecoder INSTANCE = new MessageDecoder();
+
+    /** Smallest encoded bet: four empty strings (a length byte each) and the number. */
+    static final int MIN_BET_BYTES = 4 + 2;
+
+    private MessageDecoder() {
+        super(ByteBuf.class);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
+        out.add(decode(frame));
+    }
+
+    /** Decodes one payload; the buffer's reader index moves past it. Usable without a channel. */
+    public static Message decode(ByteBuf in) {
+        need(in, 1, "type");
+        MessageType type = MessageType.fromCode(in.readUnsignedByte());
+        Message message = switch (type) {
+            case HELLO -> new Hello(readU8(in, "version"), readU32(in, "agency"), readStr8(in, "token"));
+            case BETS -> readBatch(in);
+            case FINISH -> new Finish(readU32(in, "agency"), readU32(in, "total"));
+            case RESULTS -> new ResultsRequest(readU32(in, "agency"));
+            case WELCOME -> new Welcome(readU32(in, "agency"), readU32(in, "stored"));
+            case BATCH_ACK -> new BatchAck(readU32(in, "first"), readU16(in, "count"));
+            case FINISH_ACK -> new FinishAck(readU32(in, "agency"), readU32(in, "stored"));
+            case WINNERS -> readWinners(in);
+            case ERROR -> new ErrorReply(ErrorCode.fromCode(readU16(in, "code")), readU32(in, "ref"),
+                    readStr16(in, "reason"));
+        };
+        if (in.isReadable()) {
+            throw new CorruptedFrameException(in.readableBytes() + " bytes left after " + type + " message");
+        }
+        return message;
+    }
+
+    private static BetBatch readBatch(ByteBuf in) {
+        long agency = readU32(in, "agency");
+        long first = readU32(in, "first");
+        int count = readU16(in, "count");
+        if (count == 0) {
+            throw new CorruptedFrameException("batch without bets");
+        }
+        need(in, count * MIN_BET_BYTES, "bets");
+        List<Bet> bets = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            bets.add(new Bet(readStr8(in, "first_name"), readStr8(in, "last_name"), readStr8(in, "document"),
+                    readStr8(in, "birthdate"), readU16(in, "number")));
+        }
+        return new BetBatch(agency, first, bets);
+    }
+
+    private static Winners readWinners(ByteBuf in) {
+        int last = readU8(in, "last");
+        if (last > 1) {
+            throw new CorruptedFrameException("winners flag must be 0 or 1, was " + last);
+        }
+        int count = readU16(in, "count");
+        need(in, count, "documents");
+        List<String> documents = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            documents.add(readStr8(in, "document"));
+        }
+        return new Winners(last == 1, documents);
+    }
+
+    private static void need(ByteBuf in, int bytes, String field) {
+        if (in.readableBytes() < bytes) {
+            throw new CorruptedFrameException("truncated " + field + ": needs " + bytes + " bytes, "
+                    + in.readableBytes() + " left");
+        }
+    }
+
+    private static int readU8(ByteBuf in, String field) {
+        need(in, 1, field);
+        return in.readUnsignedByte();
+    }
+
+    private static int readU16(ByteBuf in, String field) {
+        need(in, 2, field);
+        return in.readUnsignedShort();
+    }
+
+    private static long readU32(ByteBuf in, String field) {
+        need(in, 4, field);
+        return in.readUnsignedInt();
+    }
+
+    private static String readStr8(ByteBuf in, String field) {
+        return readUtf8(in, readU8(in, field), field);
+    }
+
+    private static String readStr16(ByteBuf in, String field) {
+        return readUtf8(in, readU16(in, field), field);
+    }
+
+    private static String readUtf8(ByteBuf in, int length, String field) {
+        need(in, length, field);
+        int index = in.readerIndex();
+        if (!ByteBufUtil.isText(in, index, length, StandardCharsets.UTF_8)) {
+            throw new CorruptedFrameException("invalid UTF-8 in " + field);
+        }
+        String value = in.toString(index, length, StandardCharsets.UTF_8);
+        in.skipBytes(length);
+        return value;
+    }
+}
