@@ -1,0 +1,55 @@
+# Lotería Nacional: build, test and run. `make` alone lists the targets.
+SHELL := /bin/bash
+AGENCIES ?= 5
+DEV_COMPOSE := docker-compose-dev.yaml
+DOCKER_COMPOSE ?= docker compose
+
+.DEFAULT_GOAL := help
+.PHONY: help build test demo compose bench lint \
+	docker-image docker-compose-up docker-compose-down docker-compose-logs
+
+help:
+	@echo "Targets:"
+	@echo "  build                both runnable jars (server/target, client/target), tests skipped"
+	@echo "  test                 mvn verify: every module's tests"
+	@echo "  demo                 server and AGENCIES agencies as local processes (scripts/run-local.sh)"
+	@echo "  bench                benchmark with AGENCIES agencies (scripts/bench.sh)"
+	@echo "  compose              regenerate $(DEV_COMPOSE) for AGENCIES agencies"
+	@echo "  lint                 check the Docker setup without an engine (docker/check.sh)"
+	@echo "  docker-image         build server:latest and client:latest"
+	@echo "  docker-compose-up    build the images and start $(DEV_COMPOSE) in the background"
+	@echo "  docker-compose-down  stop the composition (30 s to shut down cleanly), then remove it"
+	@echo "  docker-compose-logs  follow the composition's logs"
+	@echo "AGENCIES defaults to 5: make demo AGENCIES=3"
+
+build:
+	mvn -B package -DskipTests
+
+test:
+	mvn -B verify
+
+demo:
+	./scripts/run-local.sh $(AGENCIES)
+
+bench:
+	./scripts/bench.sh $(AGENCIES)
+
+compose:
+	./generar-compose.sh $(DEV_COMPOSE) $(AGENCIES)
+
+lint:
+	bash docker/check.sh
+
+docker-image:
+	docker build -f ./server/Dockerfile -t server:latest .
+	docker build -f ./client/Dockerfile -t client:latest .
+
+docker-compose-up: docker-image
+	$(DOCKER_COMPOSE) -f $(DEV_COMPOSE) up -d --build
+
+docker-compose-down:
+	$(DOCKER_COMPOSE) -f $(DEV_COMPOSE) stop -t 30
+	$(DOCKER_COMPOSE) -f $(DEV_COMPOSE) down
+
+docker-compose-logs:
+	$(DOCKER_COMPOSE) -f $(DEV_COMPOSE) logs -f
