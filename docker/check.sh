@@ -16,6 +16,7 @@ readonly DOCKERFILES=(server/Dockerfile client/Dockerfile)
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 
 failures=()
+work_dir=""
 
 step() {
     echo "== $*"
@@ -103,11 +104,11 @@ check_shell_scripts() {
 }
 
 main() {
-    local start=$SECONDS tmp
+    local start=$SECONDS
     install_tools
-    tmp="$(mktemp -d)"
-    trap 'rm -rf "$tmp"' EXIT
-    check_generated_compose_files "$tmp"
+    work_dir="$(mktemp -d)"
+    trap 'rm -rf "$work_dir"' EXIT
+    check_generated_compose_files "$work_dir"
     check_dockerfiles
     check_shell_scripts
     if ((${#failures[@]} > 0)); then
