@@ -1,7 +1,5 @@
 package ar.loteria.codec;
 
-import io.netty.handler.codec.CorruptedFrameException;
-
 /** The first payload byte of every frame: which message follows. Codes below 0x80 go from agency to central. */
 public enum MessageType {
     HELLO(0x01),
@@ -33,11 +31,11 @@ public enum MessageType {
         return code;
     }
 
-    /** The type for a wire byte; an unknown byte is a {@link CorruptedFrameException}. */
+    /** The type for a wire byte; an unknown byte is an {@link UnknownMessageTypeException}. */
     public static MessageType fromCode(int code) {
         MessageType type = code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
         if (type == null) {
-            throw new CorruptedFrameException(String.format("unknown message type 0x%02x", code));
+            throw new UnknownMessageTypeException(code);
         }
         return type;
     }

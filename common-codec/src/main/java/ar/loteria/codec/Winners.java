@@ -1,5 +1,8 @@
 package ar.loteria.codec;
 
+import io.netty.buffer.ByteBufUtil;
+
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,6 +16,25 @@ public record Winners(boolean last, List<String> documents) implements Message {
 
     public Winners {
         documents = List.copyOf(documents);
+    }
+
+    /** Splits a winners list into as many parts as it takes for each to fit one frame; the last part is marked. */
+    public static List<Winners> partsOf(List<String> documents) {
+        List<Winners> parts = new ArrayList<>();
+        List<String> part = new ArrayList<>();
+        int size = MessageEncoder.WINNERS_HEADER_BYTES;
+        for (String document : documents) {
+            int bytes = 1 + ByteBufUtil.utf8Bytes(document);
+            if (size + bytes > Frames.MAX_PAYLOAD_BYTES || part.size() == 0xFFFF) {
+                parts.add(new Winners(false, part));
+                part = new ArrayList<>();
+                size = MessageEncoder.WINNERS_HEADER_BYTES;
+            }
+            part.add(document);
+            size += bytes;
+        }
+        parts.add(new Winners(true, part));
+        return parts;
     }
 
     @Override

@@ -261,6 +261,33 @@ class MessageCodecTest {
         assertEquals(batch, roundTrip(batch));
     }
 
+    @Test
+    void splitsLongWinnersListIntoPartsThatEachFitAFrame() {
+        // given: far more documents than one frame holds
+        List<String> documents = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            documents.add(String.format("%08d", i));
+        }
+
+        // when
+        List<Winners> parts = Winners.partsOf(documents);
+
+        // then: every part encodes within a frame, only the last is marked, and together they are the list
+        assertTrue(parts.size() > 1);
+        List<String> joined = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            assertEquals(i == parts.size() - 1, parts.get(i).last());
+            assertTrue(payloadOf(parts.get(i)).length <= Frames.MAX_PAYLOAD_BYTES);
+            joined.addAll(parts.get(i).documents());
+        }
+        assertEquals(documents, joined);
+    }
+
+    @Test
+    void noWinnersIsOneEmptyLastPart() {
+        assertEquals(List.of(new Winners(true, List.of())), Winners.partsOf(List.of()));
+    }
+
     static EmbeddedChannel decoderChannel() {
         return new EmbeddedChannel(Frames.newDecoder(), MessageDecoder.INSTANCE);
     }

@@ -1,0 +1,157 @@
+package ar.loteria.central;
+
+import ar.loteria.central.draw.Lottery;
+import ar.loteria.codec.BetBatch;
+import ar.loteria.codec.ErrorCode;
+import ar.loteria.codec.Finish;
+import ar.loteria.codec.Hello;
+import ar.loteria.codec.Message;
+import ar.loteria.codec.ResultsRequest;
+import ar.loteria.codec.Welcome;
+import ar.loteria.logging.ActionLine;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Binds a connection to one agency. The first message must be HELLO (with the agency's token, when it has one),
+ * and must come within the idle timeout; every later message must name the same agency. Passes on only messages
+ * an agency may send, from a bound connection.
+ *
+ * <p>Per channel (holds the HELLO deadline). Event loop only; the WELCOME's stored count is read on the storage
+ * executor.
+ */
+final class AgencyBindingHandler extends SimpleChannelInboundHandler<Message> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgencyBindingHandler.class);
+
+    private final Lottery lottery;
+    private final EventExecutor storage;
+    private final Map<Long, String> tokens;
+    private final Duration helloTimeout;
+    private ScheduledFuture<?> helloDeadline;
+
+    AgencyBindingHandler(Lottery lottery, EventExecutor storage, Map<Long, String> tokens, Duration helloTimeout) {
+        super(Message.class, false);
+        this.lottery = lottery;
+        this.storage = storage;
+        this.tokens = tokens;
+        this.helloTimeout = helloTimeout;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        helloDeadline = ctx.executor().schedule(() -> {
+            LOG.warn("{}", ActionLine.fail("identificar").with("remote", ctx.channel().remoteAddress())
+                    .with("error", "no HELLO within " + helloTimeout.toSeconds() + " s"));
+            Replies.refuse(ctx.channel(), ErrorCode.IDLE_TIMEOUT, 0, "no HELLO in time");
+        }, helloTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancelHelloDeadline();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Message msg) {
+        Long bound = AgencyAttributes.agencyOf(ctx.channel());
+        if (msg instanceof Hello hello) {
+            bind(ctx, bound, hello);
+            return;
+        }
+        if (bound == null) {
+            refuse(ctx, ErrorCode.NOT_IDENTIFIED, "say HELLO before " + msg.type());
+            return;
+        }
+        long named;
+        if (msg instanceof BetBatch batch) {
+            named = batch.agency();
+        } else if (msg instanceof Finish finish) {
+            named = finish.agency();
+        } else if (msg instanceof ResultsRequest request) {
+            named = request.agency();
+        } else {
+            refuse(ctx, ErrorCode.UNKNOWN_TYPE, msg.type() + " is sent by the central, not to it");
+            return;
+        }
+        if (named != bound) {
+            String reason = "connection speaks for agency " + bound + ", not " + named;
+            if (msg instanceof BetBatch batch) {
+                LOG.error("{}", ActionLine.fail("apuesta_recibida").with("cantidad", batch.bets().size())
+                        .with("agency", bound).with("error", reason));
+                Replies.refuse(ctx.channel(), ErrorCode.WRONG_AGENCY, batch.first(), reason);
+            } else {
+                refuse(ctx, ErrorCode.WRONG_AGENCY, reason);
+            }
+            return;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    private void bind(ChannelHandlerContext ctx, Long bound, Hello hello) {
+        if (bound != null) {
+            refuse(ctx, ErrorCode.BAD_HELLO, "connection already speaks for agency " + bound);
+            return;
+        }
+        if (hello.version() != Hello.VERSION) {
+            refuse(ctx, ErrorCode.BAD_HELLO, "protocol version " + hello.version() + " unknown, the central speaks "
+                    + Hello.VERSION);
+            return;
+        }
+        long agency = hello.agency();
+        if (agency < 1) {
+            refuse(ctx, ErrorCode.BAD_HELLO, "agency ids start at 1");
+            return;
+        }
+        String expected = tokens.get(agency);
+        if (expected != null && !sameToken(expected, hello.token())) {
+            refuse(ctx, ErrorCode.AUTH_FAILED, "wrong token for agency " + agency);
+            return;
+        }
+        cancelHelloDeadline();
+        ctx.channel().attr(AgencyAttributes.AGENCY).set(agency);
+        LOG.debug("{}", ActionLine.success("identificar").with("agency", agency)
+                .with("remote", ctx.channel().remoteAddress()));
+        try {
+            storage.submit(() -> lottery.stored(agency)).addListener(done -> {
+                if (done.isSuccess()) {
+                    ctx.channel().writeAndFlush(new Welcome(agency, (Long) done.getNow()));
+                } else {
+                    Replies.refuse(ctx.channel(), ErrorCode.SHUTTING_DOWN, 0, "the central is stopping");
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            Replies.refuse(ctx.channel(), ErrorCode.SHUTTING_DOWN, 0, "the central is stopping");
+        }
+    }
+
+    private void refuse(ChannelHandlerContext ctx, ErrorCode code, String reason) {
+        LOG.warn("{}", ActionLine.fail("identificar").with("agency", AgencyAttributes.agencyOf(ctx.channel()))
+                .with("remote", ctx.channel().remoteAddress()).with("error", reason));
+        Replies.refuse(ctx.channel(), code, 0, reason);
+    }
+
+    private void cancelHelloDeadline() {
+        if (helloDeadline != null) {
+            helloDeadline.cancel(false);
+            helloDeadline = null;
+        }
+    }
+
+    /** Constant-time comparison, so the time taken does not tell how much of a guess was right. */
+    private static boolean sameToken(String expected, String given) {
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+    }
+}

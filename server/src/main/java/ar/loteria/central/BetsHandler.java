@@ -1,0 +1,80 @@
+package ar.loteria.central;
+
+import ar.loteria.central.draw.Lottery;
+import ar.loteria.central.draw.Outcome;
+import ar.loteria.codec.BatchAck;
+import ar.loteria.codec.BetBatch;
+import ar.loteria.codec.BetRules;
+import ar.loteria.codec.ErrorCode;
+import ar.loteria.logging.ActionLine;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Validates a batch whole on the event loop, then hands it to the storage executor; the answer (ACK or ERROR) is
+ * written when the store is done. A batch with one bad bet is refused whole and nothing of it is stored.
+ *
+ * <p>{@code @Sharable}: stateless; one instance per server.
+ */
+@Sharable
+final class BetsHandler extends SimpleChannelInboundHandler<BetBatch> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BetsHandler.class);
+
+    private final Lottery lottery;
+    private final EventExecutor storage;
+    private final Clock clock;
+
+    BetsHandler(Lottery lottery, EventExecutor storage, Clock clock) {
+        this.lottery = lottery;
+        this.storage = storage;
+        this.clock = clock;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, BetBatch batch) {
+        LocalDate today = LocalDate.now(clock);
+        for (int i = 0; i < batch.bets().size(); i++) {
+            String violation = BetRules.violation(batch.bets().get(i), today);
+            if (violation != null) {
+                String reason = "bet " + (batch.first() + i) + " - " + violation;
+                LOG.error("{}", ActionLine.fail("apuesta_recibida").with("cantidad", batch.bets().size())
+                        .with("agency", batch.agency()).with("error", reason));
+                Replies.refuse(ctx.channel(), ErrorCode.INVALID_BET, batch.first(), reason);
+                return;
+            }
+        }
+        Channel channel = ctx.channel();
+        try {
+            storage.submit(() -> lottery.store(batch)).addListener(done -> answer(channel, batch, done));
+        } catch (RejectedExecutionException e) {
+            Replies.refuse(channel, ErrorCode.SHUTTING_DOWN, batch.first(), "the central is stopping");
+        }
+    }
+
+    /** Storage executor: only writes to the channel, which is thread-safe. */
+    private static void answer(Channel channel, BetBatch batch, Future<?> done) {
+        if (!done.isSuccess()) {
+            LOG.error("{}", ActionLine.fail("apuesta_recibida").with("cantidad", batch.bets().size())
+                    .with("agency", batch.agency()).with("error", String.valueOf(done.cause())));
+            Replies.refuse(channel, ErrorCode.STORAGE_FAILURE, batch.first(), "the batch could not be stored");
+            return;
+        }
+        Outcome outcome = (Outcome) done.getNow();
+        if (outcome.acknowledged()) {
+            channel.writeAndFlush(new BatchAck(batch.first(), batch.bets().size()));
+        } else {
+            Replies.refuse(channel, outcome.code(), batch.first(), outcome.reason());
+        }
+    }
+}

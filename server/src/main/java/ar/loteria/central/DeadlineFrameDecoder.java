@@ -1,0 +1,65 @@
+package ar.loteria.central;
+
+import ar.loteria.codec.ErrorCode;
+import ar.loteria.codec.Frames;
+import ar.loteria.logging.ActionLine;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The protocol's frame decoder ({@link Frames#newDecoder()}'s settings) plus a deadline: a frame that has begun
+ * must be complete within the idle timeout, so a peer that stops mid-frame or trickles a byte now and then is
+ * closed. A connection between frames (an agency waiting for the draw) is never timed out here.
+ *
+ * <p>Per channel: it buffers partial frames. Event loop only.
+ */
+final class DeadlineFrameDecoder extends LengthFieldBasedFrameDecoder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadlineFrameDecoder.class);
+
+    private final long timeoutNanos;
+    private ScheduledFuture<?> deadline;
+
+    DeadlineFrameDecoder(Duration timeout) {
+        super(Frames.MAX_FRAME_BYTES, 0, Frames.HEADER_BYTES, 0, Frames.HEADER_BYTES, true);
+        this.timeoutNanos = timeout.toNanos();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        super.channelRead(ctx, msg);
+        boolean midFrame = actualReadableBytes() > 0;
+        if (midFrame && deadline == null) {
+            deadline = ctx.executor().schedule(() -> expire(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
+        } else if (!midFrame && deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+        super.handlerRemoved0(ctx);
+    }
+
+    private void expire(ChannelHandlerContext ctx) {
+        deadline = null;
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        LOG.warn("{}", ActionLine.fail("recibir_mensaje").with("agency", AgencyAttributes.agencyOf(ctx.channel()))
+                .with("remote", ctx.channel().remoteAddress())
+                .with("error", "frame incomplete after " + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s"));
+        Replies.refuse(ctx.channel(), ErrorCode.IDLE_TIMEOUT, 0, "frame not completed in time");
+    }
+}

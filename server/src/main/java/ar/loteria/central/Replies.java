@@ -1,0 +1,20 @@
+package ar.loteria.central;
+
+import ar.loteria.codec.ErrorCode;
+import ar.loteria.codec.ErrorReply;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+
+/** Sends an error reply, and closes the connection after it when its code says so. Any thread. */
+final class Replies {
+
+    private Replies() {
+    }
+
+    static void refuse(Channel channel, ErrorCode code, long ref, String reason) {
+        var written = channel.writeAndFlush(new ErrorReply(code, ref, reason));
+        if (code.closesConnection()) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

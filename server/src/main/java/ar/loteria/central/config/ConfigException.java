@@ -1,0 +1,11 @@
+package ar.loteria.central.config;
+
+/** A configuration value is missing or malformed; the message names the key. */
+public final class ConfigException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    public ConfigException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,43 @@
+package ar.loteria.central.config;
+
+import ch.qos.logback.classic.Level;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The central's configuration, read once at start ({@link ServerConfigLoader}) and passed down by constructor.
+ *
+ * @param port            SERVER_PORT, 0 for any free port
+ * @param serverIp        SERVER_IP, the name agencies use (the central listens on all interfaces)
+ * @param listenBacklog   SERVER_LISTEN_BACKLOG
+ * @param loggingLevel    LOGGING_LEVEL as configured
+ * @param level           the logback level it names
+ * @param agencies        AGENCIES, distinct agencies that must finish before the draw
+ * @param storagePath     STORAGE_FILEPATH
+ * @param maxConnections  MAX_CONNECTIONS, open connections beyond which new ones are refused
+ * @param idleTimeout     IDLE_TIMEOUT_SECONDS, how long a connection may stay silent in the middle of a frame or
+ *                        before saying HELLO
+ * @param agencyTokens    AGENCY_TOKENS, the shared secret of each agency that has one
+ */
+public record ServerConfig(int port, String serverIp, int listenBacklog, String loggingLevel, Level level,
+                           int agencies, Path storagePath, int maxConnections, Duration idleTimeout,
+                           Map<Long, String> agencyTokens) {
+
+    public ServerConfig {
+        Objects.requireNonNull(serverIp, "serverIp");
+        Objects.requireNonNull(loggingLevel, "loggingLevel");
+        Objects.requireNonNull(level, "level");
+        Objects.requireNonNull(storagePath, "storagePath");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        agencyTokens = Map.copyOf(agencyTokens);
+    }
+
+    /** The same configuration on another port (tests bind port 0). */
+    public ServerConfig withPort(int newPort) {
+        return new ServerConfig(newPort, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath,
+                maxConnections, idleTimeout, agencyTokens);
+    }
+}

@@ -1,0 +1,141 @@
+package ar.loteria.central.config;
+
+import ar.loteria.logging.LogLevels;
+import ch.qos.logback.classic.Level;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads {@code config.ini} the way Python's {@code configparser} reads the course's file ({@code [DEFAULT]}
+ * section, {@code KEY = value} or {@code KEY: value}, case-insensitive keys, {@code #} and {@code ;} comment lines)
+ * and lets an environment variable of the same name override each key. A missing file means defaults.
+ */
+public final class ServerConfigLoader {
+
+    static final String PORT = "SERVER_PORT";
+    static final String IP = "SERVER_IP";
+    static final String BACKLOG = "SERVER_LISTEN_BACKLOG";
+    static final String LEVEL = "LOGGING_LEVEL";
+    static final String AGENCIES = "AGENCIES";
+    static final String STORAGE = "STORAGE_FILEPATH";
+    static final String MAX_CONNECTIONS = "MAX_CONNECTIONS";
+    static final String IDLE_TIMEOUT = "IDLE_TIMEOUT_SECONDS";
+    static final String TOKENS = "AGENCY_TOKENS";
+
+    private static final Map<String, String> DEFAULTS = Map.of(
+            PORT, "12345",
+            IP, "server",
+            BACKLOG, "5",
+            LEVEL, "INFO",
+            AGENCIES, "5",
+            STORAGE, "./bets.csv",
+            MAX_CONNECTIONS, "10000",
+            IDLE_TIMEOUT, "30",
+            TOKENS, "");
+
+    private ServerConfigLoader() {
+    }
+
+    /** Reads {@code file} (if it exists) and the overrides in {@code env}. */
+    public static ServerConfig load(Path file, Map<String, String> env) throws ConfigException {
+        Map<String, String> values = new HashMap<>(DEFAULTS);
+        values.putAll(readIni(file));
+        for (String key : DEFAULTS.keySet()) {
+            String override = env.get(key);
+            if (override != null) {
+                values.put(key, override.trim());
+            }
+        }
+        String levelName = values.get(LEVEL);
+        Level level = LogLevels.parse(levelName)
+                .orElseThrow(() -> new ConfigException(LEVEL + " must be DEBUG, INFO, WARNING, ERROR or CRITICAL, was '"
+                        + levelName + "'"));
+        String storage = values.get(STORAGE);
+        if (storage.isBlank()) {
+            throw new ConfigException(STORAGE + " must name a file");
+        }
+        return new ServerConfig(
+                integer(values, PORT, 0, 65_535),
+                values.get(IP),
+                integer(values, BACKLOG, 1, 65_535),
+                levelName,
+                level,
+                integer(values, AGENCIES, 0, 1_000_000),
+                Path.of(storage),
+                integer(values, MAX_CONNECTIONS, 1, 1_000_000),
+                Duration.ofSeconds(integer(values, IDLE_TIMEOUT, 1, 86_400)),
+                tokens(values.get(TOKENS)));
+    }
+
+    private static Map<String, String> readIni(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return Map.of();
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + file + ": " + e.getMessage());
+        }
+        Map<String, String> values = new HashMap<>();
+        int lineNumber = 0;
+        for (String raw : text.split("\r\n|\n|\r", -1)) {
+            lineNumber++;
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#") || line.startsWith(";") || line.startsWith("[")) {
+                continue;
+            }
+            int equals = line.indexOf('=');
+            int colon = line.indexOf(':');
+            int split = equals < 0 ? colon : colon < 0 ? equals : Math.min(equals, colon);
+            if (split <= 0) {
+                throw new ConfigException(file + " line " + lineNumber + " is not KEY = value: " + line);
+            }
+            values.put(line.substring(0, split).strip().toUpperCase(Locale.ROOT), line.substring(split + 1).strip());
+        }
+        return values;
+    }
+
+    private static int integer(Map<String, String> values, String key, int min, int max) throws ConfigException {
+        String value = values.get(key);
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the key's name
+        }
+        throw new ConfigException(key + " must be an integer from " + min + " to " + max + ", was '" + value + "'");
+    }
+
+    /** {@code 1=secret-one,2=secret-two}: the agencies listed must say their token in HELLO. */
+    private static Map<Long, String> tokens(String spec) throws ConfigException {
+        Map<Long, String> tokens = new HashMap<>();
+        if (spec.isBlank()) {
+            return tokens;
+        }
+        for (String entry : spec.split(",")) {
+            int equals = entry.indexOf('=');
+            try {
+                long agency = Long.parseLong(entry.substring(0, Math.max(equals, 0)).strip());
+                String token = entry.substring(equals + 1).strip();
+                if (agency >= 1 && !token.isEmpty()) {
+                    tokens.put(agency, token);
+                    continue;
+                }
+            } catch (NumberFormatException e) {
+                // reported below with the key's name
+            }
+            throw new ConfigException(TOKENS + " must be a list like 1=secret,2=other, was '" + spec + "'");
+        }
+        return tokens;
+    }
+}

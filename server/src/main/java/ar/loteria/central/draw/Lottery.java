@@ -1,0 +1,177 @@
+package ar.loteria.central.draw;
+
+import ar.loteria.central.storage.BetStore;
+import ar.loteria.codec.Bet;
+import ar.loteria.codec.BetBatch;
+import ar.loteria.codec.ErrorCode;
+import ar.loteria.logging.ActionLine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The central's state: bets stored per agency, who has finished, the draw and its winners, and the agencies
+ * waiting for them. It never sees a channel; answers go out through the callbacks it is handed.
+ *
+ * <p>Storage executor only: every method runs on that one thread, whose queue order is the order of events, so
+ * the class holds no locks.
+ */
+public final class Lottery {
+
+    /** The number that wins. */
+    public static final int WINNING_NUMBER = 7574;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Lottery.class);
+
+    private final BetStore store;
+    private final int agenciesToFinish;
+    private final Map<Long, Long> stored;
+    private final Set<Long> finished = new HashSet<>();
+    private final Map<Long, List<Consumer<List<String>>>> waiting = new HashMap<>();
+    private Map<Long, List<String>> winners;
+
+    /**
+     * @param store            where bets go; its existing rows count as stored
+     * @param agenciesToFinish how many distinct agencies must finish before the draw (0: draw at once)
+     */
+    public Lottery(BetStore store, int agenciesToFinish) {
+        this.store = store;
+        this.agenciesToFinish = agenciesToFinish;
+        this.stored = new HashMap<>(store.countsAtOpen());
+    }
+
+    /** Draws at once when no agency has to finish first. */
+    public void start() throws IOException {
+        drawIfDue();
+    }
+
+    /** Bets of {@code agency} in the store. */
+    public long stored(long agency) {
+        return stored.getOrDefault(agency, 0L);
+    }
+
+    /** Whether the draw has happened. */
+    public boolean drawn() {
+        return winners != null;
+    }
+
+    /**
+     * Stores a batch that has already been validated, unless the agency finished, the batch was stored before
+     * (acknowledged again, not stored twice), or it does not continue where the agency's bets end.
+     */
+    public Outcome store(BetBatch batch) throws IOException {
+        long agency = batch.agency();
+        int count = batch.bets().size();
+        long have = stored(agency);
+        if (batch.first() + count <= have) {
+            LOG.info("{}", ActionLine.success("apuesta_repetida").with("agency", agency).with("cantidad", count));
+            return Outcome.ALREADY_DONE;
+        }
+        Outcome refusal = null;
+        if (drawn()) {
+            refusal = Outcome.refused(ErrorCode.DRAW_CLOSED, "the draw has already happened");
+        } else if (finished.contains(agency)) {
+            refusal = Outcome.refused(ErrorCode.BETS_AFTER_FINISH, "agency " + agency + " already finished");
+        } else if (batch.first() != have) {
+            refusal = Outcome.refused(ErrorCode.OUT_OF_SEQUENCE,
+                    "batch starts at bet " + batch.first() + " but agency " + agency + " has " + have + " stored");
+        }
+        if (refusal != null) {
+            LOG.error("{}", ActionLine.fail("apuesta_recibida").with("cantidad", count).with("agency", agency)
+                    .with("error", refusal.reason()));
+            return refusal;
+        }
+        store.append(agency, batch.bets());
+        stored.put(agency, have + count);
+        if (LOG.isDebugEnabled()) {
+            for (Bet bet : batch.bets()) {
+                LOG.debug("{}", ActionLine.success("apuesta_almacenada").with("dni", bet.document())
+                        .with("numero", bet.number()));
+            }
+        }
+        LOG.info("{}", ActionLine.success("apuesta_recibida").with("cantidad", count));
+        return Outcome.DONE;
+    }
+
+    /**
+     * Records that {@code agency} has sent all its bets, and draws once enough agencies have. A repeated FINISH
+     * counts once.
+     *
+     * @param total the bets the agency says it sent
+     * @return done, or refused when the total does not match the stored bets
+     */
+    public Outcome finish(long agency, long total) throws IOException {
+        long have = stored(agency);
+        if (total != have) {
+            String reason = "agency " + agency + " says it sent " + total + " bets but " + have + " are stored";
+            LOG.error("{}", ActionLine.fail("fin_apuestas").with("agency", agency).with("error", reason));
+            return Outcome.refused(ErrorCode.COUNT_MISMATCH, reason);
+        }
+        if (finished.add(agency)) {
+            LOG.info("{}", ActionLine.success("fin_apuestas").with("agency", agency).with("cantidad", have)
+                    .with("agencias_listas", finished.size()));
+        }
+        drawIfDue();
+        return Outcome.DONE;
+    }
+
+    /**
+     * Hands {@code agency}'s winners to {@code answer}: now if the draw has happened, else the moment it does.
+     *
+     * @return whether the request had to wait
+     */
+    public boolean whenDrawn(long agency, Consumer<List<String>> answer) {
+        if (drawn()) {
+            answer.accept(winners.getOrDefault(agency, List.of()));
+            return false;
+        }
+        waiting.computeIfAbsent(agency, a -> new ArrayList<>(1)).add(answer);
+        return true;
+    }
+
+    /** Forgets a waiting request whose connection has gone. */
+    public void forget(long agency, Consumer<List<String>> answer) {
+        List<Consumer<List<String>>> answers = waiting.get(agency);
+        if (answers != null && answers.remove(answer) && answers.isEmpty()) {
+            waiting.remove(agency);
+        }
+    }
+
+    /** Requests waiting for the draw. */
+    public int waitingCount() {
+        int count = 0;
+        for (List<Consumer<List<String>>> answers : waiting.values()) {
+            count += answers.size();
+        }
+        return count;
+    }
+
+    private void drawIfDue() throws IOException {
+        if (drawn() || finished.size() < agenciesToFinish) {
+            return;
+        }
+        long started = System.nanoTime();
+        Map<Long, List<String>> found = store.documentsOfBetsOn(WINNING_NUMBER);
+        Map<Long, List<String>> kept = new HashMap<>();
+        found.forEach((agency, documents) -> kept.put(agency, List.copyOf(documents)));
+        winners = kept;
+        int total = kept.values().stream().mapToInt(List::size).sum();
+        LOG.info("{}", ActionLine.success("sorteo"));
+        LOG.debug("{}", ActionLine.success("sorteo_detalle").with("ganadores", total)
+                .with("ms", (System.nanoTime() - started) / 1_000_000));
+        Map<Long, List<Consumer<List<String>>>> answering = new HashMap<>(waiting);
+        waiting.clear();
+        answering.forEach((agency, answers) -> {
+            List<String> documents = winners.getOrDefault(agency, List.of());
+            answers.forEach(answer -> answer.accept(documents));
+        });
+    }
+}

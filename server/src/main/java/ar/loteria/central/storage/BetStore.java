@@ -1,0 +1,33 @@
+package ar.loteria.central.storage;
+
+import ar.loteria.codec.Bet;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where accepted bets live. Every method runs on the storage executor, one call at a time, so implementations
+ * need no locks.
+ */
+public interface BetStore extends AutoCloseable {
+
+    /** Bets per agency found in the store when it was opened (a restarted central carries on from them). */
+    Map<Long, Long> countsAtOpen();
+
+    /**
+     * Appends the bets of one agency, in order, and hands them to the operating system before returning, so that
+     * an acknowledged batch survives the central's process dying.
+     */
+    void append(long agency, List<Bet> bets) throws IOException;
+
+    /** Reads the whole store back and returns, per agency, the documents of the bets on {@code number}. */
+    Map<Long, List<String>> documentsOfBetsOn(int number) throws IOException;
+
+    /** Bytes in the store. */
+    long size() throws IOException;
+
+    /** Writes out what is buffered and closes the file. */
+    @Override
+    void close() throws IOException;
+}

@@ -1,0 +1,148 @@
+package ar.loteria.central.storage;
+
+import ar.loteria.codec.Bet;
+import ar.loteria.logging.ActionLine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bets file: {@code agency,first_name,last_name,document,birthdate,number} rows exactly as Python's
+ * {@code csv.writer} writes them, appended to and never rewritten. Opening an existing file counts its rows per
+ * agency and cuts a half-written last row (left by a killed process), logging what it cut.
+ *
+ * <p>Storage executor only: not thread-safe by design.
+ */
+public final class CsvBetStore implements BetStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CsvBetStore.class);
+    private static final int FIELDS = 6;
+    private static final int BUFFER_BYTES = 256 * 1024;
+
+    private final Path path;
+    private final FileChannel file;
+    private final Map<Long, Long> countsAtOpen;
+    private final byte[] buffer = new byte[BUFFER_BYTES];
+    private int buffered;
+
+    private CsvBetStore(Path path, FileChannel file, Map<Long, Long> countsAtOpen) {
+        this.path = path;
+        this.file = file;
+        this.countsAtOpen = Map.copyOf(countsAtOpen);
+    }
+
+    /**
+     * Opens (or creates) the store at {@code path}.
+     *
+     * @throws CorruptStoreException when a complete row is not a stored bet
+     */
+    public static CsvBetStore open(Path path) throws IOException {
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        FileChannel file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
+            Map<Long, Long> counts = new HashMap<>();
+            StoredRowScanner.Result scan = StoredRowScanner.scan(file, (row, start, end, fields, line) -> {
+                long agency = fields == FIELDS ? StoredRowScanner.number(row, start[0], end[0]) : -1;
+                if (agency < 0 || StoredRowScanner.number(row, start[5], end[5]) < 0) {
+                    throw new CorruptStoreException(path + " row " + line + " is not a stored bet");
+                }
+                counts.merge(agency, 1L, Long::sum);
+            });
+            long size = file.size();
+            if (scan.completeBytes() < size) {
+                file.truncate(scan.completeBytes());
+                LOG.warn("{}", ActionLine.success("reparar_almacen").with("file", path)
+                        .with("bytes_cortados", size - scan.completeBytes()));
+            }
+            file.position(scan.completeBytes());
+            return new CsvBetStore(path, file, counts);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public Map<Long, Long> countsAtOpen() {
+        return countsAtOpen;
+    }
+
+    @Override
+    public void append(long agency, List<Bet> bets) throws IOException {
+        long before = file.position() + buffered;
+        try {
+            for (Bet bet : bets) {
+                if (buffered + CsvRowFormat.maxRowBytes(bet) > buffer.length) {
+                    writeOut();
+                }
+                buffered = CsvRowFormat.writeRow(buffer, buffered, agency, bet);
+            }
+            writeOut();
+        } catch (IOException e) {
+            // Nothing of a failed batch may stay behind, or a resent batch would be stored twice.
+            buffered = 0;
+            try {
+                file.truncate(before);
+                file.position(before);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Map<Long, List<String>> documentsOfBetsOn(int number) throws IOException {
+        writeOut();
+        Map<Long, List<String>> documents = new HashMap<>();
+        StoredRowScanner.scan(file, (row, start, end, fields, line) -> {
+            if (fields == FIELDS && StoredRowScanner.number(row, start[5], end[5]) == number) {
+                long agency = StoredRowScanner.number(row, start[0], end[0]);
+                documents.computeIfAbsent(agency, a -> new ArrayList<>())
+                        .add(StoredRowScanner.text(row, start[3], end[3]));
+            }
+        });
+        return documents;
+    }
+
+    @Override
+    public long size() throws IOException {
+        return file.size();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            writeOut();
+        } finally {
+            file.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return path.toString();
+    }
+
+    private void writeOut() throws IOException {
+        ByteBuffer out = ByteBuffer.wrap(buffer, 0, buffered);
+        while (out.hasRemaining()) {
+            file.write(out);
+        }
+        buffered = 0;
+    }
+}

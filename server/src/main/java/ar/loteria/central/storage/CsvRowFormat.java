@@ -1,0 +1,114 @@
+package ar.loteria.central.storage;
+
+import ar.loteria.codec.Bet;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes stored rows byte for byte as Python's {@code csv.writer} does with its default dialect: fields joined by
+ * {@code ,}, a field quoted only when it holds {@code ,}, {@code "}, {@code \r} or {@code \n} (QUOTE_MINIMAL),
+ * quotes doubled inside a quoted field, and every row ended by {@code \r\n}.
+ *
+ * <p>Not thread-safe: one instance belongs to the store, on the storage executor.
+ */
+final class CsvRowFormat {
+
+    private static final byte COMMA = ',';
+    private static final byte QUOTE = '"';
+    private static final byte CR = '\r';
+    private static final byte LF = '\n';
+
+    private CsvRowFormat() {
+    }
+
+    /** Upper bound of the bytes {@link #writeRow} needs for one bet. */
+    static int maxRowBytes(Bet bet) {
+        // Every char is at most 3 UTF-8 bytes (a surrogate pair is 2 chars for 4 bytes); quoting can double that.
+        int text = bet.firstName().length() + bet.lastName().length() + bet.document().length()
+                + bet.birthdate().length();
+        return 2 * 3 * text + 4 * 2 + 10 + 1 + 5 + 5 + 2;
+    }
+
+    /**
+     * Writes {@code agency, first_name, last_name, document, birthdate, number\r\n} at {@code pos}.
+     *
+     * @return the position after the row
+     */
+    static int writeRow(byte[] out, int pos, long agency, Bet bet) {
+        pos = writeNumber(out, pos, agency);
+        out[pos++] = COMMA;
+        pos = writeField(out, pos, bet.firstName());
+        out[pos++] = COMMA;
+        pos = writeField(out, pos, bet.lastName());
+        out[pos++] = COMMA;
+        pos = writeField(out, pos, bet.document());
+        out[pos++] = COMMA;
+        pos = writeField(out, pos, bet.birthdate());
+        out[pos++] = COMMA;
+        pos = writeNumber(out, pos, bet.number());
+        out[pos++] = CR;
+        out[pos++] = LF;
+        return pos;
+    }
+
+    private static int writeField(byte[] out, int pos, String value) {
+        if (!needsQuotes(value)) {
+            return writeUtf8(out, pos, value);
+        }
+        out[pos++] = QUOTE;
+        int start = 0;
+        for (int i = value.indexOf('"'); i >= 0; i = value.indexOf('"', start)) {
+            pos = writeUtf8(out, pos, value.substring(start, i + 1));
+            out[pos++] = QUOTE;
+            start = i + 1;
+        }
+        pos = writeUtf8(out, pos, value.substring(start));
+        out[pos++] = QUOTE;
+        return pos;
+    }
+
+    static boolean needsQuotes(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == ',' || c == '"' || c == '\r' || c == '\n') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int writeUtf8(byte[] out, int pos, String value) {
+        int length = value.length();
+        int i = 0;
+        // ASCII fast path: the course's names are mostly plain letters.
+        for (; i < length; i++) {
+            char c = value.charAt(i);
+            if (c >= 0x80) {
+                break;
+            }
+            out[pos++] = (byte) c;
+        }
+        if (i < length) {
+            byte[] rest = value.substring(i).getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(rest, 0, out, pos, rest.length);
+            pos += rest.length;
+        }
+        return pos;
+    }
+
+    private static int writeNumber(byte[] out, int pos, long value) {
+        if (value == 0) {
+            out[pos++] = '0';
+            return pos;
+        }
+        int digits = 0;
+        for (long v = value; v > 0; v /= 10) {
+            digits++;
+        }
+        for (int i = pos + digits - 1; i >= pos; i--) {
+            out[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        return pos + digits;
+    }
+}

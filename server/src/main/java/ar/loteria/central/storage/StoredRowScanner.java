@@ -1,0 +1,158 @@
+package ar.loteria.central.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads the store back as Python's {@code csv.reader} would: {@code ,} separates fields, a field may be quoted
+ * (with {@code ""} for a quote) and then hold commas and line breaks, a record ends at {@code \r\n} or {@code \n}
+ * outside quotes. It streams the file in fixed-size chunks, so memory does not grow with the file.
+ *
+ * <p>Not thread-safe; used on the storage executor (or before the server starts).
+ */
+final class StoredRowScanner {
+
+    /** What the scanner reports for each complete row. */
+    interface RowVisitor {
+        /**
+         * Called once per complete row with the six fields' raw bytes ({@code row[start[i] .. end[i])}, quotes
+         * removed, doubled quotes still doubled).
+         */
+        void row(byte[] row, int[] start, int[] end, int fields, long lineNumber) throws IOException;
+    }
+
+    /** The scan's result: where the last complete row ends and how many rows there were. */
+    record Result(long completeBytes, long rows) {
+    }
+
+    private static final int CHUNK = 1 << 20;
+    private static final int MAX_FIELDS = 16;
+
+    private StoredRowScanner() {
+    }
+
+    /** Scans {@code file} from its start; a trailing incomplete row is not reported, only left out of the result. */
+    static Result scan(FileChannel file, RowVisitor visitor) throws IOException {
+        return new StoredRowScanner.Pass(visitor).run(file);
+    }
+
+    /** One pass over a file; holds the parser's state between chunks. */
+    private static final class Pass {
+        private final RowVisitor visitor;
+        private byte[] row = new byte[4096];
+        private int rowLength;
+        private final int[] start = new int[MAX_FIELDS];
+        private final int[] end = new int[MAX_FIELDS];
+        private int fields;
+        private boolean inQuotes;
+        private boolean quoteSeen;   // inside quotes, the byte before was a quote: a doubled quote or the close
+        private boolean fieldQuoted;
+        private boolean pendingCr;
+        private long offset;
+        private long completeBytes;
+        private long rows;
+
+        Pass(RowVisitor visitor) {
+            this.visitor = visitor;
+        }
+
+        Result run(FileChannel file) throws IOException {
+            ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
+            long position = 0;
+            for (int read = file.read(chunk, position); read > 0; read = file.read(chunk, position)) {
+                position += read;
+                byte[] bytes = chunk.array();
+                for (int i = 0; i < read; i++) {
+                    accept(bytes[i]);
+                }
+                chunk.clear();
+            }
+            return new Result(completeBytes, rows);
+        }
+
+        private void accept(byte b) throws IOException {
+            offset++;
+            if (pendingCr) {
+                pendingCr = false;
+                if (b == '\n') {
+                    endRow(offset);
+                    return;
+                }
+                endRow(offset - 1);   // a lone CR ends a record too, as in Python
+            }
+            if (inQuotes) {
+                if (quoteSeen) {
+                    quoteSeen = false;
+                    if (b == '"') {
+                        append(b);
+                        return;
+                    }
+                    inQuotes = false;
+                } else {
+                    if (b == '"') {
+                        quoteSeen = true;
+                    } else {
+                        append(b);
+                    }
+                    return;
+                }
+            }
+            if (b == ',') {
+                end[fields] = rowLength;
+                fields = Math.min(fields + 1, MAX_FIELDS - 1);
+                start[fields] = rowLength;
+                fieldQuoted = false;
+            } else if (b == '"' && start[fields] == rowLength && !fieldQuoted) {
+                inQuotes = true;
+                fieldQuoted = true;
+            } else if (b == '\r') {
+                pendingCr = true;
+            } else if (b == '\n') {
+                endRow(offset);
+            } else {
+                append(b);
+            }
+        }
+
+        private void endRow(long rowEnd) throws IOException {
+            end[fields] = rowLength;
+            rows++;
+            visitor.row(row, start, end, fields + 1, rows);
+            rowLength = 0;
+            fields = 0;
+            start[0] = 0;
+            fieldQuoted = false;
+            completeBytes = rowEnd;
+        }
+
+        private void append(byte b) {
+            if (rowLength == row.length) {
+                row = java.util.Arrays.copyOf(row, row.length * 2);
+            }
+            row[rowLength++] = b;
+        }
+    }
+
+    /** A field as text. */
+    static String text(byte[] row, int start, int end) {
+        return new String(row, start, end - start, StandardCharsets.UTF_8);
+    }
+
+    /** A field as a non-negative integer, or -1 when it is not one. */
+    static long number(byte[] row, int start, int end) {
+        if (start == end || end - start > 18) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = start; i < end; i++) {
+            int digit = row[i] - '0';
+            if (digit < 0 || digit > 9) {
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+        return value;
+    }
+}
