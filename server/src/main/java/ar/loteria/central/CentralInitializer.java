@@ -7,7 +7,7 @@ import ar.loteria.codec.MessageDecoder;
 import ar.loteria.codec.MessageEncoder;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.EventExecutor;
 
@@ -17,7 +17,7 @@ import java.time.Clock;
  * The central's pipeline, which reads like the protocol: connection limit, (TLS), framing, message codec, agency
  * binding, the BET / FINISH / RESULTS handlers, and the exception handler last so it sees every failure.
  */
-final class CentralInitializer extends ChannelInitializer<SocketChannel> {
+final class CentralInitializer extends ChannelInitializer<Channel> {
 
     private final ServerConfig config;
     private final Lottery lottery;
@@ -46,7 +46,7 @@ final class CentralInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
+    protected void initChannel(Channel ch) {
         channels.add(ch);
         ch.pipeline().addLast(HandlerNames.CONNECTION_LIMIT, connectionLimit);
         if (ssl != null) {

@@ -1,0 +1,83 @@
+package ar.loteria.central;
+
+import ar.loteria.codec.Message;
+import ar.loteria.codec.MessageDecoder;
+import ar.loteria.codec.MessageEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Plays an agency against a central pipeline in an {@link EmbeddedChannel}: frames in, decoded replies out. */
+final class AgencyWire {
+
+    private final EmbeddedChannel channel;
+    private final ByteBuf received = Unpooled.buffer();
+
+    AgencyWire(EmbeddedChannel channel) {
+        this.channel = channel;
+    }
+
+    /** Sends one message as a complete frame. */
+    AgencyWire send(Message message) {
+        channel.writeInbound(frame(message));
+        return this;
+    }
+
+    /** Sends raw bytes, as a peer that does not follow the protocol would. */
+    AgencyWire sendRaw(ByteBuf bytes) {
+        channel.writeInbound(bytes);
+        return this;
+    }
+
+    /** Every reply written since the last call, decoded. */
+    List<Message> replies() {
+        channel.runPendingTasks();
+        for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
+            ByteBuf part = (ByteBuf) out;
+            received.writeBytes(part);
+            part.release();
+        }
+        List<Message> messages = new ArrayList<>();
+        while (received.readableBytes() >= 4) {
+            int length = received.getInt(received.readerIndex());
+            if (received.readableBytes() < 4 + length) {
+                break;
+            }
+            received.skipBytes(4);
+            messages.add(MessageDecoder.decode(received.readSlice(length)));
+        }
+        received.discardReadBytes();
+        return messages;
+    }
+
+    /** The single reply written since the last call. */
+    Message reply() {
+        List<Message> replies = replies();
+        if (replies.size() != 1) {
+            throw new AssertionError("expected one reply, got " + replies);
+        }
+        return replies.get(0);
+    }
+
+    EmbeddedChannel channel() {
+        return channel;
+    }
+
+    /** Releases what is left; call at the end of each test. */
+    void finish() {
+        received.release();
+        channel.finishAndReleaseAll();
+    }
+
+    static ByteBuf frame(Message message) {
+        ByteBuf payload = Unpooled.buffer();
+        MessageEncoder.encode(message, payload);
+        ByteBuf frame = Unpooled.buffer(4 + payload.readableBytes());
+        frame.writeInt(payload.readableBytes()).writeBytes(payload);
+        payload.release();
+        return frame;
+    }
+}

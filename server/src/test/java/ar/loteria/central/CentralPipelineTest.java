@@ -1,0 +1,510 @@
+package ar.loteria.central;
+
+import ar.loteria.central.config.ServerConfig;
+import ar.loteria.central.draw.Lottery;
+import ar.loteria.central.storage.BetStore;
+import ar.loteria.codec.BatchAck;
+import ar.loteria.codec.Bet;
+import ar.loteria.codec.BetBatch;
+import ar.loteria.codec.ErrorCode;
+import ar.loteria.codec.ErrorReply;
+import ar.loteria.codec.Finish;
+import ar.loteria.codec.FinishAck;
+import ar.loteria.codec.Hello;
+import ar.loteria.codec.Message;
+import ar.loteria.codec.ResultsRequest;
+import ar.loteria.codec.Welcome;
+import ar.loteria.codec.Winners;
+import ch.qos.logback.classic.Level;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+/** The central's real pipeline in an {@link EmbeddedChannel}, a mocked store and an immediate storage executor. */
+class CentralPipelineTest {
+
+    private static final Bet GOOD = new Bet("Ana", "Lorca", "30904465", "1999-03-17", 2201);
+    private static final Bet WINNER = new Bet("Juan", "Pérez", "00000042", "1980-01-01", 7574);
+    private static final Bet BAD_DATE = new Bet("Eva", "Díaz", "123", "2023-02-30", 1);
+
+    private final BetStore store = mock(BetStore.class);
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final List<AgencyWire> wires = new ArrayList<>();
+    private Lottery lottery;
+    private CentralInitializer initializer;
+
+    private void central(int agencies, Map<Long, String> tokens, int maxConnections) throws IOException {
+        ServerConfig config = new ServerConfig(0, "server", 5, "INFO", Level.INFO, agencies, Path.of("unused.csv"),
+                maxConnections, Duration.ofSeconds(30), tokens);
+        lottery = new Lottery(store, agencies);
+        lottery.start();
+        initializer = new CentralInitializer(config, lottery, ImmediateEventExecutor.INSTANCE, channels, null);
+    }
+
+    private void central(int agencies) throws IOException {
+        when(store.countsAtOpen()).thenReturn(Map.of());
+        central(agencies, Map.of(), 100);
+    }
+
+    private AgencyWire connect() {
+        AgencyWire wire = new AgencyWire(new EmbeddedChannel(initializer));
+        wires.add(wire);
+        return wire;
+    }
+
+    private AgencyWire agency(long id) {
+        AgencyWire wire = connect();
+        wire.send(new Hello(id, ""));
+        assertInstanceOf(Welcome.class, wire.reply());
+        return wire;
+    }
+
+    @AfterEach
+    void finishChannels() {
+        wires.forEach(AgencyWire::finish);
+    }
+
+    @Test
+    void helloIsAnsweredWithTheBetsAlreadyStored() throws IOException {
+        // given: a store that already holds 5 bets of agency 3
+        when(store.countsAtOpen()).thenReturn(Map.of(3L, 5L));
+        central(5, Map.of(), 100);
+
+        // when
+        AgencyWire wire = connect().send(new Hello(3, ""));
+
+        // then
+        assertEquals(new Welcome(3, 5), wire.reply());
+    }
+
+    @Test
+    void validBatchIsStoredThenAcknowledged() throws IOException {
+        // given
+        central(5);
+        AgencyWire wire = agency(1);
+
+        // when
+        wire.send(new BetBatch(1, 0, List.of(GOOD, WINNER)));
+
+        // then
+        assertEquals(new BatchAck(0, 2), wire.reply());
+        verify(store).append(1, List.of(GOOD, WINNER));
+    }
+
+    @Test
+    void batchWithOneBadBetIsRefusedWholeAndNothingIsStored() throws IOException {
+        // given
+        central(5);
+        AgencyWire wire = agency(1);
+
+        // when
+        wire.send(new BetBatch(1, 0, List.of(GOOD, BAD_DATE, WINNER)));
+
+        // then
+        ErrorReply error = (ErrorReply) wire.reply();
+        assertEquals(ErrorCode.INVALID_BET, error.code());
+        assertEquals(0, error.ref());
+        assertTrue(error.reason().contains("bet 1") && error.reason().contains("2023-02-30"), error.reason());
+        verify(store, never()).append(anyLong(), anyList());
+        assertTrue(wire.channel().isActive(), "a refused batch does not end the connection");
+
+        // and the agency can go on with a good batch from the same position
+        wire.send(new BetBatch(1, 0, List.of(GOOD)));
+        assertEquals(new BatchAck(0, 1), wire.reply());
+    }
+
+    @Test
+    void messageBeforeHelloIsRefusedAndTheConnectionCloses() throws IOException {
+        central(5);
+        AgencyWire wire = connect();
+
+        wire.send(new BetBatch(1, 0, List.of(GOOD)));
+
+        assertEquals(ErrorCode.NOT_IDENTIFIED, ((ErrorReply) wire.reply()).code());
+        assertFalse(wire.channel().isActive());
+        verify(store, never()).append(anyLong(), anyList());
+    }
+
+    @Test
+    void batchForAnotherAgencyIsRefusedAndTheConnectionStays() throws IOException {
+        // given: a connection bound to agency 1
+        central(5);
+        AgencyWire wire = agency(1);
+
+        // when
+        wire.send(new BetBatch(2, 0, List.of(GOOD)));
+
+        // then
+        ErrorReply error = (ErrorReply) wire.reply();
+        assertEquals(ErrorCode.WRONG_AGENCY, error.code());
+        verify(store, never()).append(anyLong(), anyList());
+        assertTrue(wire.channel().isActive());
+    }
+
+    @Test
+    void resultsForAnotherAgencyAreRefused() throws IOException {
+        central(0);
+        AgencyWire wire = agency(1);
+
+        wire.send(new ResultsRequest(2));
+
+        assertEquals(ErrorCode.WRONG_AGENCY, ((ErrorReply) wire.reply()).code());
+    }
+
+    @Test
+    void secondHelloOnOneConnectionIsRefused() throws IOException {
+        central(5);
+        AgencyWire wire = agency(1);
+
+        wire.send(new Hello(2, ""));
+
+        assertEquals(ErrorCode.BAD_HELLO, ((ErrorReply) wire.reply()).code());
+        assertFalse(wire.channel().isActive());
+    }
+
+    @Test
+    void unknownProtocolVersionIsRefused() throws IOException {
+        central(5);
+        AgencyWire wire = connect();
+
+        wire.send(new Hello(2, 1, ""));
+
+        assertEquals(ErrorCode.BAD_HELLO, ((ErrorReply) wire.reply()).code());
+        assertFalse(wire.channel().isActive());
+    }
+
+    @Test
+    void agencyWithATokenMustSayIt() throws IOException {
+        // given
+        when(store.countsAtOpen()).thenReturn(Map.of());
+        central(5, Map.of(1L, "s3cret"), 100);
+
+        // when
+        AgencyWire wrong = connect().send(new Hello(1, "guess"));
+        AgencyWire none = connect().send(new Hello(1, ""));
+        AgencyWire right = connect().send(new Hello(1, "s3cret"));
+        AgencyWire other = connect().send(new Hello(2, ""));
+
+        // then
+        assertEquals(ErrorCode.AUTH_FAILED, ((ErrorReply) wrong.reply()).code());
+        assertFalse(wrong.channel().isActive());
+        assertEquals(ErrorCode.AUTH_FAILED, ((ErrorReply) none.reply()).code());
+        assertEquals(new Welcome(1, 0), right.reply());
+        assertEquals(new Welcome(2, 0), other.reply(), "agencies without a token need none");
+    }
+
+    @Test
+    void resultsBeforeTheDrawWaitAndAreAnsweredAtTheDraw() throws IOException {
+        // given: two agencies must finish; agency 1 has a winner
+        central(2);
+        when(store.documentsOfBetsOn(7574)).thenReturn(Map.of(1L, List.of("00000042")));
+        AgencyWire first = agency(1);
+        AgencyWire second = agency(2);
+        first.send(new BetBatch(1, 0, List.of(WINNER)));
+        assertEquals(new BatchAck(0, 1), first.reply());
+        first.send(new Finish(1, 1));
+        assertEquals(new FinishAck(1, 1), first.reply());
+
+        // when: agency 1 asks before agency 2 has finished
+        first.send(new ResultsRequest(1));
+
+        // then: no answer yet, not even a partial one
+        assertEquals(List.of(), first.replies());
+        verify(store, never()).documentsOfBetsOn(anyInt());
+
+        // when: the last agency finishes
+        second.send(new Finish(2, 0));
+
+        // then: the waiting agency gets its winners at once, the other gets its own (none) on request
+        assertEquals(new FinishAck(2, 0), second.reply());
+        assertEquals(new Winners(true, List.of("00000042")), first.reply());
+        second.send(new ResultsRequest(2));
+        assertEquals(new Winners(true, List.of()), second.reply());
+        verify(store, times(1)).documentsOfBetsOn(7574);
+    }
+
+    @Test
+    void repeatedFinishCountsOnce() throws IOException {
+        // given
+        central(2);
+        AgencyWire wire = agency(1);
+
+        // when
+        wire.send(new Finish(1, 0));
+        wire.send(new Finish(1, 0));
+
+        // then: both acknowledged, but one agency is not two
+        assertEquals(List.of(new FinishAck(1, 0), new FinishAck(1, 0)), wire.replies());
+        assertFalse(lottery.drawn());
+        verify(store, never()).documentsOfBetsOn(anyInt());
+    }
+
+    @Test
+    void withNoAgenciesToWaitForTheDrawHappensAtStart() throws IOException {
+        // given
+        when(store.documentsOfBetsOn(7574)).thenReturn(Map.of(4L, List.of("1", "2")));
+        central(0);
+
+        // when
+        AgencyWire wire = agency(4).send(new ResultsRequest(4));
+
+        // then
+        assertTrue(lottery.drawn());
+        assertEquals(new Winners(true, List.of("1", "2")), wire.reply());
+    }
+
+    @Test
+    void resentBatchIsAcknowledgedButNotStoredTwice() throws IOException {
+        // given: agency 1 already has 2 bets stored (an earlier connection)
+        when(store.countsAtOpen()).thenReturn(Map.of(1L, 2L));
+        central(5, Map.of(), 100);
+        AgencyWire wire = connect().send(new Hello(1, ""));
+        assertEquals(new Welcome(1, 2), wire.reply());
+
+        // when: it resends its first batch, then goes on
+        wire.send(new BetBatch(1, 0, List.of(GOOD, GOOD)));
+        wire.send(new BetBatch(1, 2, List.of(WINNER)));
+
+        // then
+        assertEquals(List.of(new BatchAck(0, 2), new BatchAck(2, 1)), wire.replies());
+        verify(store, times(1)).append(anyLong(), anyList());
+        verify(store).append(1, List.of(WINNER));
+    }
+
+    @Test
+    void batchThatSkipsBetsIsRefused() throws IOException {
+        central(5);
+        AgencyWire wire = agency(1);
+
+        wire.send(new BetBatch(1, 3, List.of(GOOD)));
+
+        ErrorReply error = (ErrorReply) wire.reply();
+        assertEquals(ErrorCode.OUT_OF_SEQUENCE, error.code());
+        assertEquals(3, error.ref());
+        verify(store, never()).append(anyLong(), anyList());
+    }
+
+    @Test
+    void betsAfterFinishAreRefused() throws IOException {
+        central(5);
+        AgencyWire wire = agency(1);
+        wire.send(new Finish(1, 0));
+        assertInstanceOf(FinishAck.class, wire.reply());
+
+        wire.send(new BetBatch(1, 0, List.of(GOOD)));
+
+        assertEquals(ErrorCode.BETS_AFTER_FINISH, ((ErrorReply) wire.reply()).code());
+        verify(store, never()).append(anyLong(), anyList());
+    }
+
+    @Test
+    void betsAfterTheDrawAreRefused() throws IOException {
+        central(0);
+        AgencyWire wire = agency(9);
+
+        wire.send(new BetBatch(9, 0, List.of(GOOD)));
+
+        assertEquals(ErrorCode.DRAW_CLOSED, ((ErrorReply) wire.reply()).code());
+        verify(store, never()).append(anyLong(), anyList());
+    }
+
+    @Test
+    void finishWithAnotherTotalThanStoredIsRefusedAndDoesNotCount() throws IOException {
+        central(1);
+        AgencyWire wire = agency(1);
+
+        wire.send(new Finish(1, 10));
+
+        assertEquals(ErrorCode.COUNT_MISMATCH, ((ErrorReply) wire.reply()).code());
+        assertFalse(lottery.drawn());
+    }
+
+    @Test
+    void storeFailureIsReportedAndNotAcknowledged() throws IOException {
+        // given
+        central(5);
+        doThrow(new IOException("disk full")).when(store).append(eq(1L), anyList());
+        AgencyWire wire = agency(1);
+
+        // when
+        wire.send(new BetBatch(1, 0, List.of(GOOD)));
+
+        // then: refused, and the position did not move
+        assertEquals(ErrorCode.STORAGE_FAILURE, ((ErrorReply) wire.reply()).code());
+        assertEquals(0, lottery.stored(1));
+    }
+
+    @Test
+    void unknownMessageTypeGetsAnErrorAndCloses() throws IOException {
+        central(5);
+        AgencyWire wire = agency(1);
+
+        wire.sendRaw(Unpooled.buffer().writeInt(1).writeByte(0x55));
+
+        assertEquals(ErrorCode.UNKNOWN_TYPE, ((ErrorReply) wire.reply()).code());
+        assertFalse(wire.channel().isActive());
+    }
+
+    @Test
+    void messageOnlyTheCentralSendsIsRefused() throws IOException {
+        central(5);
+        AgencyWire wire = agency(1);
+
+        wire.send(new Welcome(1, 0));
+
+        assertEquals(ErrorCode.UNKNOWN_TYPE, ((ErrorReply) wire.reply()).code());
+        assertFalse(wire.channel().isActive());
+    }
+
+    @Test
+    void oversizeLengthHeaderGetsAnErrorAndCloses() throws IOException {
+        central(5);
+        AgencyWire wire = agency(1);
+
+        wire.sendRaw(Unpooled.buffer().writeInt(8189));
+
+        assertEquals(ErrorCode.FRAME_TOO_LONG, ((ErrorReply) wire.reply()).code());
+        assertFalse(wire.channel().isActive());
+    }
+
+    @Test
+    void truncatedBatchGetsAnErrorAndClosesWithNothingStored() throws IOException {
+        central(5);
+        AgencyWire wire = agency(1);
+
+        // a BETS payload that announces one bet and stops in its first name
+        wire.sendRaw(Unpooled.buffer().writeInt(12).writeByte(0x02).writeInt(1).writeInt(0).writeShort(1)
+                .writeByte(9));
+
+        assertEquals(ErrorCode.MALFORMED_FRAME, ((ErrorReply) wire.reply()).code());
+        assertFalse(wire.channel().isActive());
+        verify(store, never()).append(anyLong(), anyList());
+    }
+
+    @Test
+    void frameLeftHalfwayIsClosedAfterTheIdleTimeout() throws IOException {
+        // given: half a frame, then silence
+        central(5);
+        AgencyWire wire = agency(1);
+        wire.sendRaw(Unpooled.buffer().writeInt(20).writeByte(0x02));
+
+        // when
+        wire.channel().advanceTimeBy(31, TimeUnit.SECONDS);
+        wire.channel().runScheduledPendingTasks();
+
+        // then
+        assertEquals(ErrorCode.IDLE_TIMEOUT, ((ErrorReply) wire.reply()).code());
+        assertFalse(wire.channel().isActive());
+    }
+
+    @Test
+    void agencyWaitingForTheDrawIsNeverTimedOut() throws IOException {
+        // given
+        central(2);
+        AgencyWire wire = agency(1);
+        wire.send(new Finish(1, 0)).send(new ResultsRequest(1));
+        assertEquals(List.of(new FinishAck(1, 0)), wire.replies());
+
+        // when: an hour of silence
+        wire.channel().advanceTimeBy(1, TimeUnit.HOURS);
+        wire.channel().runScheduledPendingTasks();
+
+        // then
+        assertTrue(wire.channel().isActive());
+        assertEquals(List.of(), wire.replies());
+    }
+
+    @Test
+    void connectionThatNeverSaysHelloIsClosedAfterTheIdleTimeout() throws IOException {
+        central(5);
+        AgencyWire wire = connect();
+
+        wire.channel().advanceTimeBy(31, TimeUnit.SECONDS);
+        wire.channel().runScheduledPendingTasks();
+
+        assertEquals(ErrorCode.IDLE_TIMEOUT, ((ErrorReply) wire.reply()).code());
+        assertFalse(wire.channel().isActive());
+    }
+
+    @Test
+    void connectionsBeyondTheLimitAreRefused() throws IOException {
+        // given
+        when(store.countsAtOpen()).thenReturn(Map.of());
+        central(5, Map.of(), 2);
+        agency(1);
+        agency(2);
+
+        // when
+        AgencyWire third = connect();
+
+        // then
+        assertEquals(ErrorCode.SERVER_BUSY, ((ErrorReply) third.reply()).code());
+        assertFalse(third.channel().isActive());
+    }
+
+    @Test
+    void waitingRequestOfAClosedConnectionIsForgotten() throws IOException {
+        // given
+        central(2);
+        AgencyWire wire = agency(1);
+        wire.send(new ResultsRequest(1));
+        assertEquals(1, lottery.waitingCount());
+
+        // when
+        wire.channel().close();
+        wire.channel().runPendingTasks();
+
+        // then
+        assertEquals(0, lottery.waitingCount());
+    }
+
+    @Test
+    void everyMessageGetsItsReplyInOrderWhenSentTogether() throws IOException {
+        // given: a whole conversation in one buffer, as a pipelining agency sends it
+        central(1);
+        when(store.documentsOfBetsOn(7574)).thenReturn(Map.of(1L, List.of("00000042")));
+        AgencyWire wire = connect();
+        var all = Unpooled.buffer();
+        for (Message m : List.<Message>of(new Hello(1, ""), new BetBatch(1, 0, List.of(GOOD)),
+                new BetBatch(1, 1, List.of(WINNER)), new Finish(1, 2), new ResultsRequest(1))) {
+            var frame = AgencyWire.frame(m);
+            all.writeBytes(frame);
+            frame.release();
+        }
+
+        // when
+        wire.sendRaw(all);
+
+        // then
+        assertEquals(List.of(new Welcome(1, 0), new BatchAck(0, 1), new BatchAck(1, 1), new FinishAck(1, 2),
+                new Winners(true, List.of("00000042"))), wire.replies());
+    }
+}
