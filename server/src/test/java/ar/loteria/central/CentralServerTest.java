@@ -1,0 +1,178 @@
+package ar.loteria.central;
+
+import ar.loteria.central.config.ServerConfig;
+import ar.loteria.codec.BatchAck;
+import ar.loteria.codec.Bet;
+import ar.loteria.codec.BetBatch;
+import ar.loteria.codec.ErrorCode;
+import ar.loteria.codec.ErrorReply;
+import ar.loteria.codec.Finish;
+import ar.loteria.codec.FinishAck;
+import ar.loteria.codec.Hello;
+import ar.loteria.codec.Message;
+import ar.loteria.codec.ResultsRequest;
+import ar.loteria.codec.Welcome;
+import ar.loteria.codec.Winners;
+import ch.qos.logback.classic.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real central on a loopback port, spoken to over real sockets. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CentralServerTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<CentralServer> servers = new ArrayList<>();
+
+    private CentralServer start(int agencies) throws Exception {
+        ServerConfig config = new ServerConfig(0, "server", 128, "INFO", Level.INFO, agencies,
+                dir.resolve("bets.csv"), 1000, Duration.ofSeconds(30), Map.of());
+        CentralServer server = new CentralServer(config, null, 2);
+        server.start();
+        servers.add(server);
+        return server;
+    }
+
+    @AfterEach
+    void stopServers() {
+        servers.forEach(CentralServer::close);
+    }
+
+    private static Bet bet(int i, int number) {
+        return new Bet("Nombre " + i, "Apellido", String.format("%08d", i), "1990-01-01", number);
+    }
+
+    @Test
+    void twoAgenciesGetTheirOwnWinnersAfterBothFinish() throws Exception {
+        // given
+        CentralServer server = start(2);
+        try (SocketAgency one = new SocketAgency(server.port()); SocketAgency two = new SocketAgency(server.port())) {
+            assertEquals(new Welcome(1, 0), one.send(new Hello(1, "")).receive());
+            assertEquals(new Welcome(2, 0), two.send(new Hello(2, "")).receive());
+            one.send(new BetBatch(1, 0, List.of(bet(1, 7574), bet(2, 1))));
+            two.send(new BetBatch(2, 0, List.of(bet(3, 7574), bet(4, 7574))));
+            assertEquals(new BatchAck(0, 2), one.receive());
+            assertEquals(new BatchAck(0, 2), two.receive());
+
+            // when
+            assertEquals(new FinishAck(1, 2), one.send(new Finish(1, 2)).receive());
+            one.send(new ResultsRequest(1));
+            assertEquals(new FinishAck(2, 2), two.send(new Finish(2, 2)).receive());
+            two.send(new ResultsRequest(2));
+
+            // then
+            assertEquals(new Winners(true, List.of("00000001")), one.receive());
+            assertEquals(new Winners(true, List.of("00000003", "00000004")), two.receive());
+        }
+        assertEquals(4, Files.readAllLines(dir.resolve("bets.csv")).size());
+    }
+
+    @Test
+    void healthProbeThatSendsNothingLeavesTheServerWorking() throws Exception {
+        CentralServer server = start(1);
+        new SocketAgency(server.port()).close();
+
+        try (SocketAgency agency = new SocketAgency(server.port())) {
+            assertEquals(new Welcome(1, 0), agency.send(new Hello(1, "")).receive());
+        }
+    }
+
+    @Test
+    void restartedCentralCarriesOnFromTheStoredBets() throws Exception {
+        // given: a first central stores 3 bets of agency 1, then stops
+        CentralServer first = start(1);
+        try (SocketAgency agency = new SocketAgency(first.port())) {
+            agency.send(new Hello(1, "")).receive();
+            assertEquals(new BatchAck(0, 3), agency.send(new BetBatch(1, 0,
+                    List.of(bet(1, 7574), bet(2, 1), bet(3, 2)))).receive());
+        }
+        first.close();
+
+        // when: a new central opens the same file
+        CentralServer second = start(1);
+        try (SocketAgency agency = new SocketAgency(second.port())) {
+            // then: it knows where the agency stopped, takes the rest, and draws over all of it
+            assertEquals(new Welcome(1, 3), agency.send(new Hello(1, "")).receive());
+            assertEquals(new BatchAck(3, 1), agency.send(new BetBatch(1, 3, List.of(bet(4, 7574)))).receive());
+            assertEquals(new FinishAck(1, 4), agency.send(new Finish(1, 4)).receive());
+            assertEquals(new Winners(true, List.of("00000001", "00000004")),
+                    agency.send(new ResultsRequest(1)).receive());
+        }
+    }
+
+    @Test
+    void closeTellsWaitingAgenciesAndKeepsEveryAcknowledgedBet() throws Exception {
+        // given: an agency streaming batches while the central is closed under it
+        CentralServer server = start(2);
+        List<BatchAck> acks = new ArrayList<>();
+        try (SocketAgency agency = new SocketAgency(server.port())) {
+            agency.send(new Hello(1, "")).receive();
+            CompletableFuture<Void> stopping = null;
+            Message reply = null;
+            for (int b = 0; b < 2_000; b++) {
+                List<Bet> bets = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    bets.add(bet(b * 10 + i, 5));
+                }
+                try {
+                    agency.send(new BetBatch(1, b * 10L, bets));
+                    reply = agency.receive();
+                } catch (IOException e) {
+                    break;
+                }
+                if (!(reply instanceof BatchAck ack)) {
+                    break;
+                }
+                acks.add(ack);
+                if (b == 100) {
+                    stopping = CompletableFuture.runAsync(server::close);
+                }
+            }
+            if (stopping != null) {
+                stopping.get(30, TimeUnit.SECONDS);
+            }
+            // then: the last reply, if any, says why
+            if (reply != null && !(reply instanceof BatchAck)) {
+                assertEquals(ErrorCode.SHUTTING_DOWN, ((ErrorReply) reply).code());
+            }
+        }
+        long acknowledged = acks.stream().mapToLong(BatchAck::count).sum();
+        List<String> rows = Files.readAllLines(dir.resolve("bets.csv"));
+        assertTrue(acknowledged >= 1_010, "acked " + acknowledged);
+        assertTrue(rows.size() >= acknowledged, rows.size() + " rows for " + acknowledged + " acknowledged bets");
+        assertTrue(Files.readString(dir.resolve("bets.csv")).endsWith("\r\n"), "the file ends on a whole row");
+    }
+
+    @Test
+    void waitingAgencyIsToldWhenTheCentralStops() throws Exception {
+        CentralServer server = start(2);
+        try (SocketAgency agency = new SocketAgency(server.port())) {
+            agency.send(new Hello(1, "")).receive();
+            agency.send(new ResultsRequest(1));
+
+            server.close();
+
+            ErrorReply reply = assertInstanceOf(ErrorReply.class, agency.receive());
+            assertEquals(ErrorCode.SHUTTING_DOWN, reply.code());
+            assertTrue(agency.closedByPeer());
+        }
+    }
+}

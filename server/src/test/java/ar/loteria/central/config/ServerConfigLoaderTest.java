@@ -1,0 +1,124 @@
+package ar.loteria.central.config;
+
+import ch.qos.logback.classic.Level;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ServerConfigLoaderTest {
+
+    private static final String COURSE_FILE = """
+            [DEFAULT]
+            SERVER_PORT = 12345
+            SERVER_IP = server
+            SERVER_LISTEN_BACKLOG = 5
+            LOGGING_LEVEL = INFO
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Path write(String text) throws IOException {
+        Path file = dir.resolve("config.ini");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void missingFileMeansDefaults() throws ConfigException {
+        ServerConfig config = ServerConfigLoader.load(dir.resolve("absent.ini"), Map.of());
+
+        assertEquals(12345, config.port());
+        assertEquals("server", config.serverIp());
+        assertEquals(5, config.listenBacklog());
+        assertEquals("INFO", config.loggingLevel());
+        assertEquals(5, config.agencies());
+        assertEquals(Path.of("./bets.csv"), config.storagePath());
+        assertEquals(10_000, config.maxConnections());
+        assertEquals(Duration.ofSeconds(30), config.idleTimeout());
+        assertEquals(Map.of(), config.agencyTokens());
+    }
+
+    @Test
+    void readsTheCourseFile() throws Exception {
+        ServerConfig config = ServerConfigLoader.load(write(COURSE_FILE.replace("12345", "23456")
+                .replace("INFO", "DEBUG")), Map.of());
+
+        assertEquals(23456, config.port());
+        assertEquals("DEBUG", config.loggingLevel());
+        assertEquals(Level.DEBUG, config.level());
+    }
+
+    @Test
+    void readsExtraKeysCommentsColonsAndAnyCase() throws Exception {
+        Path file = write("""
+                # comment
+                ; another
+                [DEFAULT]
+                agencies: 0
+                Storage_FilePath = /tmp/x/bets.csv
+                AGENCY_TOKENS = 1=uno, 2=dos
+                IDLE_TIMEOUT_SECONDS=5
+                """);
+
+        ServerConfig config = ServerConfigLoader.load(file, Map.of());
+
+        assertEquals(0, config.agencies());
+        assertEquals(Path.of("/tmp/x/bets.csv"), config.storagePath());
+        assertEquals(Map.of(1L, "uno", 2L, "dos"), config.agencyTokens());
+        assertEquals(Duration.ofSeconds(5), config.idleTimeout());
+    }
+
+    @Test
+    void environmentOverridesTheFile() throws Exception {
+        ServerConfig config = ServerConfigLoader.load(write(COURSE_FILE), Map.of("SERVER_PORT", "4000",
+                "AGENCIES", "50", "LOGGING_LEVEL", "WARNING", "STORAGE_FILEPATH", "other.csv"));
+
+        assertEquals(4000, config.port());
+        assertEquals(50, config.agencies());
+        assertEquals(Level.WARN, config.level());
+        assertEquals(Path.of("other.csv"), config.storagePath());
+    }
+
+    @Test
+    void malformedValueNamesItsKey() throws Exception {
+        Path file = write(COURSE_FILE.replace("= 5", "= five"));
+
+        ConfigException error = assertThrows(ConfigException.class, () -> ServerConfigLoader.load(file, Map.of()));
+
+        assertTrue(error.getMessage().contains("SERVER_LISTEN_BACKLOG"), error.getMessage());
+    }
+
+    @Test
+    void outOfRangeOrUnknownValuesNameTheirKeys() {
+        assertMessageNames("SERVER_PORT", Map.of("SERVER_PORT", "70000"));
+        assertMessageNames("AGENCIES", Map.of("AGENCIES", "-1"));
+        assertMessageNames("LOGGING_LEVEL", Map.of("LOGGING_LEVEL", "LOUD"));
+        assertMessageNames("AGENCY_TOKENS", Map.of("AGENCY_TOKENS", "one=x"));
+        assertMessageNames("STORAGE_FILEPATH", Map.of("STORAGE_FILEPATH", " "));
+    }
+
+    @Test
+    void lineThatIsNotKeyValueIsAnError() throws Exception {
+        Path file = write("[DEFAULT]\nSERVER_PORT\n");
+
+        ConfigException error = assertThrows(ConfigException.class, () -> ServerConfigLoader.load(file, Map.of()));
+
+        assertTrue(error.getMessage().contains("line 2"), error.getMessage());
+    }
+
+    private void assertMessageNames(String key, Map<String, String> env) {
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> ServerConfigLoader.load(dir.resolve("absent.ini"), env));
+        assertTrue(error.getMessage().contains(key), error.getMessage());
+    }
+}
