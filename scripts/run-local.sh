@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Runs the whole system on this machine: one central and N agencies as local processes on loopback,
+# each agency on its .data/agency-I.csv when present, or on generated data otherwise. Prints each
+# agency's winners, stops the central with SIGTERM and checks every exit code.
+#
+#   ./scripts/run-local.sh [N]        N agencies (default 5)
+#
+# Environment: BETS (bets per generated agency file, default 15740), WINNERS (winners per generated
+# file, default 3), BATCH (batch.maxAmount, default 100), WORK (work folder, default target/local-run).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+agencies=${1:-5}
+if ! [[ $agencies =~ ^[0-9]+$ ]]; then
+    echo "usage: $0 [AGENCIES]" >&2
+    exit 2
+fi
+bets=${BETS:-15740}
+winners=${WINNERS:-3}
+batch=${BATCH:-100}
+work=${WORK:-target/local-run}
+server_jar=server/target/lottery-server.jar
+client_jar=client/target/lottery-client.jar
+
+# Build when a jar is missing or older than any source or pom.
+stale() {
+    [[ ! -f $1 ]] || [[ -n $(find common-codec server client pom.xml -newer "$1" \
+        \( -name '*.java' -o -name 'pom.xml' -o -name '*.xml' \) -not -path '*/target/*' -print -quit) ]]
+}
+if stale "$server_jar" || stale "$client_jar"; then
+    echo "building the jars (mvn -B -q package -DskipTests) ..."
+    mvn -B -q package -DskipTests
+fi
+
+rm -rf "$work"
+mkdir -p "$work/central"
+work=$(cd "$work" && pwd)
+
+data_dir=.data
+for ((i = 1; i <= agencies; i++)); do
+    if [[ ! -f $data_dir/agency-$i.csv ]]; then
+        data_dir="$work/data"
+        echo "generating $agencies agency files of $bets bets into $data_dir ..."
+        java -jar "$client_jar" generate --out "$data_dir" --agencies "$agencies" --bets "$bets" \
+            --winners "$winners" --seed 2026 --crlf > "$work/generate.log"
+        break
+    fi
+done
+data_dir=$(cd "$data_dir" && pwd)
+
+pids=()
+server_pid=
+cleanup() {
+    for pid in "${pids[@]}" $server_pid; do
+        kill "$pid" 2>/dev/null || true
+    done
+}
+trap cleanup EXIT
+
+# Port 0: the central takes a free port and logs it in its accept_connections line.
+(cd "$work/central" && exec env SERVER_PORT=0 AGENCIES="$agencies" LOGGING_LEVEL=INFO \
+    STORAGE_FILEPATH="$work/central/bets.csv" java -jar "$OLDPWD/$server_jar") > "$work/central.log" 2>&1 &
+server_pid=$!
+port=
+for _ in $(seq 1 100); do
+    port=$(sed -n 's/.*action: accept_connections | result: in_progress | port: \([0-9]*\).*/\1/p' \
+        "$work/central.log")
+    [[ -n $port ]] && break
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+        cat "$work/central.log" >&2
+        echo "the central did not start" >&2
+        exit 1
+    fi
+    sleep 0.1
+done
+[[ -n $port ]] || { echo "the central did not listen within 10 s" >&2; exit 1; }
+echo "central listening on 127.0.0.1:$port (log: $work/central.log)"
+
+started=$(date +%s%N)
+for ((i = 1; i <= agencies; i++)); do
+    mkdir -p "$work/agency-$i"
+    (cd "$work/agency-$i" && exec env CLI_ID="$i" CLI_SERVER_ADDRESS="127.0.0.1:$port" \
+        CLI_DATA_FILE="$data_dir/agency-$i.csv" CLI_BATCH_MAXAMOUNT="$batch" \
+        java -jar "$OLDPWD/$client_jar") > "$work/agency-$i.log" 2>&1 &
+    pids+=($!)
+done
+
+failed=0
+for ((i = 1; i <= agencies; i++)); do
+    if wait "${pids[$((i - 1))]}"; then
+        line=$(grep 'action: consulta_ganadores' "$work/agency-$i.log" | tail -n 1)
+        echo "agency $i: ${line#*action: }"
+    else
+        echo "agency $i: FAILED (exit $?), see $work/agency-$i.log" >&2
+        failed=1
+    fi
+done
+pids=()
+elapsed_ms=$((($(date +%s%N) - started) / 1000000))
+
+kill -TERM "$server_pid"
+server_status=0
+wait "$server_pid" || server_status=$?
+server_pid=
+rows=$(python3 -c 'import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline="", encoding="utf-8"))))' \
+    "$work/central/bets.csv" 2>/dev/null || grep -c $'\r$' "$work/central/bets.csv")
+echo "stored bets: $rows in $work/central/bets.csv; agencies done in ${elapsed_ms} ms; central exit code $server_status"
+if [[ $failed -ne 0 || $server_status -ne 0 ]]; then
+    exit 1
+fi
