@@ -1,0 +1,293 @@
+package ar.loteria.e2e;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The contract, checked from outside: the real server jar and real agency jars as processes on loopback, on
+ * generated data, judged only by their log lines, exit codes and the stored file.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class LocalCompositionTest {
+
+    private static final Duration START = Duration.ofSeconds(20);
+    private static final Duration RUN = Duration.ofSeconds(90);
+    private static final Pattern LOG_LINE =
+            Pattern.compile("^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d (TRACE|DEBUG|INFO|WARN|ERROR) +\\S.*");
+    private static final Pattern OPERATION =
+            Pattern.compile("action: [^|:]+ \\| result: (success|fail|in_progress)( \\| [^|:]+: [^|]*)*");
+
+    @TempDir
+    Path dir;
+
+    private final List<JarProcess> processes = new ArrayList<>();
+
+    @AfterEach
+    void killLeftovers() {
+        processes.forEach(JarProcess::close);
+    }
+
+    private JarProcess server(int agencies, Map<String, String> extraEnv) throws IOException {
+        Map<String, String> env = new HashMap<>(Map.of("SERVER_PORT", "0", "AGENCIES", String.valueOf(agencies),
+                "STORAGE_FILEPATH", dir.resolve("central/bets.csv").toString()));
+        env.putAll(extraEnv);
+        JarProcess server = JarProcess.start(JarProcess.serverJar(), dir.resolve("central"), env,
+                dir.resolve("central.log"));
+        processes.add(server);
+        return server;
+    }
+
+    private JarProcess agency(int id, String port, Map<String, String> extraEnv) throws IOException {
+        Map<String, String> env = new HashMap<>(Map.of("CLI_ID", String.valueOf(id),
+                "CLI_SERVER_ADDRESS", "127.0.0.1:" + port));
+        env.putAll(extraEnv);
+        JarProcess agency = JarProcess.start(JarProcess.clientJar(), dir.resolve("agency-" + id), env,
+                dir.resolve("agency-" + id + ".log"));
+        processes.add(agency);
+        return agency;
+    }
+
+    private void generate(Path out, int agencies, int bets, int winners, long seed, boolean crlf)
+            throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("generate", "--out", out.toString(), "--agencies",
+                String.valueOf(agencies), "--bets", String.valueOf(bets), "--winners", String.valueOf(winners),
+                "--seed", String.valueOf(seed)));
+        if (crlf) {
+            args.add("--crlf");
+        }
+        try (JarProcess generator = JarProcess.start(JarProcess.clientJar(), dir, Map.of(),
+                dir.resolve("generate-" + seed + ".log"), args.toArray(String[]::new))) {
+            assertEquals(0, generator.awaitExit(RUN), String.join("\n", generator.lines()));
+        }
+    }
+
+    private static String awaitPort(JarProcess server) throws IOException, InterruptedException {
+        return server.awaitLog("action: accept_connections \\| result: in_progress \\| port: (\\d+)", START);
+    }
+
+    @Test
+    void agenciesGetTheirWinnersAndTheCentralKeepsTheContract() throws Exception {
+        // given: three agencies, two with CRLF files, one with LF, one reading its settings from config.yaml
+        generate(dir.resolve("crlf"), 3, 3_000, 4, 11, true);
+        generate(dir.resolve("lf"), 3, 2_500, 2, 12, false);
+        Map<Integer, Path> files = Map.of(1, dir.resolve("crlf/agency-1.csv"), 2, dir.resolve("lf/agency-2.csv"),
+                3, dir.resolve("crlf/agency-3.csv"));
+        Files.createDirectories(dir.resolve("agency-3"));
+        Files.writeString(dir.resolve("agency-3/config.yaml"), """
+                server:
+                  address: "server:12345"
+                loop:
+                  amount: 5
+                  period: "100ms"
+                log:
+                  level: "INFO"
+                batch:
+                  maxAmount: 7
+                """);
+        JarProcess server = server(3, Map.of());
+        String port = awaitPort(server);
+
+        // when
+        List<JarProcess> agencies = new ArrayList<>();
+        for (int id = 1; id <= 3; id++) {
+            Map<String, String> env = new HashMap<>(Map.of("CLI_DATA_FILE", files.get(id).toString()));
+            if (id != 3) {
+                env.put("CLI_BATCH_MAXAMOUNT", "50");
+            }
+            agencies.add(agency(id, port, env));
+        }
+
+        // then: every agency exits 0 having logged exactly its own winners
+        for (int id = 1; id <= 3; id++) {
+            JarProcess agency = agencies.get(id - 1);
+            assertEquals(0, agency.awaitExit(RUN), String.join("\n", agency.lines()));
+            List<String> log = agency.lines();
+            assertTrue(log.stream().anyMatch(l -> l.endsWith("action: consulta_ganadores | result: success | "
+                    + "cant_ganadores: " + winnersIn(files.get(id)).size())), String.join("\n", log));
+            assertWellFormed(log);
+        }
+        assertTrue(agencies.get(2).lines().get(0).endsWith("action: config | result: success | client_id: 3 | "
+                + "server_address: 127.0.0.1:" + port + " | loop_amount: 5 | loop_period: 100ms | log_level: INFO | "
+                + "batch_max_amount: 7"), agencies.get(2).lines().get(0));
+
+        // and the central stops on SIGTERM with exit code 0 and a contract-shaped log
+        server.terminate();
+        assertEquals(0, server.awaitExit(START));
+        List<String> log = server.lines();
+        assertWellFormed(log);
+        assertTrue(log.get(0).contains("action: config | result: success | port: 0 | listen_backlog: 5 | "
+                + "logging_level: INFO | agencies: 3"), log.get(0));
+        assertTrue(log.get(1).contains("action: accept_connections | result: in_progress"), log.get(1));
+        int draw = indexOf(log, "action: sorteo | result: success");
+        assertEquals(1, log.stream().filter(l -> l.contains("action: sorteo")).count());
+        long total = 0;
+        for (int i = 0; i < log.size(); i++) {
+            Matcher batch = Pattern.compile("action: apuesta_recibida \\| result: success \\| cantidad: (\\d+)")
+                    .matcher(log.get(i));
+            if (batch.find()) {
+                assertTrue(i < draw, "batch line after the draw: " + log.get(i));
+                total += Long.parseLong(batch.group(1));
+            }
+        }
+        long sent = 0;
+        for (Path file : files.values()) {
+            sent += rowsOf(file).size();
+        }
+        assertEquals(sent, total, "cantidad values add up to the bets received");
+        assertTrue(log.get(log.size() - 1).endsWith("action: shutdown | result: success"), log.get(log.size() - 1));
+
+        // and the store holds every agency's bets, in its order, as agency,first,last,document,birthdate,number
+        List<String> stored = Files.readAllLines(dir.resolve("central/bets.csv"), StandardCharsets.UTF_8);
+        assertEquals(sent, stored.size());
+        for (int id = 1; id <= 3; id++) {
+            String prefix = id + ",";
+            List<String> ofAgency = stored.stream().filter(row -> row.startsWith(prefix))
+                    .map(row -> row.substring(prefix.length())).toList();
+            assertEquals(rowsOf(files.get(id)), ofAgency, "rows of agency " + id);
+        }
+        assertTrue(Files.readString(dir.resolve("central/bets.csv")).endsWith("\r\n"));
+    }
+
+    @Test
+    void singleBetModeSendsOneBetAndReportsIt() throws Exception {
+        // given
+        JarProcess server = server(1, Map.of());
+        String port = awaitPort(server);
+
+        // when
+        JarProcess agency = agency(1, port, Map.of("NOMBRE", "Santiago Lionel", "APELLIDO", "Lorca",
+                "DOCUMENTO", "00000042", "NACIMIENTO", "1999-03-17", "NUMERO", "7574"));
+
+        // then
+        assertEquals(0, agency.awaitExit(RUN), String.join("\n", agency.lines()));
+        List<String> log = agency.lines();
+        assertTrue(log.stream().anyMatch(l -> l.endsWith(
+                "action: apuesta_enviada | result: success | dni: 00000042 | numero: 7574")), String.join("\n", log));
+        assertTrue(log.stream().anyMatch(l -> l.endsWith(
+                "action: consulta_ganadores | result: success | cant_ganadores: 1")), String.join("\n", log));
+        server.terminate();
+        assertEquals(0, server.awaitExit(START));
+        assertEquals(List.of("1,Santiago Lionel,Lorca,00000042,1999-03-17,7574"),
+                Files.readAllLines(dir.resolve("central/bets.csv")));
+    }
+
+    @Test
+    void agencyStartedBeforeTheCentralRetriesUntilItIsUp() throws Exception {
+        // given: the agency starts first, on a port nothing listens on yet
+        generate(dir.resolve("data"), 1, 200, 1, 5, true);
+        int port = freePort();
+        JarProcess agency = agency(1, String.valueOf(port),
+                Map.of("CLI_DATA_FILE", dir.resolve("data/agency-1.csv").toString()));
+        agency.awaitLog("action: connect \\| result: in_progress", START);
+
+        // when: the central comes up two seconds later
+        Thread.sleep(2_000);
+        JarProcess server = server(1, Map.of("SERVER_PORT", String.valueOf(port)));
+
+        // then
+        assertEquals(0, agency.awaitExit(RUN), String.join("\n", agency.lines()));
+        assertTrue(agency.lines().stream().anyMatch(l -> l.endsWith("cant_ganadores: 1")));
+        assertFalse(agency.lines().stream().anyMatch(l -> l.contains("result: fail")), String.join("\n",
+                agency.lines()));
+        server.terminate();
+        assertEquals(0, server.awaitExit(START));
+    }
+
+    @Test
+    void agencyWithoutAnIdFailsClearly() throws Exception {
+        JarProcess agency = JarProcess.start(JarProcess.clientJar(), dir.resolve("noid"), Map.of(),
+                dir.resolve("noid.log"));
+        processes.add(agency);
+
+        assertEquals(1, agency.awaitExit(START));
+        assertTrue(agency.lines().stream().anyMatch(l -> l.contains("result: fail") && l.contains("CLI_ID")),
+                String.join("\n", agency.lines()));
+    }
+
+    @Test
+    void centralWithAMalformedValueFailsNamingTheKey() throws Exception {
+        JarProcess server = server(1, Map.of("SERVER_LISTEN_BACKLOG", "many"));
+
+        assertEquals(1, server.awaitExit(START));
+        assertTrue(server.lines().stream().anyMatch(l -> l.contains("SERVER_LISTEN_BACKLOG")),
+                String.join("\n", server.lines()));
+    }
+
+    @Test
+    void centralKeepsRunningAfterAllAgenciesLeaveAndExitsZeroOnSigterm() throws Exception {
+        JarProcess server = server(0, Map.of());
+        String port = awaitPort(server);
+        JarProcess agency = agency(1, port, Map.of("NOMBRE", "Ana", "APELLIDO", "Paz", "DOCUMENTO", "1",
+                "NACIMIENTO", "2000-01-01", "NUMERO", "1"));
+        agency.awaitExit(RUN);
+
+        Thread.sleep(500);
+        assertTrue(server.isAlive());
+        server.terminate();
+        assertEquals(0, server.awaitExit(START));
+    }
+
+    /** Every line has the course's format, and operation lines follow the grammar. */
+    private static void assertWellFormed(List<String> log) {
+        for (String line : log) {
+            if (line.startsWith("\t") || line.startsWith("java.") || line.startsWith("Caused by")) {
+                continue;
+            }
+            assertTrue(LOG_LINE.matcher(line).matches(), "not in the log format: " + line);
+            int action = line.indexOf("action: ");
+            if (action >= 0) {
+                assertTrue(OPERATION.matcher(line.substring(action)).matches(), "not in the grammar: " + line);
+            }
+            assertFalse(line.contains("result: fail"), "a normal run logs no failure: " + line);
+        }
+    }
+
+    private static int indexOf(List<String> log, String text) {
+        for (int i = 0; i < log.size(); i++) {
+            if (log.get(i).contains(text)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no line with " + text + " in\n" + String.join("\n", log));
+    }
+
+    private static List<String> rowsOf(Path file) throws IOException {
+        List<String> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String row = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+            if (!row.isEmpty()) {
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    private static List<String> winnersIn(Path file) throws IOException {
+        return rowsOf(file).stream().filter(row -> row.endsWith(",7574")).map(row -> row.split(",")[2]).toList();
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
