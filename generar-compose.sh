@@ -6,7 +6,7 @@
 #
 # The config files and each agency's bets are bind-mounted read-only, so editing them needs no
 # image rebuild. The only environment set is what no config file holds: CLI_ID and CLI_DATA_FILE
-# for an agency, AGENCIES for the server. See docker/README-docker.md.
+# for an agency, AGENCIES for the server. See the README's Docker section.
 set -euo pipefail
 
 readonly MAX_AGENCIES=100000
