@@ -47,10 +47,7 @@ final class BetsHandler extends SimpleChannelInboundHandler<BetBatch> {
         for (int i = 0; i < batch.bets().size(); i++) {
             String violation = BetRules.violation(batch.bets().get(i), today);
             if (violation != null) {
-                String reason = "bet " + (batch.first() + i) + " - " + violation;
-                LOG.error("{}", ActionLine.fail("apuesta_recibida").with("cantidad", batch.bets().size())
-                        .with("agency", batch.agency()).with("error", reason));
-                Replies.refuse(ctx.channel(), ErrorCode.INVALID_BET, batch.first(), reason);
+                refuseInOrder(ctx.channel(), batch, "bet " + (batch.first() + i) + " - " + violation);
                 return;
             }
         }
@@ -59,6 +56,23 @@ final class BetsHandler extends SimpleChannelInboundHandler<BetBatch> {
             storage.submit(() -> lottery.store(batch)).addListener(done -> answer(channel, batch, done));
         } catch (RejectedExecutionException e) {
             Replies.refuse(channel, ErrorCode.SHUTTING_DOWN, batch.first(), "the central is stopping");
+        }
+    }
+
+    /**
+     * Refuses through the storage executor, so the refusal reaches the agency after the answers to the batches it
+     * sent before this one, as the protocol promises.
+     */
+    private void refuseInOrder(Channel channel, BetBatch batch, String reason) {
+        Runnable refuse = () -> {
+            LOG.error("{}", ActionLine.fail("apuesta_recibida").with("cantidad", batch.bets().size())
+                    .with("agency", batch.agency()).with("error", reason));
+            Replies.refuse(channel, ErrorCode.INVALID_BET, batch.first(), reason);
+        };
+        try {
+            storage.execute(refuse);
+        } catch (RejectedExecutionException e) {
+            refuse.run();
         }
     }
 

@@ -3,6 +3,7 @@ package ar.loteria.central;
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.Frames;
 import ar.loteria.logging.ActionLine;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -13,9 +14,9 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The protocol's frame decoder ({@link Frames#newDecoder()}'s settings) plus a deadline: a frame that has begun
- * must be complete within the idle timeout, so a peer that stops mid-frame or trickles a byte now and then is
- * closed. A connection between frames (an agency waiting for the draw) is never timed out here.
+ * The protocol's frame decoder ({@link Frames#newDecoder()}'s settings) plus a deadline: once a frame has begun,
+ * some frame must complete within the idle timeout, so a peer that stops mid-frame or trickles a byte now and then
+ * is closed. A connection between frames (an agency waiting for the draw) is never timed out here.
  *
  * <p>Per channel: it buffers partial frames. Event loop only.
  */
@@ -25,6 +26,7 @@ final class DeadlineFrameDecoder extends LengthFieldBasedFrameDecoder {
 
     private final long timeoutNanos;
     private ScheduledFuture<?> deadline;
+    private boolean frameCompleted;
 
     DeadlineFrameDecoder(Duration timeout) {
         super(Frames.MAX_FRAME_BYTES, 0, Frames.HEADER_BYTES, 0, Frames.HEADER_BYTES, true);
@@ -32,15 +34,25 @@ final class DeadlineFrameDecoder extends LengthFieldBasedFrameDecoder {
     }
 
     @Override
+    protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+        Object frame = super.decode(ctx, in);
+        frameCompleted |= frame != null;
+        return frame;
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         super.channelRead(ctx, msg);
         boolean midFrame = actualReadableBytes() > 0;
-        if (midFrame && deadline == null) {
-            deadline = ctx.executor().schedule(() -> expire(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
-        } else if (!midFrame && deadline != null) {
+        // A completed frame restarts the clock: a pipelining agency is almost always mid-frame between reads.
+        if (deadline != null && (!midFrame || frameCompleted)) {
             deadline.cancel(false);
             deadline = null;
         }
+        if (midFrame && deadline == null) {
+            deadline = ctx.executor().schedule(() -> expire(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+        frameCompleted = false;
     }
 
     @Override

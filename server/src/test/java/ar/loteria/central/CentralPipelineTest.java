@@ -426,6 +426,46 @@ class CentralPipelineTest {
     }
 
     @Test
+    void agencyThatKeepsCompletingFramesIsNeverTimedOutEvenWhenAlwaysMidFrame() throws IOException {
+        // given: every read ends in the middle of the next frame, for far longer than the timeout
+        central(5);
+        AgencyWire wire = agency(1);
+        var one = AgencyWire.frame(new BetBatch(1, 0, List.of(GOOD)));
+        byte[] bytes = new byte[one.readableBytes()];
+        one.readBytes(bytes);
+        one.release();
+        wire.sendRaw(Unpooled.wrappedBuffer(bytes, 0, 5));
+        for (int i = 1; i <= 10; i++) {
+            wire.channel().advanceTimeBy(20, TimeUnit.SECONDS);
+            wire.channel().runScheduledPendingTasks();
+            var frame = AgencyWire.frame(new BetBatch(1, i, List.of(GOOD)));
+            byte[] next = new byte[frame.readableBytes()];
+            frame.readBytes(next);
+            frame.release();
+            // the rest of the previous frame, then the head of this one
+            wire.sendRaw(Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(bytes, 5, bytes.length - 5),
+                    Unpooled.wrappedBuffer(next, 0, 5)));
+            bytes = next;
+        }
+
+        // then: 200 s of steady progress, ten batches acknowledged, still connected
+        assertEquals(10, wire.replies().stream().filter(BatchAck.class::isInstance).count());
+        assertTrue(wire.channel().isActive());
+    }
+
+    @Test
+    void refusalOfABadBatchComesAfterTheAnswersToEarlierBatches() throws IOException {
+        central(5);
+        AgencyWire wire = agency(1);
+
+        wire.send(new BetBatch(1, 0, List.of(GOOD))).send(new BetBatch(1, 1, List.of(BAD_DATE)));
+
+        List<Message> replies = wire.replies();
+        assertEquals(new BatchAck(0, 1), replies.get(0));
+        assertEquals(ErrorCode.INVALID_BET, ((ErrorReply) replies.get(1)).code());
+    }
+
+    @Test
     void agencyWaitingForTheDrawIsNeverTimedOut() throws IOException {
         // given
         central(2);
