@@ -1,0 +1,267 @@
+package ar.loteria.agency;
+
+import ar.loteria.codec.Bet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AgencyConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void usesDefaultsWhenTheFileIsMissing() throws ConfigException {
+        // given
+        Path missing = dir.resolve("config.yaml");
+
+        // when
+        AgencyConfig config = AgencyConfig.load(missing, Map.of("CLI_ID", "3"));
+
+        // then
+        assertEquals(3, config.agencyId());
+        assertEquals("server:12345", config.serverAddress());
+        assertEquals("server", config.host());
+        assertEquals(12345, config.port());
+        assertEquals(5, config.loopAmount());
+        assertEquals("5s", config.loopPeriod());
+        assertEquals("INFO", config.logLevel());
+        assertEquals(10, config.batchMaxAmount());
+        assertEquals(Path.of("./.data/agency-3.csv"), config.dataFile());
+        assertEquals("", config.token());
+        assertEquals(Optional.empty(), config.singleBet());
+    }
+
+    @Test
+    void readsEveryValueFromTheFile() throws IOException, ConfigException {
+        // given
+        Path file = write("""
+                id: 7
+                server:
+                  address: "central:4000"
+                loop:
+                  amount: 9
+                  period: "100ms"
+                log:
+                  level: "DEBUG"
+                batch:
+                  maxAmount: 120
+                auth:
+                  token: "s3cret"
+                """);
+
+        // when
+        AgencyConfig config = AgencyConfig.load(file, Map.of());
+
+        // then
+        assertEquals(7, config.agencyId());
+        assertEquals("central:4000", config.serverAddress());
+        assertEquals("central", config.host());
+        assertEquals(4000, config.port());
+        assertEquals(9, config.loopAmount());
+        assertEquals("100ms", config.loopPeriod());
+        assertEquals("DEBUG", config.logLevel());
+        assertEquals(120, config.batchMaxAmount());
+        assertEquals("s3cret", config.token());
+    }
+
+    @Test
+    void environmentOverridesEveryKey() throws IOException, ConfigException {
+        // given
+        Path file = write("""
+                id: 7
+                server:
+                  address: "central:4000"
+                loop:
+                  amount: 9
+                  period: "100ms"
+                log:
+                  level: "DEBUG"
+                batch:
+                  maxAmount: 120
+                auth:
+                  token: "s3cret"
+                """);
+        Map<String, String> env = Map.of("CLI_ID", "2", "CLI_SERVER_ADDRESS", "127.0.0.1:5555",
+                "CLI_LOOP_AMOUNT", "1", "CLI_LOOP_PERIOD", "2m", "CLI_LOG_LEVEL", "WARNING",
+                "CLI_BATCH_MAXAMOUNT", "50", "CLI_DATA_FILE", "/data/bets.csv", "CLI_TOKEN", "other");
+
+        // when
+        AgencyConfig config = AgencyConfig.load(file, env);
+
+        // then
+        assertEquals(2, config.agencyId());
+        assertEquals("127.0.0.1:5555", config.serverAddress());
+        assertEquals("127.0.0.1", config.host());
+        assertEquals(5555, config.port());
+        assertEquals(1, config.loopAmount());
+        assertEquals("2m", config.loopPeriod());
+        assertEquals("WARNING", config.logLevel());
+        assertEquals(50, config.batchMaxAmount());
+        assertEquals(Path.of("/data/bets.csv"), config.dataFile());
+        assertEquals("other", config.token());
+    }
+
+    @Test
+    void emptyVariablesCountAsUnset() throws IOException, ConfigException {
+        // given
+        Path file = write("batch:\n  maxAmount: 30\n");
+
+        // when
+        AgencyConfig config = AgencyConfig.load(file, Map.of("CLI_ID", "1", "CLI_BATCH_MAXAMOUNT", ""));
+
+        // then
+        assertEquals(30, config.batchMaxAmount());
+    }
+
+    @Test
+    void missingIdIsAnErrorNamingCliId() {
+        // when
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> AgencyConfig.load(dir.resolve("none.yaml"), Map.of()));
+
+        // then
+        assertEquals("CLI_ID", error.key());
+        assertTrue(error.getMessage().contains("CLI_ID"), error.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "CLI_ID, 0",
+        "CLI_ID, abc",
+        "CLI_BATCH_MAXAMOUNT, 0",
+        "CLI_BATCH_MAXAMOUNT, abc",
+        "CLI_BATCH_MAXAMOUNT, 65536",
+        "CLI_SERVER_ADDRESS, server",
+        "CLI_SERVER_ADDRESS, server:",
+        "CLI_SERVER_ADDRESS, :12345",
+        "CLI_SERVER_ADDRESS, server:99999",
+        "CLI_SERVER_ADDRESS, server:port",
+        "CLI_LOOP_AMOUNT, -1",
+        "CLI_LOOP_PERIOD, soon",
+        "CLI_LOOP_PERIOD, 5",
+        "CLI_LOG_LEVEL, LOUD",
+    })
+    void badVariableIsAnErrorNamingIt(String variable, String value) {
+        // given
+        Map<String, String> env = new HashMap<>(Map.of("CLI_ID", "1"));
+        env.put(variable, value);
+
+        // when
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> AgencyConfig.load(dir.resolve("none.yaml"), env));
+
+        // then
+        assertEquals(variable, error.key());
+        assertTrue(error.getMessage().contains(value), error.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "batch:\\n  maxAmount: 0\\n | batch.maxAmount",
+        "batch:\\n  maxAmount: abc\\n | batch.maxAmount",
+        "server:\\n  address: \"nohost\"\\n | server.address",
+        "loop:\\n  period: \"fast\"\\n | loop.period",
+        "id: -4\\n | id",
+    })
+    void badFileValueIsAnErrorNamingItsKey(String yaml, String key) throws IOException {
+        // given
+        Path file = write(yaml.replace("\\n", "\n"));
+
+        // when
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> AgencyConfig.load(file, idUnlessTested(key)));
+
+        // then
+        assertEquals(key, error.key());
+    }
+
+    @Test
+    void malformedYamlIsAnErrorNamingTheFile() throws IOException {
+        // given
+        Path file = write("server: [unclosed\n");
+
+        // when
+        ConfigException error = assertThrows(ConfigException.class, () -> AgencyConfig.load(file, Map.of()));
+
+        // then
+        assertEquals(file.toString(), error.key());
+    }
+
+    @Test
+    void configLinePrintsEachValueAsWritten() throws IOException, ConfigException {
+        // given
+        Path file = write("""
+                server:
+                  address: "server:12345"
+                loop:
+                  amount: 5
+                  period: "100ms"
+                log:
+                  level: "INFO"
+                batch:
+                  maxAmount: 10
+                """);
+
+        // when
+        String line = AgencyConfig.load(file, Map.of("CLI_ID", "4")).toActionLine().toString();
+
+        // then
+        assertEquals("action: config | result: success | client_id: 4 | server_address: server:12345 | "
+                + "loop_amount: 5 | loop_period: 100ms | log_level: INFO | batch_max_amount: 10", line);
+    }
+
+    @Test
+    void fiveBetVariablesSelectSingleBetMode() throws ConfigException {
+        // given
+        Map<String, String> env = Map.of("CLI_ID", "1", "NOMBRE", "Santiago Lionel", "APELLIDO", "Lorca",
+                "DOCUMENTO", "00000042", "NACIMIENTO", "1999-03-17", "NUMERO", "7574");
+
+        // when
+        AgencyConfig config = AgencyConfig.load(dir.resolve("none.yaml"), env);
+
+        // then
+        assertEquals(Optional.of(new Bet("Santiago Lionel", "Lorca", "00000042", "1999-03-17", 7574)),
+                config.singleBet());
+    }
+
+    @Test
+    void partialOrBadSingleBetIsAnErrorNamingTheVariable() {
+        // given
+        Map<String, String> partial = Map.of("CLI_ID", "1", "NOMBRE", "Ana", "APELLIDO", "Paz");
+        Map<String, String> badDate = Map.of("CLI_ID", "1", "NOMBRE", "Ana", "APELLIDO", "Paz",
+                "DOCUMENTO", "123", "NACIMIENTO", "1999-02-30", "NUMERO", "12");
+
+        // when
+        ConfigException missing = assertThrows(ConfigException.class,
+                () -> AgencyConfig.load(dir.resolve("none.yaml"), partial));
+        ConfigException invalid = assertThrows(ConfigException.class,
+                () -> AgencyConfig.load(dir.resolve("none.yaml"), badDate));
+
+        // then
+        assertEquals("DOCUMENTO", missing.key());
+        assertEquals("NACIMIENTO", invalid.key());
+    }
+
+    private Map<String, String> idUnlessTested(String key) {
+        return key.equals("id") ? Map.of() : Map.of("CLI_ID", "1");
+    }
+
+    private Path write(String yaml) throws IOException {
+        Path file = dir.resolve("config.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+}
