@@ -1,0 +1,204 @@
+package ar.loteria.agency;
+
+import ar.loteria.codec.BatchAck;
+import ar.loteria.codec.ErrorCode;
+import ar.loteria.codec.ErrorReply;
+import ar.loteria.codec.Finish;
+import ar.loteria.codec.FinishAck;
+import ar.loteria.codec.Hello;
+import ar.loteria.codec.Message;
+import ar.loteria.codec.ResultsRequest;
+import ar.loteria.codec.Welcome;
+import ar.loteria.codec.Winners;
+import ar.loteria.logging.ActionLine;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The agency's side of one connection: HELLO, then on WELCOME a {@link BatchSender} streams the bets from where
+ * the central's store ends; once every batch is acknowledged, FINISH, then RESULTS, and the WINNERS parts until
+ * the last. An ERROR reply or a protocol breach ends the run; a transient refusal (the central shutting down,
+ * busy, or timing out) only closes the connection, and the agency reconnects.
+ *
+ * <p>Per channel (it holds the conversation's state). Event loop only: the sender reports back through
+ * {@link SenderEvent}s, which Netty delivers on the event loop.
+ */
+final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgencyHandler.class);
+
+    /** Refusals that say "not now" rather than "no": the agency tries again on a new connection. */
+    static final Set<ErrorCode> TRANSIENT = Set.of(ErrorCode.SHUTTING_DOWN, ErrorCode.SERVER_BUSY,
+            ErrorCode.IDLE_TIMEOUT);
+
+    /** Where the conversation stands; each names the action its log lines report. */
+    private enum Phase {
+        GREETING("hello"), SENDING("envio"), FINISHING("finish"), RESULTS("consulta_ganadores"), DONE("agency");
+
+        private final String action;
+
+        Phase(String action) {
+            this.action = action;
+        }
+    }
+
+    private final AgencyRun run;
+    private final long agency;
+    private final List<String> winners = new ArrayList<>();
+    private Phase phase = Phase.GREETING;
+    private BatchSender sender;
+    private Semaphore window;
+    /** Bets of the agency the central holds: WELCOME's count plus every acknowledged batch. */
+    private long acknowledged;
+    /** All bets of the agency, known once the sender has read its whole input; -1 until then. */
+    private long total = -1;
+
+    AgencyHandler(AgencyRun run) {
+        this.run = run;
+        this.agency = run.config().agencyId();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        ctx.writeAndFlush(new Hello(agency, run.config().token())).addListener(BatchSender.CLOSE_ON_WRITE_FAILURE);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (sender != null) {
+            sender.stop();
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Message msg) {
+        if (phase == Phase.DONE) {
+            return;
+        }
+        if (msg instanceof ErrorReply error) {
+            refused(ctx, error);
+        } else if (msg instanceof Welcome welcome && phase == Phase.GREETING) {
+            welcomed(ctx, welcome);
+        } else if (msg instanceof BatchAck ack && phase == Phase.SENDING) {
+            acknowledged(ctx, ack);
+        } else if (msg instanceof FinishAck ack && phase == Phase.FINISHING) {
+            finished(ctx, ack);
+        } else if (msg instanceof Winners part && phase == Phase.RESULTS) {
+            winners(ctx, part);
+        } else {
+            protocolError(ctx, "unexpected " + msg.type() + " in phase " + phase.action);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (!(event instanceof SenderEvent)) {
+            super.userEventTriggered(ctx, event);
+        } else if (phase != Phase.SENDING || !ctx.channel().isActive()) {
+            LOG.debug("sender event {} ignored in phase {}", event, phase);
+        } else if (event instanceof SenderEvent.AllSent done) {
+            total = done.total();
+            finishIfAllAcknowledged(ctx);
+        } else if (event instanceof SenderEvent.Failed failed) {
+            BetFileException error = failed.error();
+            ActionLine line = ActionLine.fail("leer_apuestas").with("file", error.file());
+            if (error.line() > 0) {
+                line.with("line", error.line());
+            }
+            LOG.error("{}", line.with("error", error.problem()));
+            end(ctx, ExitStatus.BETS_FILE_ERROR);
+        }
+    }
+
+    private void welcomed(ChannelHandlerContext ctx, Welcome welcome) {
+        if (welcome.agency() != agency) {
+            protocolError(ctx, "WELCOME for agency " + welcome.agency() + ", expected " + agency);
+            return;
+        }
+        LOG.info("{}", ActionLine.success("hello").with("client_id", agency).with("stored", welcome.stored()));
+        phase = Phase.SENDING;
+        acknowledged = welcome.stored();
+        window = new Semaphore(run.tuning().window());
+        sender = new BatchSender(ctx.channel(), run.bets(), agency, run.config().batchMaxAmount(),
+                welcome.stored(), window, run.tuning().progressEvery());
+        run.launcher().launch(sender);
+    }
+
+    private void acknowledged(ChannelHandlerContext ctx, BatchAck ack) {
+        if (ack.first() != acknowledged || ack.count() < 1 || (total >= 0 && ack.first() + ack.count() > total)) {
+            protocolError(ctx, "BATCH_ACK for " + ack.count() + " bets from " + ack.first() + ", expected bets from "
+                    + acknowledged);
+            return;
+        }
+        acknowledged += ack.count();
+        window.release();
+        LOG.debug("{}", ActionLine.success("batch_ack").with("first", ack.first()).with("cantidad", ack.count()));
+        run.config().singleBet().ifPresent(bet -> LOG.info("{}", ActionLine.success("apuesta_enviada")
+                .with("dni", bet.document()).with("numero", bet.number())));
+        finishIfAllAcknowledged(ctx);
+    }
+
+    private void finishIfAllAcknowledged(ChannelHandlerContext ctx) {
+        if (total >= 0 && acknowledged == total) {
+            LOG.info("{}", ActionLine.success("envio").with("enviadas", total));
+            phase = Phase.FINISHING;
+            ctx.writeAndFlush(new Finish(agency, total)).addListener(BatchSender.CLOSE_ON_WRITE_FAILURE);
+        }
+    }
+
+    private void finished(ChannelHandlerContext ctx, FinishAck ack) {
+        LOG.info("{}", ActionLine.success("finish").with("client_id", agency).with("stored", ack.stored()));
+        phase = Phase.RESULTS;
+        ctx.writeAndFlush(new ResultsRequest(agency)).addListener(BatchSender.CLOSE_ON_WRITE_FAILURE);
+        // The central answers after the draw, however long that takes: waiting is not a failure.
+        LOG.info("{}", ActionLine.inProgress("consulta_ganadores").with("client_id", agency));
+    }
+
+    private void winners(ChannelHandlerContext ctx, Winners part) {
+        winners.addAll(part.documents());
+        if (!part.last()) {
+            return;
+        }
+        for (String document : winners) {
+            LOG.debug("{}", ActionLine.success("ganador").with("dni", document));
+        }
+        LOG.info("{}", ActionLine.success("consulta_ganadores").with("cant_ganadores", winners.size()));
+        phase = Phase.DONE;
+        run.end(Outcome.winners(winners));
+        ctx.close();
+    }
+
+    private void refused(ChannelHandlerContext ctx, ErrorReply error) {
+        if (TRANSIENT.contains(error.code())) {
+            LOG.warn("{}", ActionLine.inProgress(phase.action).with("code", error.code())
+                    .with("reason", error.reason()));
+            phase = Phase.DONE;
+            ctx.close();
+            return;
+        }
+        LOG.error("{}", ActionLine.fail(phase.action).with("code", error.code()).with("ref", error.ref())
+                .with("reason", error.reason()));
+        end(ctx, ExitStatus.REFUSED);
+    }
+
+    private void protocolError(ChannelHandlerContext ctx, String problem) {
+        LOG.error("{}", ActionLine.fail("protocol").with("error", problem));
+        end(ctx, ExitStatus.REFUSED);
+    }
+
+    /** Ends the run, then closes: the outcome is set first, so the close starts no reconnect. */
+    private void end(ChannelHandlerContext ctx, ExitStatus status) {
+        phase = Phase.DONE;
+        run.end(Outcome.failure(status));
+        ctx.close();
+    }
+}

@@ -1,0 +1,27 @@
+package ar.loteria.agency;
+
+import java.time.Duration;
+
+/**
+ * Internal limits of the agency that are not part of its configuration; tests shrink the waits.
+ *
+ * @param window         batches in flight before their acknowledgement
+ * @param retryDelay     wait between two connection attempts
+ * @param retryBudget    how long connection attempts go on before the agency gives up
+ * @param connectTimeout longest wait for one connection attempt
+ * @param progressEvery  how often a long send logs its progress
+ * @param closeTimeout   longest wait for each resource when closing
+ */
+public record AgencyTuning(int window, Duration retryDelay, Duration retryBudget, Duration connectTimeout,
+                           Duration progressEvery, Duration closeTimeout) {
+
+    /** Production values: 32 batches in flight, a retry a second for 30 s, progress every 5 s. */
+    public static final AgencyTuning DEFAULT = new AgencyTuning(32, Duration.ofSeconds(1), Duration.ofSeconds(30),
+            Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(3));
+
+    public AgencyTuning {
+        if (window < 1) {
+            throw new IllegalArgumentException("window must be 1 or more");
+        }
+    }
+}

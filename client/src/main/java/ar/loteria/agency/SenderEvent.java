@@ -1,0 +1,16 @@
+package ar.loteria.agency;
+
+/**
+ * What a {@link BatchSender} tells its {@link AgencyHandler}, as a user event fired on the channel's pipeline
+ * (which Netty hands to the event loop).
+ */
+sealed interface SenderEvent {
+
+    /** Every batch is written; {@code total} counts all the agency's bets, the skipped ones included. */
+    record AllSent(long total) implements SenderEvent {
+    }
+
+    /** The bets could not be read; nothing more will be sent. */
+    record Failed(BetFileException error) implements SenderEvent {
+    }
+}

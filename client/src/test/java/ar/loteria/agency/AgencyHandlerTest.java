@@ -1,0 +1,304 @@
+package ar.loteria.agency;
+
+import ar.loteria.codec.BatchAck;
+import ar.loteria.codec.Bet;
+import ar.loteria.codec.BetBatch;
+import ar.loteria.codec.ErrorCode;
+import ar.loteria.codec.ErrorReply;
+import ar.loteria.codec.Finish;
+import ar.loteria.codec.FinishAck;
+import ar.loteria.codec.Hello;
+import ar.loteria.codec.Message;
+import ar.loteria.codec.ResultsRequest;
+import ar.loteria.codec.Welcome;
+import ar.loteria.codec.Winners;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.Test;
+
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The conversation, with the test playing the central: decoded messages go in, the agency's messages come out.
+ * The sender runs inline on the test thread, so everything is synchronous.
+ */
+class AgencyHandlerTest {
+
+    private static final long AGENCY = 1;
+
+    private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+
+    @Test
+    void saysHelloWithItsIdAndTokenFirst() throws Exception {
+        // when
+        EmbeddedChannel ch = channel(BetBatcherTest.bets(3, 0), Map.of("CLI_TOKEN", "s3cret"));
+
+        // then
+        assertEquals(List.of(new Hello(AGENCY, "s3cret")), outbound(ch));
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void afterWelcomeBatchesStartAtTheStoredCount() throws Exception {
+        // given
+        List<Bet> bets = BetBatcherTest.bets(25, 0);
+        EmbeddedChannel ch = channel(bets, Map.of());
+        outbound(ch);
+
+        // when
+        ch.writeInbound(new Welcome(AGENCY, 12));
+
+        // then
+        List<Message> sent = outbound(ch);
+        assertEquals(List.of(new BetBatch(AGENCY, 12, bets.subList(12, 22)),
+                new BetBatch(AGENCY, 22, bets.subList(22, 25))), sent);
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void finishCarriesTheTotalOnceEveryBatchIsAcknowledged() throws Exception {
+        // given
+        EmbeddedChannel ch = channel(BetBatcherTest.bets(25, 0), Map.of());
+        outbound(ch);
+        ch.writeInbound(new Welcome(AGENCY, 0));
+        assertEquals(3, outbound(ch).size());
+
+        // when
+        ch.writeInbound(new BatchAck(0, 10));
+        ch.writeInbound(new BatchAck(10, 10));
+        List<Message> beforeLastAck = outbound(ch);
+        ch.writeInbound(new BatchAck(20, 5));
+
+        // then
+        assertEquals(List.of(), beforeLastAck);
+        assertEquals(List.of(new Finish(AGENCY, 25)), outbound(ch));
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void finishCountsSkippedBetsWhenEverythingWasStoredBefore() throws Exception {
+        // given
+        EmbeddedChannel ch = channel(BetBatcherTest.bets(25, 0), Map.of());
+        outbound(ch);
+
+        // when
+        ch.writeInbound(new Welcome(AGENCY, 25));
+
+        // then
+        assertEquals(List.of(new Finish(AGENCY, 25)), outbound(ch));
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void asksForResultsAfterFinishAckAndWaitsWithoutFailing() throws Exception {
+        // given
+        EmbeddedChannel ch = channel(BetBatcherTest.bets(5, 0), Map.of());
+        outbound(ch);
+        ch.writeInbound(new Welcome(AGENCY, 0));
+        ch.writeInbound(new BatchAck(0, 5));
+        outbound(ch);
+
+        // when
+        ch.writeInbound(new FinishAck(AGENCY, 5));
+
+        // then
+        assertEquals(List.of(new ResultsRequest(AGENCY)), outbound(ch));
+        assertFalse(outcome.isDone());
+        assertTrue(ch.isActive());
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void collectsWinnersOverSeveralPartsThenEndsTheRun() throws Exception {
+        // given
+        EmbeddedChannel ch = waitingForResults();
+
+        // when
+        ch.writeInbound(new Winners(false, List.of("00000042", "123")));
+        ch.writeInbound(new Winners(false, List.of()));
+        boolean doneBeforeLast = outcome.isDone();
+        ch.writeInbound(new Winners(true, List.of("999")));
+
+        // then
+        assertFalse(doneBeforeLast);
+        assertEquals(new Outcome(ExitStatus.SUCCESS, List.of("00000042", "123", "999")), outcome.getNow(null));
+        assertFalse(ch.isOpen());
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void errorReplyEndsTheRunAsRefused() throws Exception {
+        // given
+        EmbeddedChannel ch = channel(BetBatcherTest.bets(5, 0), Map.of());
+        outbound(ch);
+        ch.writeInbound(new Welcome(AGENCY, 0));
+        outbound(ch);
+
+        // when
+        ch.writeInbound(new ErrorReply(ErrorCode.INVALID_BET, 0, "birthdate in the future"));
+
+        // then
+        assertEquals(ExitStatus.REFUSED, outcome.getNow(null).status());
+        assertFalse(ch.isOpen());
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void transientRefusalClosesWithoutEndingTheRun() throws Exception {
+        // given
+        EmbeddedChannel ch = waitingForResults();
+
+        // when
+        ch.writeInbound(new ErrorReply(ErrorCode.SHUTTING_DOWN, 0, "central stopping"));
+
+        // then
+        assertFalse(outcome.isDone());
+        assertFalse(ch.isOpen());
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void acknowledgementOutOfSequenceIsAProtocolError() throws Exception {
+        // given
+        EmbeddedChannel ch = channel(BetBatcherTest.bets(25, 0), Map.of());
+        outbound(ch);
+        ch.writeInbound(new Welcome(AGENCY, 0));
+        outbound(ch);
+
+        // when
+        ch.writeInbound(new BatchAck(10, 10));
+
+        // then
+        assertEquals(ExitStatus.REFUSED, outcome.getNow(null).status());
+        assertFalse(ch.isOpen());
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void unexpectedMessageIsAProtocolError() throws Exception {
+        // given
+        EmbeddedChannel ch = channel(BetBatcherTest.bets(5, 0), Map.of());
+        outbound(ch);
+
+        // when
+        ch.writeInbound(new Winners(true, List.of()));
+
+        // then
+        assertEquals(ExitStatus.REFUSED, outcome.getNow(null).status());
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void badBetsLineEndsTheRunWithoutFinish() throws Exception {
+        // given: line 3 of the file is bad
+        String text = "Ana,Paz,1,1980-01-01,1\nAna,Paz,2,1980-01-01,2\nAna,Paz,x,1980-01-01,3\n";
+        BetInput input = new BetInput() {
+            @Override
+            public String name() {
+                return "bets.csv";
+            }
+
+            @Override
+            public BetSource open() {
+                return new BetCsvReader("bets.csv", new StringReader(text), LocalDate.now());
+            }
+        };
+        EmbeddedChannel ch = channel(input, Map.of());
+        outbound(ch);
+
+        // when
+        ch.writeInbound(new Welcome(AGENCY, 0));
+
+        // then
+        assertEquals(ExitStatus.BETS_FILE_ERROR, outcome.getNow(null).status());
+        assertTrue(outbound(ch).stream().noneMatch(Finish.class::isInstance));
+        assertFalse(ch.isOpen());
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void centralHoldingMoreBetsThanTheFileIsABetsFileError() throws Exception {
+        // given
+        EmbeddedChannel ch = channel(BetBatcherTest.bets(5, 0), Map.of());
+        outbound(ch);
+
+        // when
+        ch.writeInbound(new Welcome(AGENCY, 9));
+
+        // then
+        assertEquals(ExitStatus.BETS_FILE_ERROR, outcome.getNow(null).status());
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void singleBetGoesAsABatchOfOneThenFinishes() throws Exception {
+        // given
+        Map<String, String> env = Map.of("NOMBRE", "Ana", "APELLIDO", "Núñez", "DOCUMENTO", "00000042",
+                "NACIMIENTO", "1980-01-01", "NUMERO", "7574");
+        Bet bet = new Bet("Ana", "Núñez", "00000042", "1980-01-01", 7574);
+        AgencyConfig config = config(env);
+        EmbeddedChannel ch = channel(config, BetInput.of("env", List.of(config.singleBet().orElseThrow())));
+        outbound(ch);
+
+        // when
+        ch.writeInbound(new Welcome(AGENCY, 0));
+        List<Message> batches = outbound(ch);
+        ch.writeInbound(new BatchAck(0, 1));
+
+        // then
+        assertEquals(List.of(new BetBatch(AGENCY, 0, List.of(bet))), batches);
+        assertEquals(List.of(new Finish(AGENCY, 1)), outbound(ch));
+        assertFalse(ch.finish());
+    }
+
+    private EmbeddedChannel waitingForResults() throws Exception {
+        EmbeddedChannel ch = channel(BetBatcherTest.bets(5, 0), Map.of());
+        ch.writeInbound(new Welcome(AGENCY, 0));
+        ch.writeInbound(new BatchAck(0, 5));
+        ch.writeInbound(new FinishAck(AGENCY, 5));
+        List<Message> sent = outbound(ch);
+        assertInstanceOf(ResultsRequest.class, sent.get(sent.size() - 1));
+        return ch;
+    }
+
+    private EmbeddedChannel channel(List<Bet> bets, Map<String, String> env) throws ConfigException {
+        return channel(BetInput.of("test", bets), env);
+    }
+
+    private EmbeddedChannel channel(BetInput input, Map<String, String> env) throws ConfigException {
+        return channel(config(env), input);
+    }
+
+    private EmbeddedChannel channel(AgencyConfig config, BetInput input) {
+        AgencyTuning tuning = new AgencyTuning(32, Duration.ofMillis(10), Duration.ofMillis(100),
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(1));
+        AgencyRun run = new AgencyRun(config, input, tuning, BatchSender::run, outcome);
+        return new EmbeddedChannel(new AgencyHandler(run), new AgencyExceptionHandler(run));
+    }
+
+    static AgencyConfig config(Map<String, String> env) throws ConfigException {
+        Map<String, String> all = new HashMap<>(env);
+        all.put("CLI_ID", String.valueOf(AGENCY));
+        return AgencyConfig.load(Path.of("no-such-config.yaml"), all);
+    }
+
+    private static List<Message> outbound(EmbeddedChannel ch) {
+        List<Message> messages = new ArrayList<>();
+        for (Object msg = ch.readOutbound(); msg != null; msg = ch.readOutbound()) {
+            messages.add((Message) msg);
+        }
+        return messages;
+    }
+}
