@@ -1,0 +1,187 @@
+package ar.loteria.agency;
+
+import ar.loteria.logging.ActionLine;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One agency run: connects to the central, retrying while it cannot for {@link AgencyTuning#retryBudget()}, and
+ * reconnects whenever the connection is lost before the winners arrived (each new connection resumes where the
+ * central's store ends). The run ends when {@link #outcome()} completes.
+ *
+ * <p>Threads: one event loop ("agency-io") for the connection, retries included; one "bet-sender-N" thread per
+ * connection reading the bets; {@link #start()} and {@link #close(boolean)} from the caller's thread.
+ */
+public final class AgencyClient implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgencyClient.class);
+
+    private final AgencyConfig config;
+    private final AgencyTuning tuning;
+    private final AgencyRun run;
+    private final EventLoopGroup group;
+    private final Bootstrap bootstrap;
+    private final AtomicInteger senders = new AtomicInteger();
+    private volatile boolean closing;
+    private volatile Channel channel;
+    private volatile BatchSender sender;
+    /** Connection attempts failed in a row; event loop only. */
+    private int failedAttempts;
+    /** When the first of those failed; event loop only. */
+    private long firstFailureNanos;
+
+    public AgencyClient(AgencyConfig config, BetInput bets, AgencyTuning tuning) {
+        this.config = config;
+        this.tuning = tuning;
+        this.run = new AgencyRun(config, bets, tuning, this::launchSender, new CompletableFuture<>());
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("agency-io"),
+                NioIoHandler.newFactory());
+        this.bootstrap = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                // The wait for the draw may be long and silent: let TCP notice a central that vanished.
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) tuning.connectTimeout().toMillis())
+                .handler(new AgencyInitializer(run));
+    }
+
+    /** Starts the first connection attempt; returns at once. */
+    public void start() {
+        group.execute(this::connect);
+    }
+
+    /** Completes once, when the run ends: with the winners, or with the failure's exit status. */
+    public CompletableFuture<Outcome> outcome() {
+        return run.outcome();
+    }
+
+    @Override
+    public void close() {
+        close(false);
+    }
+
+    /**
+     * Stops the run in dependency order: the sender thread, the connection, the bets file, the event loop. Each
+     * wait is bounded. Logs a line per resource, at INFO when {@code announce} (SIGTERM), else at DEBUG.
+     */
+    public void close(boolean announce) {
+        closing = true;
+        Level level = announce ? Level.INFO : Level.DEBUG;
+        Duration timeout = tuning.closeTimeout();
+        BatchSender current = sender;
+        boolean senderEnded = true;
+        if (current != null) {
+            current.stop();
+            senderEnded = awaitEnd(current, timeout);
+            log(level, senderEnded, ActionLine.success("stop_sender"), ActionLine.fail("stop_sender"));
+        }
+        Channel ch = channel;
+        if (ch != null) {
+            boolean closed = ch.close().awaitUninterruptibly(timeout.toMillis());
+            log(level, closed, ActionLine.success("close_connection"), ActionLine.fail("close_connection"));
+        }
+        if (current != null) {
+            // The sender closes its file as it ends, so an ended sender means a closed file.
+            log(level, senderEnded, ActionLine.success("close_file").with("file", current.inputName()),
+                    ActionLine.fail("close_file").with("file", current.inputName()));
+        }
+        boolean terminated = group.shutdownGracefully(0, timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly(2 * timeout.toMillis());
+        log(level, terminated, ActionLine.success("close_event_loop"), ActionLine.fail("close_event_loop"));
+    }
+
+    /** Event loop only. */
+    private void connect() {
+        if (closing || run.ended()) {
+            return;
+        }
+        bootstrap.connect(config.host(), config.port()).addListener((ChannelFutureListener) this::connected);
+    }
+
+    /** Event loop only: the outcome of a connection attempt. */
+    private void connected(ChannelFuture future) {
+        if (!future.isSuccess()) {
+            connectFailed(future.cause());
+            return;
+        }
+        failedAttempts = 0;
+        Channel ch = future.channel();
+        channel = ch;
+        LOG.info("{}", ActionLine.success("connect").with("server_address", config.serverAddress()));
+        ch.closeFuture().addListener(closed -> connectionClosed());
+        if (closing) {
+            ch.close();
+        }
+    }
+
+    /** Event loop only. */
+    private void connectFailed(Throwable cause) {
+        long now = System.nanoTime();
+        if (failedAttempts++ == 0) {
+            firstFailureNanos = now;
+        }
+        if (closing || run.ended()) {
+            return;
+        }
+        LOG.debug("connection to {} failed: {}", config.serverAddress(), cause.toString());
+        if (now - firstFailureNanos >= tuning.retryBudget().toNanos()) {
+            LOG.error("{}", ActionLine.fail("connect").with("server_address", config.serverAddress())
+                    .with("attempts", failedAttempts).with("error", cause.getMessage()));
+            run.end(Outcome.failure(ExitStatus.SERVER_UNREACHABLE));
+            return;
+        }
+        LOG.info("{}", ActionLine.inProgress("connect").with("attempt", failedAttempts));
+        group.schedule(this::connect, tuning.retryDelay().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Event loop only: a connection ended; unless the run is over, a new one resumes it. */
+    private void connectionClosed() {
+        if (closing || run.ended()) {
+            return;
+        }
+        LOG.warn("{}", ActionLine.inProgress("reconnect").with("server_address", config.serverAddress()));
+        group.schedule(this::connect, tuning.retryDelay().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Event loop (from the handler): each connection's sender gets a thread of its own. */
+    private void launchSender(BatchSender next) {
+        sender = next;
+        Thread thread = new Thread(next, "bet-sender-" + senders.incrementAndGet());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static boolean awaitEnd(BatchSender sender, Duration timeout) {
+        try {
+            return sender.awaitEnd(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void log(Level level, boolean ok, ActionLine success, ActionLine failure) {
+        if (ok) {
+            LOG.atLevel(level).log("{}", success);
+        } else {
+            LOG.warn("{}", failure);
+        }
+    }
+}

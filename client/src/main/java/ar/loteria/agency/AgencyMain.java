@@ -1,0 +1,88 @@
+package ar.loteria.agency;
+
+import ar.loteria.logging.ActionLine;
+import ar.loteria.logging.LogLevels;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Entry point of {@code lottery-client.jar}. Without arguments it runs one agency: reads {@code ./config.yaml} and
+ * the environment, sends the agency's bets, waits for the draw and logs its winners. With {@code generate ...} it
+ * writes bets files instead (see {@link BetFileGenerator}).
+ *
+ * <p>Exit codes ({@link ExitStatus}): 0 winners received or stopped by SIGTERM; 1 configuration error; 2 bets
+ * file error; 3 central unreachable after the retries; 4 refused by the central or protocol error.
+ *
+ * <p>SIGTERM starts an orderly close from the main thread, which then exits with 0: a plain shutdown hook would
+ * end the JVM with 143, and {@code System.exit} inside a hook hangs.
+ */
+public final class AgencyMain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgencyMain.class);
+
+    /** Where the agency reads its settings, relative to the working directory. */
+    static final Path CONFIG_FILE = Path.of("config.yaml");
+
+    private AgencyMain() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length > 0 && BetFileGenerator.COMMAND.equals(args[0])) {
+            System.exit(BetFileGenerator.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
+        if (args.length > 0) {
+            LOG.error("{}", ActionLine.fail("start").with("error", "unknown command " + args[0]
+                    + " (run without arguments, or: " + BetFileGenerator.USAGE + ")"));
+            System.exit(ExitStatus.CONFIG_ERROR.code());
+        }
+        System.exit(runAgency(CONFIG_FILE, System.getenv()));
+    }
+
+    /** Runs one agency to its end and returns the exit code. Main thread. */
+    static int runAgency(Path configFile, Map<String, String> env) {
+        AgencyConfig config;
+        try {
+            config = AgencyConfig.load(configFile, env);
+        } catch (ConfigException e) {
+            LOG.error("{}", ActionLine.fail("config").with("key", e.key()).with("error", e.getMessage()));
+            return ExitStatus.CONFIG_ERROR.code();
+        }
+        LogLevels.apply(LogLevels.parse(config.logLevel()).orElseThrow());
+        LOG.info("{}", config.toActionLine());
+
+        BetInput bets;
+        if (config.singleBet().isPresent()) {
+            bets = BetInput.of("env", config.singleBet().stream().toList());
+        } else if (Files.isRegularFile(config.dataFile()) && Files.isReadable(config.dataFile())) {
+            bets = BetInput.file(config.dataFile());
+        } else {
+            LOG.error("{}", ActionLine.fail("leer_apuestas").with("file", config.dataFile())
+                    .with("error", "no readable file there (set CLI_DATA_FILE)"));
+            return ExitStatus.BETS_FILE_ERROR.code();
+        }
+
+        CompletableFuture<Void> terminated = new CompletableFuture<>();
+        // The JVM's signal thread only records the request; the main thread does the closing.
+        Signal.handle(new Signal("TERM"), signal -> terminated.complete(null));
+
+        AgencyClient client = new AgencyClient(config, bets, AgencyTuning.DEFAULT);
+        client.start();
+        CompletableFuture.anyOf(client.outcome(), terminated).join();
+        if (terminated.isDone()) {
+            LOG.info("{}", ActionLine.inProgress("shutdown").with("signal", "SIGTERM"));
+            client.close(true);
+            LOG.info("{}", ActionLine.success("shutdown"));
+            return ExitStatus.SUCCESS.code();
+        }
+        Outcome outcome = client.outcome().join();
+        client.close(false);
+        return outcome.status().code();
+    }
+}

@@ -1,0 +1,180 @@
+package ar.loteria.agency;
+
+import ar.loteria.codec.BatchAck;
+import ar.loteria.codec.Bet;
+import ar.loteria.codec.BetBatch;
+import ar.loteria.codec.ErrorCode;
+import ar.loteria.codec.ErrorReply;
+import ar.loteria.codec.Finish;
+import ar.loteria.codec.FinishAck;
+import ar.loteria.codec.Frames;
+import ar.loteria.codec.Hello;
+import ar.loteria.codec.Message;
+import ar.loteria.codec.MessageDecoder;
+import ar.loteria.codec.MessageEncoder;
+import ar.loteria.codec.ResultsRequest;
+import ar.loteria.codec.Welcome;
+import ar.loteria.codec.Winners;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A tiny central for one agency, speaking the real codec on 127.0.0.1: it stores batches that continue its store
+ * exactly, acknowledges them, and answers RESULTS once {@link #draw()} has been called (or at once when built
+ * with {@code drawAtOnce}). It can drop a connection after a given batch (stored, not acknowledged), and stop
+ * and start again on the same port with the same store, like a restarted server. All state changes happen on its
+ * single event loop; the lists are concurrent so that the test thread can read them.
+ */
+final class FakeCentral implements AutoCloseable {
+
+    /** Documents per WINNERS part, small so that results span several parts. */
+    private static final int WINNERS_PER_PART = 2;
+
+    final List<Bet> stored = new CopyOnWriteArrayList<>();
+    final List<Long> batchFirsts = new CopyOnWriteArrayList<>();
+    final List<String> violations = new CopyOnWriteArrayList<>();
+    final AtomicInteger connections = new AtomicInteger();
+    final CountDownLatch resultsAsked = new CountDownLatch(1);
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("fake-central"),
+            NioIoHandler.newFactory());
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final List<ChannelHandlerContext> parked = new ArrayList<>();
+    private volatile boolean drawn;
+    private volatile int dropAtBatch = -1;
+    private int batches;
+    private Channel server;
+
+    FakeCentral(boolean drawAtOnce) {
+        this.drawn = drawAtOnce;
+    }
+
+    /** Listens on 127.0.0.1:{@code port} (0 for any); returns the port. */
+    int start(int port) throws InterruptedException {
+        server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        channels.add(ch);
+                        ch.pipeline()
+                                .addLast(Frames.newDecoder())
+                                .addLast(Frames.PREPENDER)
+                                .addLast(MessageDecoder.INSTANCE)
+                                .addLast(MessageEncoder.INSTANCE)
+                                .addLast(new CentralHandler());
+                    }
+                })
+                .bind("127.0.0.1", port).sync().channel();
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** Like a server killed: stops listening and drops every connection, keeping the store. */
+    void stop() throws InterruptedException {
+        server.close().sync();
+        channels.close().await(5, TimeUnit.SECONDS);
+    }
+
+    /** Drops the connection when the {@code n}-th batch (from 1) arrives: stored, but not acknowledged. */
+    void dropAtBatch(int n) {
+        dropAtBatch = n;
+    }
+
+    /** The draw: answers every parked RESULTS and every later one. */
+    void draw() {
+        group.execute(() -> {
+            drawn = true;
+            for (ChannelHandlerContext ctx : parked) {
+                sendWinners(ctx);
+            }
+            parked.clear();
+        });
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    private void sendWinners(ChannelHandlerContext ctx) {
+        List<String> documents = stored.stream().filter(bet -> bet.number() == 7574).map(Bet::document).toList();
+        int from = 0;
+        do {
+            int to = Math.min(documents.size(), from + WINNERS_PER_PART);
+            ctx.write(new Winners(to == documents.size(), documents.subList(from, to)));
+            from = to;
+        } while (from < documents.size());
+        ctx.flush();
+    }
+
+    /** One connection; event loop only. */
+    private final class CentralHandler extends SimpleChannelInboundHandler<Message> {
+
+        private long agency = -1;
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            connections.incrementAndGet();
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Message msg) {
+            if (msg instanceof Hello hello) {
+                agency = hello.agency();
+                ctx.writeAndFlush(new Welcome(agency, stored.size()));
+            } else if (msg instanceof BetBatch batch) {
+                batchFirsts.add(batch.first());
+                if (batch.first() != stored.size()) {
+                    violations.add("batch from " + batch.first() + " but " + stored.size() + " stored");
+                    ctx.writeAndFlush(new ErrorReply(ErrorCode.OUT_OF_SEQUENCE, batch.first(), "out of sequence"));
+                    return;
+                }
+                stored.addAll(batch.bets());
+                if (++batches == dropAtBatch) {
+                    ctx.close();
+                    return;
+                }
+                ctx.writeAndFlush(new BatchAck(batch.first(), batch.bets().size()));
+            } else if (msg instanceof Finish finish) {
+                if (finish.total() != stored.size()) {
+                    violations.add("FINISH with " + finish.total() + " but " + stored.size() + " stored");
+                }
+                ctx.writeAndFlush(new FinishAck(agency, stored.size()));
+            } else if (msg instanceof ResultsRequest) {
+                resultsAsked.countDown();
+                if (drawn) {
+                    sendWinners(ctx);
+                } else {
+                    parked.add(ctx);
+                }
+            } else {
+                violations.add("unexpected " + msg);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            parked.remove(ctx);
+        }
+    }
+}
