@@ -11,6 +11,7 @@ import ar.loteria.codec.Hello;
 import ar.loteria.codec.Message;
 import ar.loteria.codec.MessageDecoder;
 import ar.loteria.codec.MessageEncoder;
+import ar.loteria.logging.LogLevels;
 import ch.qos.logback.classic.Level;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -65,10 +66,16 @@ public final class PipelineBenchmark {
     public static void main(String[] args) throws Exception {
         int bets = args.length > 0 ? Integer.parseInt(args[0]) : 786_970;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+        // Per-batch INFO lines would measure the console, not the pipeline.
+        LogLevels.apply(Level.WARN);
         System.out.printf(Locale.ROOT, "pipeline benchmark: %,d bets, %d runs after a warm-up, JDK %s%n", bets, runs,
                 System.getProperty("java.version"));
         for (Figure figure : run(bets, runs)) {
             System.out.println(figure.line());
+            if (figure.stage().startsWith("draw")) {
+                System.out.printf(Locale.ROOT, "%-22s %8.1f ms for the whole store%n", "draw",
+                        figure.median() * bets / 1e6);
+            }
         }
     }
 
@@ -85,20 +92,30 @@ public final class PipelineBenchmark {
             double[] validate = new double[runs];
             double[] store = new double[runs];
             double[] pipeline = new double[runs];
+            double[] draw = new double[runs];
+            Path drawFile = dir.resolve("draw.csv");
+            try (CsvBetStore full = CsvBetStore.open(drawFile)) {
+                for (BetBatch batch : batches) {
+                    full.append(batch.agency(), batch.bets());
+                }
+            }
             for (int run = -1; run < runs; run++) {
                 double d = decode(frames, bets);
                 double v = validate(batches, bets);
                 double s = store(batches, bets, dir.resolve("store-" + run + ".csv"));
                 double p = pipeline(frames, bets, dir.resolve("pipeline-" + run + ".csv"));
+                double w = draw(drawFile, bets);
                 if (run >= 0) {
                     decode[run] = d;
                     validate[run] = v;
                     store[run] = s;
                     pipeline[run] = p;
+                    draw[run] = w;
                 }
             }
             return List.of(new Figure("decode", decode), new Figure("validate", validate),
-                    new Figure("csv store (to file)", store), new Figure("whole pipeline", pipeline));
+                    new Figure("csv store (to file)", store), new Figure("whole pipeline", pipeline),
+                    new Figure("draw (read back)", draw));
         } finally {
             frames.forEach(ByteBuf::release);
             try (var files = Files.list(dir)) {
@@ -168,9 +185,10 @@ public final class PipelineBenchmark {
                 channel.writeInbound(frame.retainedDuplicate());
                 for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
                     ByteBuf reply = (ByteBuf) out;
-                    // BATCH_ACK payload: type, first u32, count u16, after a 4-byte length
-                    if (reply.readableBytes() == 4 + 7 && reply.getByte(reply.readerIndex() + 4) == (byte) 0x82) {
-                        acked += reply.getUnsignedShort(reply.readerIndex() + 9);
+                    // The prepender writes the length and the payload as two buffers; a BATCH_ACK payload is
+                    // type, first u32, count u16.
+                    if (reply.readableBytes() == 7 && reply.getByte(reply.readerIndex()) == (byte) 0x82) {
+                        acked += reply.getUnsignedShort(reply.readerIndex() + 5);
                     }
                     ReferenceCountUtil.release(reply);
                 }
@@ -180,6 +198,22 @@ public final class PipelineBenchmark {
         long elapsed = System.nanoTime() - start;
         Files.delete(file);
         check(acked, bets);
+        return (double) elapsed / bets;
+    }
+
+    /** Reads the whole store back for the winners, as the draw does. */
+    private static double draw(Path file, int bets) throws IOException {
+        long start = System.nanoTime();
+        long winners;
+        try (CsvBetStore store = CsvBetStore.open(file)) {
+            long opened = System.nanoTime();
+            winners = store.documentsOfBetsOn(Lottery.WINNING_NUMBER).values().stream().mapToLong(List::size).sum();
+            start = opened;
+        }
+        long elapsed = System.nanoTime() - start;
+        if (winners == 0 && bets > 100_000) {
+            throw new IllegalStateException("no winners among " + bets + " bets");
+        }
         return (double) elapsed / bets;
     }
 

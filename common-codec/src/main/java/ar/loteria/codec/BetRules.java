@@ -46,7 +46,9 @@ public final class BetRules {
         if (value.isBlank()) {
             return field + " is empty";
         }
-        if (ByteBufUtil.utf8Bytes(value) > MessageEncoder.MAX_STR8_BYTES) {
+        // A char is at most 3 UTF-8 bytes, so short names need no byte count.
+        if (value.length() * 3 > MessageEncoder.MAX_STR8_BYTES
+                && ByteBufUtil.utf8Bytes(value) > MessageEncoder.MAX_STR8_BYTES) {
             return field + " is longer than " + MessageEncoder.MAX_STR8_BYTES + " bytes";
         }
         for (int i = 0; i < value.length(); i++) {
@@ -82,13 +84,23 @@ public final class BetRules {
         if (year < 0 || month < 0 || day < 0) {
             return "birthdate " + date + " is not YYYY-MM-DD";
         }
-        if (month < 1 || month > 12 || day < 1 || day > LocalDate.of(year, month, 1).lengthOfMonth()) {
+        if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) {
             return "birthdate " + date + " is not a real date";
         }
-        if (year < MIN_BIRTH_YEAR || LocalDate.of(year, month, day).isAfter(today)) {
+        int asNumber = year * 10_000 + month * 100 + day;
+        int todayAsNumber = today.getYear() * 10_000 + today.getMonthValue() * 100 + today.getDayOfMonth();
+        if (year < MIN_BIRTH_YEAR || asNumber > todayAsNumber) {
             return "birthdate " + date + " is outside " + MIN_BIRTH_YEAR + "-01-01.." + today;
         }
         return null;
+    }
+
+    private static int daysIn(int year, int month) {
+        return switch (month) {
+            case 2 -> java.time.Year.isLeap(year) ? 29 : 28;
+            case 4, 6, 9, 11 -> 30;
+            default -> 31;
+        };
     }
 
     /** The decimal value of {@code text[from, to)}, or -1 when it holds a non-digit. */

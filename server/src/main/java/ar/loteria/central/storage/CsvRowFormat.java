@@ -52,8 +52,16 @@ final class CsvRowFormat {
     }
 
     private static int writeField(byte[] out, int pos, String value) {
-        if (!needsQuotes(value)) {
-            return writeUtf8(out, pos, value);
+        int length = value.length();
+        boolean ascii = true;
+        boolean quote = false;
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            ascii &= c < 0x80;
+            quote |= c == ',' || c == '"' || c == '\r' || c == '\n';
+        }
+        if (!quote) {
+            return ascii ? writeAscii(out, pos, value) : writeUtf8(out, pos, value);
         }
         out[pos++] = QUOTE;
         int start = 0;
@@ -67,33 +75,17 @@ final class CsvRowFormat {
         return pos;
     }
 
-    static boolean needsQuotes(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == ',' || c == '"' || c == '\r' || c == '\n') {
-                return true;
-            }
-        }
-        return false;
+    @SuppressWarnings("deprecation")
+    private static int writeAscii(byte[] out, int pos, String value) {
+        // The low byte of an ASCII char is its UTF-8 encoding; this copy is an intrinsic for compact strings.
+        value.getBytes(0, value.length(), out, pos);
+        return pos + value.length();
     }
 
     private static int writeUtf8(byte[] out, int pos, String value) {
-        int length = value.length();
-        int i = 0;
-        // ASCII fast path: the course's names are mostly plain letters.
-        for (; i < length; i++) {
-            char c = value.charAt(i);
-            if (c >= 0x80) {
-                break;
-            }
-            out[pos++] = (byte) c;
-        }
-        if (i < length) {
-            byte[] rest = value.substring(i).getBytes(StandardCharsets.UTF_8);
-            System.arraycopy(rest, 0, out, pos, rest.length);
-            pos += rest.length;
-        }
-        return pos;
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(bytes, 0, out, pos, bytes.length);
+        return pos + bytes.length;
     }
 
     private static int writeNumber(byte[] out, int pos, long value) {
