@@ -112,6 +112,25 @@ class BatchSenderTest {
         assertTrue(written.isEmpty());
     }
 
+    @Test
+    void logsProgressAgainstTheInputsTotal() throws Exception {
+        // given: progress due after every batch
+        BatchSender sender = new BatchSender(channel, BetInput.of("test", BetBatcherTest.bets(5, 0)), 1, 2, 0,
+                new Semaphore(32), Duration.ZERO);
+        try (LogCapture logs = new LogCapture()) {
+
+            // when
+            start(sender);
+            assertTrue(sender.awaitEnd(WAIT));
+
+            // then
+            assertEquals(List.of("INFO action: envio | result: in_progress | enviadas: 2 | total: 5",
+                    "INFO action: envio | result: in_progress | enviadas: 4 | total: 5",
+                    "INFO action: envio | result: in_progress | enviadas: 5 | total: 5"), logs.messages());
+        }
+        written.clear();
+    }
+
     private BatchSender sender(List<Bet> bets, long stored, Semaphore window) {
         return new BatchSender(channel, BetInput.of("test", bets), 1, 2, stored, window, Duration.ofSeconds(5));
     }
