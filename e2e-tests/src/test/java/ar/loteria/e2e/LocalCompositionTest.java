@@ -121,8 +121,9 @@ class LocalCompositionTest {
             JarProcess agency = agencies.get(id - 1);
             assertEquals(0, agency.awaitExit(RUN), String.join("\n", agency.lines()));
             List<String> log = agency.lines();
-            assertTrue(log.stream().anyMatch(l -> l.endsWith("action: consulta_ganadores | result: success | "
-                    + "cant_ganadores: " + winnersIn(files.get(id)).size())), String.join("\n", log));
+            String winnersLine = "action: consulta_ganadores | result: success | cant_ganadores: "
+                    + winnersIn(files.get(id)).size();
+            assertTrue(log.stream().anyMatch(l -> l.endsWith(winnersLine)), String.join("\n", log));
             assertWellFormed(log);
         }
         assertTrue(agencies.get(2).lines().get(0).endsWith("action: config | result: success | client_id: 3 | "
