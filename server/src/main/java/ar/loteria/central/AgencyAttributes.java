@@ -9,7 +9,18 @@ final class AgencyAttributes {
     /** The agency the connection said HELLO for; absent before HELLO. */
     static final AttributeKey<Long> AGENCY = AttributeKey.valueOf("lottery.agency");
 
+    /**
+     * Set when the central has sent an ERROR that closes the connection: the stream after it is not trusted, so
+     * no further frame of it is decoded (see {@link DeadlineFrameDecoder}).
+     */
+    static final AttributeKey<Boolean> REFUSED = AttributeKey.valueOf("lottery.refused");
+
     private AgencyAttributes() {
+    }
+
+    /** Whether a closing ERROR has been sent on the connection. Any thread. */
+    static boolean refused(Channel channel) {
+        return Boolean.TRUE.equals(channel.attr(REFUSED).get());
     }
 
     /** The bound agency, or {@code null}. */

@@ -35,6 +35,12 @@ final class DeadlineFrameDecoder extends LengthFieldBasedFrameDecoder {
 
     @Override
     protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+        if (AgencyAttributes.refused(ctx.channel())) {
+            // A closing ERROR went out: frames that arrived in the same read behind the bad one are dropped,
+            // not decoded, so nothing after it is stored or answered.
+            in.skipBytes(in.readableBytes());
+            return null;
+        }
         Object frame = super.decode(ctx, in);
         frameCompleted |= frame != null;
         return frame;
@@ -66,7 +72,7 @@ final class DeadlineFrameDecoder extends LengthFieldBasedFrameDecoder {
 
     private void expire(ChannelHandlerContext ctx) {
         deadline = null;
-        if (!ctx.channel().isActive()) {
+        if (!ctx.channel().isActive() || AgencyAttributes.refused(ctx.channel())) {
             return;
         }
         LOG.warn("{}", ActionLine.fail("recibir_mensaje").with("agency", AgencyAttributes.agencyOf(ctx.channel()))

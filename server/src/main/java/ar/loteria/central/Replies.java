@@ -12,6 +12,10 @@ final class Replies {
     }
 
     static void refuse(Channel channel, ErrorCode code, long ref, String reason) {
+        if (code.closesConnection()) {
+            // Before the write: frames already received behind the refused one must not be acted on.
+            channel.attr(AgencyAttributes.REFUSED).set(Boolean.TRUE);
+        }
         var written = channel.writeAndFlush(new ErrorReply(code, ref, reason));
         if (code.closesConnection()) {
             written.addListener(ChannelFutureListener.CLOSE);
