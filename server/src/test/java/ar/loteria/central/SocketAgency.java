@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 
 /** A blocking test agency over a real socket: one message out, one message in. */
 final class SocketAgency implements AutoCloseable {
@@ -57,6 +59,41 @@ final class SocketAgency implements AutoCloseable {
     /** Whether the central closed the connection (reads end of stream within the socket timeout). */
     boolean closedByPeer() throws IOException {
         return in.read() < 0;
+    }
+
+    /**
+     * Whether the central closed the connection: end of stream, or a reset (the central closes with bytes of ours
+     * still unread when it stopped reading after an error).
+     */
+    boolean closedOrReset() throws IOException {
+        try {
+            return in.read() < 0;
+        } catch (SocketException e) {
+            return true;
+        }
+    }
+
+    /** The next message if one arrives within {@code millis}, else {@code null}. */
+    Message receiveWithin(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        try {
+            return receive();
+        } catch (SocketTimeoutException e) {
+            return null;
+        } finally {
+            socket.setSoTimeout(10_000);
+        }
+    }
+
+    /** Bytes received and not read yet. */
+    int available() throws IOException {
+        return in.available();
+    }
+
+    /** Closes with a reset instead of an orderly close, as a killed process or a dropped link would. */
+    void abort() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
     }
 
     void setTimeoutMillis(int millis) throws IOException {
