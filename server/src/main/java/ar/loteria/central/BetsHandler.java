@@ -2,6 +2,7 @@ package ar.loteria.central;
 
 import ar.loteria.central.draw.Lottery;
 import ar.loteria.central.draw.Outcome;
+import ar.loteria.central.storage.CsvRows;
 import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.BetRules;
@@ -21,8 +22,8 @@ import java.time.LocalDate;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Validates a batch whole on the event loop, then hands it to the storage executor; the answer (ACK or ERROR) is
- * written when the store is done. A batch with one bad bet is refused whole and nothing of it is stored.
+ * Validates a batch whole and renders its CSV rows on the event loop, then hands it to the storage executor; the
+ * answer (ACK or ERROR) is written when the store is done. A batch with one bad bet is refused whole and nothing of it is stored.
  *
  * <p>{@code @Sharable}: stateless; one instance per server.
  */
@@ -52,8 +53,10 @@ final class BetsHandler extends SimpleChannelInboundHandler<BetBatch> {
             }
         }
         Channel channel = ctx.channel();
+        // Rendered here, on one of several event loops, so the single storage thread only writes bytes.
+        CsvRows rows = CsvRows.render(batch.agency(), batch.bets());
         try {
-            storage.submit(() -> lottery.store(batch)).addListener(done -> answer(channel, batch, done));
+            storage.submit(() -> lottery.store(rows, batch.first())).addListener(done -> answer(channel, batch, done));
         } catch (RejectedExecutionException e) {
             Replies.refuse(channel, ErrorCode.SHUTTING_DOWN, batch.first(), "the central is stopping");
         }

@@ -3,6 +3,7 @@ package ar.loteria.central;
 import ar.loteria.central.config.ServerConfig;
 import ar.loteria.central.draw.Lottery;
 import ar.loteria.central.storage.BetStore;
+import ar.loteria.central.storage.CsvRows;
 import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetBatch;
@@ -37,10 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
-import static org.mockito.ArgumentMatchers.anyList;
-import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -87,6 +87,13 @@ class CentralPipelineTest {
         return wire;
     }
 
+    /** The rows of exactly these bets of {@code agency}, rendered as the store writes them. */
+    private static CsvRows rowsOf(long agency, Bet... bets) {
+        byte[] expected = CsvRows.render(agency, List.of(bets)).bytes();
+        return argThat(rows -> rows.agency() == agency && rows.bets().equals(List.of(bets))
+                && java.util.Arrays.equals(rows.bytes(), expected));
+    }
+
     @AfterEach
     void finishChannels() {
         wires.forEach(AgencyWire::finish);
@@ -116,7 +123,7 @@ class CentralPipelineTest {
 
         // then
         assertEquals(new BatchAck(0, 2), wire.reply());
-        verify(store).append(1, List.of(GOOD, WINNER));
+        verify(store).append(rowsOf(1, GOOD, WINNER));
     }
 
     @Test
@@ -133,7 +140,7 @@ class CentralPipelineTest {
         assertEquals(ErrorCode.INVALID_BET, error.code());
         assertEquals(0, error.ref());
         assertTrue(error.reason().contains("bet 1") && error.reason().contains("2023-02-30"), error.reason());
-        verify(store, never()).append(anyLong(), anyList());
+        verify(store, never()).append(any(CsvRows.class));
         assertTrue(wire.channel().isActive(), "a refused batch does not end the connection");
 
         // and the agency can go on with a good batch from the same position
@@ -150,7 +157,7 @@ class CentralPipelineTest {
 
         assertEquals(ErrorCode.NOT_IDENTIFIED, ((ErrorReply) wire.reply()).code());
         assertFalse(wire.channel().isActive());
-        verify(store, never()).append(anyLong(), anyList());
+        verify(store, never()).append(any(CsvRows.class));
     }
 
     @Test
@@ -165,7 +172,7 @@ class CentralPipelineTest {
         // then
         ErrorReply error = (ErrorReply) wire.reply();
         assertEquals(ErrorCode.WRONG_AGENCY, error.code());
-        verify(store, never()).append(anyLong(), anyList());
+        verify(store, never()).append(any(CsvRows.class));
         assertTrue(wire.channel().isActive());
     }
 
@@ -295,8 +302,8 @@ class CentralPipelineTest {
 
         // then
         assertEquals(List.of(new BatchAck(0, 2), new BatchAck(2, 1)), wire.replies());
-        verify(store, times(1)).append(anyLong(), anyList());
-        verify(store).append(1, List.of(WINNER));
+        verify(store, times(1)).append(any(CsvRows.class));
+        verify(store).append(rowsOf(1, WINNER));
     }
 
     @Test
@@ -309,7 +316,7 @@ class CentralPipelineTest {
         ErrorReply error = (ErrorReply) wire.reply();
         assertEquals(ErrorCode.OUT_OF_SEQUENCE, error.code());
         assertEquals(3, error.ref());
-        verify(store, never()).append(anyLong(), anyList());
+        verify(store, never()).append(any(CsvRows.class));
     }
 
     @Test
@@ -322,7 +329,7 @@ class CentralPipelineTest {
         wire.send(new BetBatch(1, 0, List.of(GOOD)));
 
         assertEquals(ErrorCode.BETS_AFTER_FINISH, ((ErrorReply) wire.reply()).code());
-        verify(store, never()).append(anyLong(), anyList());
+        verify(store, never()).append(any(CsvRows.class));
     }
 
     @Test
@@ -333,7 +340,7 @@ class CentralPipelineTest {
         wire.send(new BetBatch(9, 0, List.of(GOOD)));
 
         assertEquals(ErrorCode.DRAW_CLOSED, ((ErrorReply) wire.reply()).code());
-        verify(store, never()).append(anyLong(), anyList());
+        verify(store, never()).append(any(CsvRows.class));
     }
 
     @Test
@@ -351,7 +358,7 @@ class CentralPipelineTest {
     void storeFailureIsReportedAndNotAcknowledged() throws IOException {
         // given
         central(5);
-        doThrow(new IOException("disk full")).when(store).append(eq(1L), anyList());
+        doThrow(new IOException("disk full")).when(store).append(any(CsvRows.class));
         AgencyWire wire = agency(1);
 
         // when
@@ -406,7 +413,7 @@ class CentralPipelineTest {
 
         assertEquals(ErrorCode.MALFORMED_FRAME, ((ErrorReply) wire.reply()).code());
         assertFalse(wire.channel().isActive());
-        verify(store, never()).append(anyLong(), anyList());
+        verify(store, never()).append(any(CsvRows.class));
     }
 
     @Test

@@ -1,8 +1,8 @@
 package ar.loteria.central.draw;
 
 import ar.loteria.central.storage.BetStore;
+import ar.loteria.central.storage.CsvRows;
 import ar.loteria.codec.Bet;
-import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.logging.ActionLine;
 import org.slf4j.Logger;
@@ -64,14 +64,17 @@ public final class Lottery {
     }
 
     /**
-     * Stores a batch that has already been validated, unless the agency finished, the batch was stored before
-     * (acknowledged again, not stored twice), or it does not continue where the agency's bets end.
+     * Stores a batch that has already been validated and rendered, unless the agency finished, the batch was stored
+     * before (acknowledged again, not stored twice), or it does not continue where the agency's bets end.
+     *
+     * @param first the batch's position in the agency's stream
      */
-    public Outcome store(BetBatch batch) throws IOException {
-        long agency = batch.agency();
-        int count = batch.bets().size();
+    public Outcome store(CsvRows rows, long first) throws IOException {
+        long agency = rows.agency();
+        List<Bet> bets = rows.bets();
+        int count = bets.size();
         long have = stored(agency);
-        if (batch.first() + count <= have) {
+        if (first + count <= have) {
             LOG.info("{}", ActionLine.success("apuesta_repetida").with("agency", agency).with("cantidad", count));
             return Outcome.ALREADY_DONE;
         }
@@ -80,19 +83,19 @@ public final class Lottery {
             refusal = Outcome.refused(ErrorCode.DRAW_CLOSED, "the draw has already happened");
         } else if (finished.contains(agency)) {
             refusal = Outcome.refused(ErrorCode.BETS_AFTER_FINISH, "agency " + agency + " already finished");
-        } else if (batch.first() != have) {
+        } else if (first != have) {
             refusal = Outcome.refused(ErrorCode.OUT_OF_SEQUENCE,
-                    "batch starts at bet " + batch.first() + " but agency " + agency + " has " + have + " stored");
+                    "batch starts at bet " + first + " but agency " + agency + " has " + have + " stored");
         }
         if (refusal != null) {
             LOG.error("{}", ActionLine.fail("apuesta_recibida").with("cantidad", count).with("agency", agency)
                     .with("error", refusal.reason()));
             return refusal;
         }
-        store.append(agency, batch.bets());
+        store.append(rows);
         stored.put(agency, have + count);
         if (LOG.isDebugEnabled()) {
-            for (Bet bet : batch.bets()) {
+            for (Bet bet : bets) {
                 LOG.debug("{}", ActionLine.success("apuesta_almacenada").with("dni", bet.document())
                         .with("numero", bet.number()));
             }

@@ -16,10 +16,15 @@ public interface BetStore extends AutoCloseable {
     Map<Long, Long> countsAtOpen();
 
     /**
-     * Appends the bets of one agency, in order, and hands them to the operating system before returning, so that
-     * an acknowledged batch survives the central's process dying.
+     * Appends a batch's rows and hands them to the operating system before returning, so that an acknowledged
+     * batch survives the central's process dying. A failed append leaves nothing of the batch behind.
      */
-    void append(long agency, List<Bet> bets) throws IOException;
+    void append(CsvRows rows) throws IOException;
+
+    /** Renders and appends the bets of one agency, in order. */
+    default void append(long agency, List<Bet> bets) throws IOException {
+        append(CsvRows.render(agency, bets));
+    }
 
     /** Reads the whole store back and returns, per agency, the documents of the bets on {@code number}. */
     Map<Long, List<String>> documentsOfBetsOn(int number) throws IOException;

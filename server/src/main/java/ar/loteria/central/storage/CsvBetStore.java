@@ -1,6 +1,5 @@
 package ar.loteria.central.storage;
 
-import ar.loteria.codec.Bet;
 import ar.loteria.logging.ActionLine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,13 +26,10 @@ public final class CsvBetStore implements BetStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(CsvBetStore.class);
     private static final int FIELDS = 6;
-    private static final int BUFFER_BYTES = 256 * 1024;
 
     private final Path path;
     private final FileChannel file;
     private final Map<Long, Long> countsAtOpen;
-    private final byte[] buffer = new byte[BUFFER_BYTES];
-    private int buffered;
 
     private CsvBetStore(Path path, FileChannel file, Map<Long, Long> countsAtOpen) {
         this.path = path;
@@ -82,19 +78,15 @@ public final class CsvBetStore implements BetStore {
     }
 
     @Override
-    public void append(long agency, List<Bet> bets) throws IOException {
-        long before = file.position() + buffered;
+    public void append(CsvRows rows) throws IOException {
+        long before = file.position();
+        ByteBuffer out = ByteBuffer.wrap(rows.bytes());
         try {
-            for (Bet bet : bets) {
-                if (buffered + CsvRowFormat.maxRowBytes(bet) > buffer.length) {
-                    writeOut();
-                }
-                buffered = CsvRowFormat.writeRow(buffer, buffered, agency, bet);
+            while (out.hasRemaining()) {
+                file.write(out);
             }
-            writeOut();
         } catch (IOException e) {
             // Nothing of a failed batch may stay behind, or a resent batch would be stored twice.
-            buffered = 0;
             try {
                 file.truncate(before);
                 file.position(before);
@@ -107,7 +99,6 @@ public final class CsvBetStore implements BetStore {
 
     @Override
     public Map<Long, List<String>> documentsOfBetsOn(int number) throws IOException {
-        writeOut();
         Map<Long, List<String>> documents = new HashMap<>();
         StoredRowScanner.scan(file, (row, start, end, fields, line) -> {
             if (fields == FIELDS && StoredRowScanner.number(row, start[5], end[5]) == number) {
@@ -126,23 +117,11 @@ public final class CsvBetStore implements BetStore {
 
     @Override
     public void close() throws IOException {
-        try {
-            writeOut();
-        } finally {
-            file.close();
-        }
+        file.close();
     }
 
     @Override
     public String toString() {
         return path.toString();
-    }
-
-    private void writeOut() throws IOException {
-        ByteBuffer out = ByteBuffer.wrap(buffer, 0, buffered);
-        while (out.hasRemaining()) {
-            file.write(out);
-        }
-        buffered = 0;
     }
 }

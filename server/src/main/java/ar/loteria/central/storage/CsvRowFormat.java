@@ -2,8 +2,6 @@ package ar.loteria.central.storage;
 
 import ar.loteria.codec.Bet;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Writes stored rows byte for byte as Python's {@code csv.writer} does with its default dialect: fields joined by
  * {@code ,}, a field quoted only when it holds {@code ,}, {@code "}, {@code \r} or {@code \n} (QUOTE_MINIMAL),
@@ -82,10 +80,31 @@ final class CsvRowFormat {
         return pos + value.length();
     }
 
+    /** Encodes without an intermediate array; an unpaired surrogate becomes {@code ?}, as String.getBytes does. */
     private static int writeUtf8(byte[] out, int pos, String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        System.arraycopy(bytes, 0, out, pos, bytes.length);
-        return pos + bytes.length;
+        int length = value.length();
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            if (c < 0x80) {
+                out[pos++] = (byte) c;
+            } else if (c < 0x800) {
+                out[pos++] = (byte) (0xC0 | c >> 6);
+                out[pos++] = (byte) (0x80 | c & 0x3F);
+            } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1))) {
+                int codePoint = Character.toCodePoint(c, value.charAt(++i));
+                out[pos++] = (byte) (0xF0 | codePoint >> 18);
+                out[pos++] = (byte) (0x80 | codePoint >> 12 & 0x3F);
+                out[pos++] = (byte) (0x80 | codePoint >> 6 & 0x3F);
+                out[pos++] = (byte) (0x80 | codePoint & 0x3F);
+            } else if (Character.isSurrogate(c)) {
+                out[pos++] = '?';
+            } else {
+                out[pos++] = (byte) (0xE0 | c >> 12);
+                out[pos++] = (byte) (0x80 | c >> 6 & 0x3F);
+                out[pos++] = (byte) (0x80 | c & 0x3F);
+            }
+        }
+        return pos;
     }
 
     private static int writeNumber(byte[] out, int pos, long value) {

@@ -52,6 +52,22 @@ class CsvBetStoreTest {
     }
 
     @Test
+    void encodesEveryKindOfCharacterAsUtf8() throws IOException {
+        // given: two-, three- and four-byte characters, and an unpaired surrogate (Java writes it as '?')
+        Path file = dir.resolve("bets.csv");
+        String names = "Ñandú €uro 🎰 \ud800x";
+
+        // when
+        try (CsvBetStore store = CsvBetStore.open(file)) {
+            store.append(7, List.of(new Bet(names, "ü", "1", "2000-01-01", 5)));
+        }
+
+        // then
+        assertEquals("7," + names.replace('\ud800', '?') + ",ü,1,2000-01-01,5\r\n",
+                Files.readString(file, StandardCharsets.UTF_8));
+    }
+
+    @Test
     void appendedRowsAreInTheFileBeforeAppendReturns() throws IOException {
         Path file = dir.resolve("bets.csv");
         try (CsvBetStore store = CsvBetStore.open(file)) {

@@ -1,0 +1,110 @@
+package ar.loteria.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The central's jar started as a process of its own for one benchmark run, on a free port and a fresh store. Its
+ * output goes to a log file, read by a named thread that notices when it listens. Owned by the run: closed by it.
+ */
+final class CentralProcess implements AutoCloseable {
+
+    private static final Pattern LISTENING =
+            Pattern.compile("action: accept_connections \\| result: in_progress \\| port: (\\d+)");
+
+    private final Process process;
+    private final CompletableFuture<Integer> port = new CompletableFuture<>();
+    private final long startedNanos;
+    private final Thread reader;
+    private volatile long readyNanos;
+
+    private CentralProcess(Process process, long startedNanos, Path log) {
+        this.process = process;
+        this.startedNanos = startedNanos;
+        this.reader = new Thread(() -> copyOutput(log), "central-output");
+        this.reader.setDaemon(true);
+        this.reader.start();
+    }
+
+    static CentralProcess start(Path jar, List<String> jvmOptions, Map<String, String> env, Path workDir, Path log)
+            throws IOException {
+        Files.createDirectories(workDir);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        long started = System.nanoTime();
+        return new CentralProcess(builder.start(), started, log);
+    }
+
+    private void copyOutput(Path log) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8)); PrintWriter out = new PrintWriter(Files.newBufferedWriter(log))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                out.println(line);
+                Matcher matcher = LISTENING.matcher(line);
+                if (!port.isDone() && matcher.find()) {
+                    readyNanos = System.nanoTime();
+                    port.complete(Integer.parseInt(matcher.group(1)));
+                }
+            }
+        } catch (IOException e) {
+            port.completeExceptionally(e);
+        }
+        port.completeExceptionally(new IllegalStateException("the central ended before listening; see " + log));
+    }
+
+    /** Waits until the central listens; returns its port. */
+    int awaitPort() throws Exception {
+        return port.get(30, TimeUnit.SECONDS);
+    }
+
+    /** Milliseconds from starting the process to its "accept_connections" line. */
+    double readyMillis() {
+        return (readyNanos - startedNanos) / 1e6;
+    }
+
+    /** A line of {@code /proc/PID/status} as a number (VmHWM in kB, Threads), or -1 where /proc is missing. */
+    long status(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** SIGTERM, then the exit code (bounded wait). */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            return -1;
+        }
+        reader.join(5_000);
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}

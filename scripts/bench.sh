@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The standard ingest benchmark: builds what it needs, then runs the load generator, which starts the
+# central's jar as its own process for each run (fresh store, free port) and drives K agencies over
+# loopback. Ends with a line `bets/s: N` (the median of the runs).
+#
+#   ./scripts/bench.sh [AGENCIES]       default 50: the course's data set shape ten times, 786,970 bets
+#
+# Extra arguments for the load generator go in BENCH_ARGS, e.g.
+#   BENCH_ARGS="--runs 9 --server-opts -Xmx64m" ./scripts/bench.sh
+#   BENCH_ARGS="--parked 10000" ./scripts/bench.sh
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+agencies=${1:-50}
+if ! [[ $agencies =~ ^[0-9]+$ ]] || [[ $agencies -lt 1 ]]; then
+    echo "usage: $0 [AGENCIES]" >&2
+    exit 2
+fi
+if [[ ! -f benchmarks/target/lottery-bench.jar || ! -f server/target/lottery-server.jar ]] \
+    || [[ -n $(find common-codec server client benchmarks pom.xml -newer benchmarks/target/lottery-bench.jar \
+        \( -name '*.java' -o -name 'pom.xml' \) -not -path '*/target/*' -print -quit) ]]; then
+    echo "building (mvn -B -q package -DskipTests) ..."
+    mvn -B -q package -DskipTests
+fi
+# shellcheck disable=SC2086 # BENCH_ARGS is a list of options on purpose
+exec java -Xms1g -Xmx4g -cp benchmarks/target/lottery-bench.jar ar.loteria.bench.LoadGenerator \
+    --server-jar server/target/lottery-server.jar --agencies "$agencies" ${BENCH_ARGS:-}

@@ -1,0 +1,47 @@
+package ar.loteria.central.storage;
+
+import ar.loteria.codec.Bet;
+import io.netty.util.concurrent.FastThreadLocal;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A batch's rows already in the store's bytes ({@link CsvRowFormat}). Rendered on the event loop that received the
+ * batch, so the single storage thread only has to write them.
+ *
+ * @param agency the agency the rows belong to
+ * @param bets   the bets, in order
+ * @param bytes  their CSV rows, exactly
+ */
+public record CsvRows(long agency, List<Bet> bets, byte[] bytes) {
+
+    /** Per thread: room for the largest batch a frame can carry, before it is copied to its exact size. */
+    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[64 * 1024];
+        }
+    };
+
+    public CsvRows {
+        bets = List.copyOf(bets);
+    }
+
+    /** Renders the rows of {@code bets}. Any thread. */
+    public static CsvRows render(long agency, List<Bet> bets) {
+        int worst = 0;
+        for (Bet bet : bets) {
+            worst += CsvRowFormat.maxRowBytes(bet);
+        }
+        byte[] scratch = SCRATCH.get();
+        if (scratch.length < worst) {
+            scratch = new byte[worst];
+        }
+        int length = 0;
+        for (Bet bet : bets) {
+            length = CsvRowFormat.writeRow(scratch, length, agency, bet);
+        }
+        return new CsvRows(agency, bets, Arrays.copyOf(scratch, length));
+    }
+}
