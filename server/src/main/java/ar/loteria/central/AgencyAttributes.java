@@ -6,6 +6,10 @@ import io.netty.util.AttributeKey;
 /** What the central remembers about a connection, as channel attributes. */
 final class AgencyAttributes {
 
+    /** Batches of the connection handed to the storage thread and not yet answered (event loop creates it). */
+    static final AttributeKey<java.util.concurrent.atomic.AtomicInteger> PENDING_BATCHES =
+            AttributeKey.valueOf("lottery.pendingBatches");
+
     /** The agency the connection said HELLO for; absent before HELLO. */
     static final AttributeKey<Long> AGENCY = AttributeKey.valueOf("lottery.agency");
 

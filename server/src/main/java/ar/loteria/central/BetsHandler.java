@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Validates a batch whole and renders its CSV rows on the event loop, then hands it to the storage executor; the
@@ -31,6 +32,10 @@ import java.util.concurrent.RejectedExecutionException;
 final class BetsHandler extends SimpleChannelInboundHandler<BetBatch> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BetsHandler.class);
+    /** Batches of one connection waiting for the storage thread at which the connection stops being read. */
+    static final int PAUSE_AT = 8;
+    /** ... and the count below which it is read again. */
+    static final int RESUME_BELOW = 4;
 
     private final Lottery lottery;
     private final EventExecutor storage;
@@ -55,11 +60,39 @@ final class BetsHandler extends SimpleChannelInboundHandler<BetBatch> {
         Channel channel = ctx.channel();
         // Rendered here, on one of several event loops, so the single storage thread only writes bytes.
         CsvRows rows = CsvRows.render(batch.agency(), batch.bets());
+        AtomicInteger pending = pendingOf(channel);
+        pending.incrementAndGet();
         try {
-            storage.submit(() -> lottery.store(rows, batch.first())).addListener(done -> answer(channel, batch, done));
+            storage.submit(() -> lottery.store(rows, batch.first())).addListener(done -> {
+                // Reading resumes once the storage thread has caught up with this connection.
+                if (pending.decrementAndGet() == RESUME_BELOW - 1) {
+                    channel.config().setAutoRead(true);
+                }
+                answer(channel, batch, done);
+            });
         } catch (RejectedExecutionException e) {
+            pending.decrementAndGet();
             Replies.refuse(channel, ErrorCode.SHUTTING_DOWN, batch.first(), "the central is stopping");
+            return;
         }
+        // Back-pressure: a connection stops being read while it has many batches waiting for the storage thread,
+        // so memory stays bounded by connections x PAUSE_AT batches however fast agencies send. The second check
+        // covers the storage thread catching up between the two lines.
+        if (pending.get() >= PAUSE_AT) {
+            channel.config().setAutoRead(false);
+            if (pending.get() < RESUME_BELOW) {
+                channel.config().setAutoRead(true);
+            }
+        }
+    }
+
+    private static AtomicInteger pendingOf(Channel channel) {
+        AtomicInteger pending = channel.attr(AgencyAttributes.PENDING_BATCHES).get();
+        if (pending == null) {
+            pending = new AtomicInteger();
+            channel.attr(AgencyAttributes.PENDING_BATCHES).set(pending);
+        }
+        return pending;
     }
 
     /**

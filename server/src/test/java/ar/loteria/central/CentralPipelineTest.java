@@ -461,6 +461,38 @@ class CentralPipelineTest {
     }
 
     @Test
+    void connectionIsNotReadWhileManyOfItsBatchesWaitForStorageAndIsReadAgainAfter() throws IOException {
+        // given: a storage thread that has not run yet
+        when(store.countsAtOpen()).thenReturn(Map.of());
+        ServerConfig config = new ServerConfig(0, "server", 5, "INFO", Level.INFO, 5, Path.of("unused.csv"), 100,
+                Duration.ofSeconds(30), Map.of());
+        lottery = new Lottery(store, 5);
+        // Another embedded channel's loop queues the storage tasks until told to run them.
+        EmbeddedChannel storageThread = new EmbeddedChannel();
+        initializer = new CentralInitializer(config, lottery, storageThread.eventLoop(), channels, null);
+        AgencyWire wire = connect();
+        wire.send(new Hello(1, ""));
+        storageThread.runPendingTasks();
+        assertInstanceOf(Welcome.class, wire.reply());
+
+        // when: as many batches as make the connection pause
+        for (int i = 0; i < BetsHandler.PAUSE_AT; i++) {
+            wire.send(new BetBatch(1, i, List.of(GOOD)));
+        }
+
+        // then: reading stops, nothing is answered yet
+        assertFalse(wire.channel().config().isAutoRead());
+
+        // when: the storage thread catches up
+        storageThread.runPendingTasks();
+
+        // then: every batch is acknowledged in order and reading resumes
+        assertEquals(BetsHandler.PAUSE_AT, wire.replies().stream().filter(BatchAck.class::isInstance).count());
+        assertTrue(wire.channel().config().isAutoRead());
+        storageThread.finishAndReleaseAll();
+    }
+
+    @Test
     void refusalOfABadBatchComesAfterTheAnswersToEarlierBatches() throws IOException {
         central(5);
         AgencyWire wire = agency(1);
