@@ -13,6 +13,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A blocking test agency over a real socket: one message out, one message in. */
 final class SocketAgency implements AutoCloseable {
@@ -25,6 +27,7 @@ final class SocketAgency implements AutoCloseable {
         socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         socket.setSoTimeout(10_000);
+        socket.setTcpNoDelay(true);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
     }
@@ -82,6 +85,35 @@ final class SocketAgency implements AutoCloseable {
             return null;
         } finally {
             socket.setSoTimeout(10_000);
+        }
+    }
+
+    /**
+     * Every message until the central closes the connection (end of stream or reset); the bytes must end on a
+     * frame boundary.
+     */
+    List<Message> receiveUntilClosed() throws IOException {
+        ByteBuf received = Unpooled.buffer();
+        try {
+            byte[] chunk = new byte[8192];
+            try {
+                for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+                    received.writeBytes(chunk, 0, n);
+                }
+            } catch (SocketException reset) {
+                // closed with our bytes unread: what arrived before the reset is all there is
+            }
+            List<Message> messages = new ArrayList<>();
+            while (received.readableBytes() >= 4 && received.readableBytes() >= 4 + received.getInt(
+                    received.readerIndex())) {
+                messages.add(MessageDecoder.decode(received.readSlice(received.readInt())));
+            }
+            if (received.isReadable()) {
+                throw new AssertionError(received.readableBytes() + " bytes of a cut reply after " + messages);
+            }
+            return messages;
+        } finally {
+            received.release();
         }
     }
 

@@ -23,7 +23,11 @@ final class StoreRows {
 
     /** Every row of the file, each as its fields. */
     static List<List<String>> read(Path file) throws IOException {
-        String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        return parse(Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "", file.toString());
+    }
+
+    /** Every row of {@code text} (a whole file, or a part of one that starts on a row), each as its fields. */
+    static List<List<String>> parse(String text, String where) {
         List<List<String>> rows = new ArrayList<>();
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
@@ -44,7 +48,7 @@ final class StoreRows {
                 continue;
             }
             if (quoted && c != ',' && c != '\r' && c != '\n') {
-                throw new AssertionError("text after a closing quote at char " + i + " of " + file);
+                throw new AssertionError("text after a closing quote at char " + i + " of " + where);
             }
             if (c == ',') {
                 fields.add(field.toString());
@@ -71,7 +75,7 @@ final class StoreRows {
             }
         }
         if (rowStarted || inQuotes) {
-            throw new AssertionError(file + " ends in a half row: " + fields + " + " + field);
+            throw new AssertionError(where + " ends in a half row: " + fields + " + " + field);
         }
         return rows;
     }
