@@ -3,9 +3,11 @@ package ar.loteria.central;
 import ar.loteria.central.config.ConfigException;
 import ar.loteria.central.config.ServerConfig;
 import ar.loteria.central.config.ServerConfigLoader;
+import ar.loteria.central.config.TlsSettings;
 import ar.loteria.central.storage.CorruptStoreException;
 import ar.loteria.logging.ActionLine;
 import ar.loteria.logging.LogLevels;
+import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -28,8 +30,12 @@ public final class CentralMain {
 
     public static void main(String[] args) throws InterruptedException {
         ServerConfig config;
+        TlsSettings tls;
+        SslContext ssl;
         try {
             config = ServerConfigLoader.load(Path.of("config.ini"), System.getenv());
+            tls = TlsSettings.load(Path.of("config.ini"), System.getenv());
+            ssl = tls.newServerContext();
         } catch (ConfigException e) {
             LOG.error("{}", ActionLine.fail("config").with("error", e.getMessage()));
             System.exit(1);
@@ -39,13 +45,16 @@ public final class CentralMain {
         LOG.info("{}", ActionLine.success("config").with("port", config.port())
                 .with("listen_backlog", config.listenBacklog()).with("logging_level", config.loggingLevel())
                 .with("agencies", config.agencies()));
+        if (tls.enabled()) {
+            LOG.info("{}", ActionLine.success("tls").with("keystore", tls.keystore()));
+        }
 
         CountDownLatch stop = new CountDownLatch(1);
         // A handled signal lets main close in order and exit 0; a shutdown hook alone would exit 143.
         Signal.handle(new Signal("TERM"), signal -> stop.countDown());
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
 
-        CentralServer server = new CentralServer(config, null);
+        CentralServer server = new CentralServer(config, ssl);
         try {
             server.start();
         } catch (CorruptStoreException e) {

@@ -11,12 +11,13 @@ import io.netty.handler.codec.TooLongFrameException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 
 /**
  * The last handler: decides what every exception means. A protocol error (a frame that cannot be decoded) gets an
- * ERROR reply and the connection closes once it is flushed; an I/O error from the peer closes quietly; anything
- * else is logged with the agency and address, then closes.
+ * ERROR reply and the connection closes once it is flushed; an I/O error from the peer closes quietly; a failed TLS
+ * handshake is logged and closes; anything else is logged with the agency and address, then closes.
  *
  * <p>{@code @Sharable}: stateless.
  */
@@ -36,6 +37,13 @@ final class ExceptionHandler extends ChannelInboundHandlerAdapter {
         if (cause instanceof IOException) {
             LOG.debug("{}", ActionLine.fail("conexion").with("agency", agency)
                     .with("remote", ctx.channel().remoteAddress()).with("error", cause.getMessage()));
+            ctx.close();
+            return;
+        }
+        if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
+            // A peer that does not speak TLS, or fails the handshake: no reply of ours could reach it.
+            LOG.warn("{}", ActionLine.fail("tls").with("remote", ctx.channel().remoteAddress())
+                    .with("error", rootMessage(cause)));
             ctx.close();
             return;
         }

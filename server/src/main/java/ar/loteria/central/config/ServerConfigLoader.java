@@ -75,7 +75,8 @@ public final class ServerConfigLoader {
                 tokens(values.get(TOKENS)));
     }
 
-    private static Map<String, String> readIni(Path file) throws ConfigException {
+    /** The keys of {@code file} (upper case) and their values; a missing file has none. */
+    static Map<String, String> readIni(Path file) throws ConfigException {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);

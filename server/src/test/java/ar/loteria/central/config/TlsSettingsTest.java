@@ -1,0 +1,110 @@
+package ar.loteria.central.config;
+
+import ar.loteria.testkit.TestCertificates;
+import ar.loteria.testkit.TestCertificates.Identity;
+import io.netty.handler.ssl.SslContext;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TlsSettingsTest {
+
+    @TempDir
+    static Path certificates;
+    private static Identity identity;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void generateKeystore() throws Exception {
+        identity = TestCertificates.generate(certificates, "central");
+    }
+
+    private Path write(String text) throws IOException {
+        Path file = dir.resolve("config.ini");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void tlsIsOffWithoutAKeystore() throws ConfigException {
+        TlsSettings tls = TlsSettings.load(dir.resolve("absent.ini"), Map.of());
+
+        assertFalse(tls.enabled());
+        assertNull(tls.newServerContext());
+    }
+
+    @Test
+    void readsTheKeystoreFromTheFile() throws Exception {
+        Path file = write("[DEFAULT]\nSERVER_PORT = 12345\ntls_keystore = " + identity.keystore()
+                + "\nTLS_KEYSTORE_PASSWORD = " + identity.password() + "\n");
+
+        TlsSettings tls = TlsSettings.load(file, Map.of());
+
+        assertEquals(new TlsSettings(identity.keystore(), identity.password()), tls);
+        SslContext context = tls.newServerContext();
+        assertTrue(context.isServer());
+    }
+
+    @Test
+    void environmentOverridesTheFile() throws Exception {
+        Path file = write("[DEFAULT]\nTLS_KEYSTORE = /elsewhere.p12\nTLS_KEYSTORE_PASSWORD = other\n");
+
+        TlsSettings tls = TlsSettings.load(file, Map.of("TLS_KEYSTORE", identity.keystore().toString(),
+                "TLS_KEYSTORE_PASSWORD", identity.password()));
+
+        assertEquals(new TlsSettings(identity.keystore(), identity.password()), tls);
+    }
+
+    @Test
+    void emptyVariableTurnsTlsOff() throws Exception {
+        Path file = write("[DEFAULT]\nTLS_KEYSTORE = " + identity.keystore() + "\n");
+
+        assertFalse(TlsSettings.load(file, Map.of("TLS_KEYSTORE", "")).enabled());
+    }
+
+    @Test
+    void missingKeystoreNamesItsKey() {
+        TlsSettings tls = new TlsSettings(dir.resolve("absent.p12"), identity.password());
+
+        ConfigException error = assertThrows(ConfigException.class, tls::newServerContext);
+
+        assertTrue(error.getMessage().startsWith("TLS_KEYSTORE "), error.getMessage());
+        assertTrue(error.getMessage().contains("absent.p12"), error.getMessage());
+    }
+
+    @Test
+    void fileThatIsNotAKeystoreNamesItsKey() {
+        TlsSettings tls = new TlsSettings(identity.certificate(), identity.password());
+
+        ConfigException error = assertThrows(ConfigException.class, tls::newServerContext);
+
+        assertTrue(error.getMessage().startsWith("TLS_KEYSTORE "), error.getMessage());
+    }
+
+    @Test
+    void wrongPasswordNamesThePasswordKey() {
+        TlsSettings tls = new TlsSettings(identity.keystore(), "not-the-password");
+
+        ConfigException error = assertThrows(ConfigException.class, tls::newServerContext);
+
+        assertTrue(error.getMessage().startsWith("TLS_KEYSTORE_PASSWORD "), error.getMessage());
+    }
+
+    @Test
+    void neverShowsThePassword() {
+        assertFalse(new TlsSettings(identity.keystore(), "s3cret-value").toString().contains("s3cret-value"));
+    }
+}
