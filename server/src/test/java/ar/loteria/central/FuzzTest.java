@@ -70,8 +70,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * continuing its agency's bets; in (a), every stored batch is acknowledged too.
  *
  * <p>Seeded and bounded: the seed is printed, {@code -Dfuzz.seed=N} replays a run, and both iterations and time
- * are capped ({@code -Dfuzz.pipelineIterations}, {@code -Dfuzz.liveIterations}, {@code -Dfuzz.seconds}). Each iteration draws from its own {@code Random(seed, iteration)}, so a failure message (which names
- * both) reproduces under the same seed whatever the machine's speed.
+ * are capped ({@code -Dfuzz.pipelineIterations}, {@code -Dfuzz.liveIterations}, {@code -Dfuzz.seconds}). Each
+ * iteration draws from its own {@code Random(seed, iteration)}, so a failure message (which names both) reproduces
+ * under the same seed whatever the machine's speed. Live replies may vary a little with timing (for example which
+ * refusal overtakes which ACK); the checks do not depend on it.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FuzzTest {
