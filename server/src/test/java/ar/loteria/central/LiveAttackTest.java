@@ -93,8 +93,12 @@ class LiveAttackTest {
     }
 
     private void start(int agencies, int maxConnections, Duration idle) throws Exception {
+        start(agencies, maxConnections, idle, Map.of());
+    }
+
+    private void start(int agencies, int maxConnections, Duration idle, Map<Long, String> tokens) throws Exception {
         ServerConfig config = new ServerConfig(0, "server", 128, "INFO", Level.INFO, agencies, store(),
-                maxConnections, idle, Map.of());
+                maxConnections, idle, tokens);
         server = new CentralServer(config, null, 2);
         server.start();
         servers.add(server);
@@ -300,6 +304,30 @@ class LiveAttackTest {
 
         // and the others go on: agency 2 reconnects where its acknowledged bets end, the draw answers agency 1
         otherAgencyCompletes(parked, null);
+    }
+
+    @ParameterizedTest(name = "token [{0}]")
+    @ValueSource(strings = {"", "guess", "k7 ", "K7", "k7k7"})
+    void wrongOrMissingTokenIsRefusedAndClosedWithNothingStored(String token) throws Exception {
+        // given: agency 2 has a shared secret; agency 1 (parked) has none
+        start(2, 100, IDLE, Map.of(OTHER, "k7"));
+        SocketAgency parked = parkedAgency();
+
+        // when: someone speaks for agency 2 without its token, and sends a batch right behind the HELLO
+        SocketAgency impostor = connect();
+        impostor.sendRaw(concat(messageFrame(new Hello(OTHER, token)),
+                messageFrame(new BetBatch(OTHER, 0, List.of(bet(OTHER, 0, 7574))))));
+
+        // then
+        ErrorReply error = assertInstanceOf(ErrorReply.class, impostor.receive());
+        assertEquals(ErrorCode.AUTH_FAILED, error.code());
+        assertClosed(impostor);
+        log.await("WARN action: identificar | result: fail | agency: null", LOG_WAIT);
+
+        // and the real agency 2, with its token, finds nothing stored and completes
+        SocketAgency real = connect();
+        assertEquals(new Welcome(OTHER, 0), real.send(new Hello(OTHER, "k7")).receive());
+        otherAgencyCompletes(parked, real);
     }
 
     @ParameterizedTest(name = "seed {0}")
