@@ -6,10 +6,14 @@ import ar.loteria.codec.MessageEncoder;
 import ar.loteria.logging.ActionLine;
 import ar.loteria.logging.LogLevels;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -40,10 +44,11 @@ import java.util.regex.Pattern;
  * @param token          the agency's shared secret ({@code CLI_TOKEN} or {@code auth.token}), empty when none
  * @param singleBet      the one bet to send instead of the file, when {@code NOMBRE}, {@code APELLIDO},
  *                       {@code DOCUMENTO}, {@code NACIMIENTO} and {@code NUMERO} are all set
+ * @param tls            TLS towards the central ({@code tls.enabled} / {@code CLI_TLS}), off by default
  */
 public record AgencyConfig(long agencyId, String serverAddress, String host, int port, int loopAmount,
                            String loopPeriod, String logLevel, int batchMaxAmount, Path dataFile, String token,
-                           Optional<Bet> singleBet) {
+                           Optional<Bet> singleBet, Tls tls) {
 
     public static final String DEFAULT_SERVER_ADDRESS = "server:12345";
     public static final int DEFAULT_LOOP_AMOUNT = 5;
@@ -69,6 +74,24 @@ public record AgencyConfig(long agencyId, String serverAddress, String host, int
         Objects.requireNonNull(dataFile, "dataFile");
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(singleBet, "singleBet");
+        Objects.requireNonNull(tls, "tls");
+    }
+
+    /**
+     * TLS towards the central: off, or on with a client context that trusts the certificates of a PEM file and
+     * checks that the central's certificate names {@link #host()}.
+     *
+     * @param trust   the PEM certificate or CA trusted ({@code tls.trust} / {@code CLI_TLS_TRUST}), null when off
+     * @param context the client context built from it, shared by every connection of the run; null when off
+     */
+    public record Tls(Path trust, SslContext context) {
+
+        /** Plain TCP. */
+        public static final Tls OFF = new Tls(null, null);
+
+        public boolean enabled() {
+            return context != null;
+        }
     }
 
     /**
@@ -134,7 +157,7 @@ public record AgencyConfig(long agencyId, String serverAddress, String host, int
         }
 
         return new AgencyConfig(agencyId, address.text(), host, port, loopAmount, period.text(), level.text(),
-                batchMaxAmount, dataFile, token, singleBet(env));
+                batchMaxAmount, dataFile, token, singleBet(env), tls(yaml, env));
     }
 
     /** The start line: {@code action: config | result: success | client_id: I | server_address: A | ...}. */
@@ -146,6 +169,36 @@ public record AgencyConfig(long agencyId, String serverAddress, String host, int
                 .with("loop_period", loopPeriod)
                 .with("log_level", logLevel)
                 .with("batch_max_amount", batchMaxAmount);
+    }
+
+    /** {@code tls.enabled} ({@code CLI_TLS}), and when it is true, the certificate to trust. */
+    private static Tls tls(Map<?, ?> yaml, Map<String, String> env) throws ConfigException {
+        Setting enabled = setting(yaml, "tls.enabled", env, "CLI_TLS", "false");
+        if (enabled.text().equalsIgnoreCase("false")) {
+            return Tls.OFF;
+        }
+        if (!enabled.text().equalsIgnoreCase("true")) {
+            throw enabled.invalid("must be true or false");
+        }
+        Setting trust = setting(yaml, "tls.trust", env, "CLI_TLS_TRUST", null);
+        if (trust == null) {
+            throw new ConfigException("CLI_TLS".equals(enabled.key()) ? "CLI_TLS_TRUST" : "tls.trust",
+                    "must name the PEM certificate to trust when TLS is on");
+        }
+        Path file = Path.of(trust.text());
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw trust.invalid("is not a readable file");
+        }
+        try {
+            SslContext context = SslContextBuilder.forClient()
+                    .sslProvider(SslProvider.JDK)
+                    .trustManager(file.toFile())
+                    .endpointIdentificationAlgorithm("HTTPS")
+                    .build();
+            return new Tls(file, context);
+        } catch (IllegalArgumentException | SSLException e) {
+            throw trust.invalid("holds no PEM certificate that can be trusted: " + e.getMessage());
+        }
     }
 
     private static Optional<Bet> singleBet(Map<String, String> env) throws ConfigException {

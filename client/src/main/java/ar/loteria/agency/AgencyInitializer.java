@@ -6,9 +6,13 @@ import ar.loteria.codec.MessageEncoder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 
-/** Builds the agency's pipeline: framing, message codec, the conversation, and the exception handler last. */
+/**
+ * Builds the agency's pipeline: TLS when configured, framing, message codec, the conversation, and the exception
+ * handler last.
+ */
 final class AgencyInitializer extends ChannelInitializer<Channel> {
 
+    static final String TLS = "tls";
     static final String FRAME_DECODER = "frameDecoder";
     static final String FRAME_ENCODER = "frameEncoder";
     static final String MESSAGE_DECODER = "messageDecoder";
@@ -26,6 +30,11 @@ final class AgencyInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        AgencyConfig config = run.config();
+        if (config.tls().enabled()) {
+            // First, so that every frame travels inside TLS; host and port give SNI and the certificate's name check.
+            ch.pipeline().addLast(TLS, config.tls().context().newHandler(ch.alloc(), config.host(), config.port()));
+        }
         ch.pipeline()
                 .addLast(FRAME_DECODER, Frames.newDecoder())
                 .addLast(FRAME_ENCODER, Frames.PREPENDER)

@@ -56,6 +56,9 @@ public final class AgencyMain {
         }
         LogLevels.apply(LogLevels.parse(config.logLevel()).orElseThrow());
         LOG.info("{}", config.toActionLine());
+        if (config.tls().enabled()) {
+            LOG.info("{}", ActionLine.success("tls").with("trust", config.tls().trust()));
+        }
 
         BetInput bets;
         if (config.singleBet().isPresent()) {

@@ -9,7 +9,8 @@ package ar.loteria.agency;
  *       command line.</li>
  *   <li>{@code 2} {@link #BETS_FILE_ERROR}: the bets file is missing, unreadable or holds a bad record.</li>
  *   <li>{@code 3} {@link #SERVER_UNREACHABLE}: no connection to the central within the retry budget.</li>
- *   <li>{@code 4} {@link #REFUSED}: the central refused the agency (an ERROR reply), or broke the protocol.</li>
+ *   <li>{@code 4} {@link #REFUSED}: the central refused the agency (an ERROR reply), or broke the protocol, or
+ *       the TLS handshake failed.</li>
  * </ul>
  */
 public enum ExitStatus {

@@ -26,6 +26,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
@@ -42,7 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * exactly, acknowledges them, and answers RESULTS once {@link #draw()} has been called (or at once when built
  * with {@code drawAtOnce}). It can drop a connection after a given batch (stored, not acknowledged), and stop
  * and start again on the same port with the same store, like a restarted server. All state changes happen on its
- * single event loop; the lists are concurrent so that the test thread can read them.
+ * single event loop; the lists are concurrent so that the test thread can read them. Built with an
+ * {@link SslContext}, it speaks TLS.
  */
 final class FakeCentral implements AutoCloseable {
 
@@ -62,10 +64,17 @@ final class FakeCentral implements AutoCloseable {
     private volatile boolean drawn;
     private volatile int dropAtBatch = -1;
     private int batches;
+    private final SslContext ssl;
     private Channel server;
 
     FakeCentral(boolean drawAtOnce) {
+        this(drawAtOnce, null);
+    }
+
+    /** @param ssl server TLS context, or {@code null} for plain TCP */
+    FakeCentral(boolean drawAtOnce, SslContext ssl) {
         this.drawn = drawAtOnce;
+        this.ssl = ssl;
     }
 
     /** Listens on 127.0.0.1:{@code port} (0 for any); returns the port. */
@@ -77,6 +86,9 @@ final class FakeCentral implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         channels.add(ch);
+                        if (ssl != null) {
+                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                                 .addLast(Frames.newDecoder())
                                 .addLast(Frames.PREPENDER)

@@ -1,0 +1,226 @@
+package ar.loteria.agency;
+
+import ar.loteria.testkit.TestCertificates;
+import ar.loteria.testkit.TestCertificates.Identity;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * TLS on the agency's side: its settings, and the real client over 127.0.0.1 against a {@link FakeCentral} that
+ * speaks TLS.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class AgencyTlsTest {
+
+    private static final AgencyTuning FAST = new AgencyTuning(4, Duration.ofMillis(50), Duration.ofSeconds(5),
+            Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(2));
+    private static final long WAIT_SECONDS = 10;
+
+    @TempDir
+    static Path certificates;
+    private static Identity central;
+    private static Identity stranger;
+    private static Identity misnamed;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void generateCertificates() throws Exception {
+        central = TestCertificates.generate(certificates, "central");
+        stranger = TestCertificates.generate(certificates, "stranger");
+        misnamed = TestCertificates.generate(certificates, "misnamed", "dns:elsewhere");
+    }
+
+    @Test
+    void tlsIsOffByDefault() throws ConfigException {
+        AgencyConfig config = AgencyConfig.load(dir.resolve("none.yaml"), Map.of("CLI_ID", "1"));
+
+        assertFalse(config.tls().enabled());
+    }
+
+    @Test
+    void readsTlsFromTheFile() throws Exception {
+        // given
+        Path file = write("tls:\n  enabled: true\n  trust: \"" + central.certificate() + "\"\n");
+
+        // when
+        AgencyConfig config = AgencyConfig.load(file, Map.of("CLI_ID", "1"));
+
+        // then
+        assertTrue(config.tls().enabled());
+        assertEquals(central.certificate(), config.tls().trust());
+        assertTrue(config.tls().context().isClient());
+    }
+
+    @Test
+    void environmentOverridesTls() throws Exception {
+        // given
+        Path file = write("tls:\n  enabled: true\n  trust: \"" + central.certificate() + "\"\n");
+
+        // when
+        AgencyConfig off = AgencyConfig.load(file, Map.of("CLI_ID", "1", "CLI_TLS", "false"));
+        AgencyConfig other = AgencyConfig.load(file, Map.of("CLI_ID", "1", "CLI_TLS_TRUST",
+                stranger.certificate().toString()));
+
+        // then
+        assertFalse(off.tls().enabled());
+        assertEquals(stranger.certificate(), other.tls().trust());
+    }
+
+    @Test
+    void tlsWithoutATrustedCertificateNamesTheTrustKey() throws Exception {
+        ConfigException fromEnv = assertThrows(ConfigException.class,
+                () -> AgencyConfig.load(dir.resolve("none.yaml"), Map.of("CLI_ID", "1", "CLI_TLS", "true")));
+        ConfigException fromFile = assertThrows(ConfigException.class,
+                () -> AgencyConfig.load(write("tls:\n  enabled: true\n"), Map.of("CLI_ID", "1")));
+
+        assertEquals("CLI_TLS_TRUST", fromEnv.key());
+        assertEquals("tls.trust", fromFile.key());
+    }
+
+    @Test
+    void badTlsValuesNameTheirKeys() throws Exception {
+        Path notPem = write("not a certificate\n");
+        Map<String, String> yes = Map.of("CLI_ID", "1", "CLI_TLS", "yes");
+        Map<String, String> missing = Map.of("CLI_ID", "1", "CLI_TLS", "true",
+                "CLI_TLS_TRUST", dir.resolve("absent.pem").toString());
+        Map<String, String> garbage = Map.of("CLI_ID", "1", "CLI_TLS", "true", "CLI_TLS_TRUST", notPem.toString());
+        Path none = dir.resolve("none.yaml");
+
+        assertEquals("CLI_TLS", assertThrows(ConfigException.class, () -> AgencyConfig.load(none, yes)).key());
+        assertEquals("CLI_TLS_TRUST",
+                assertThrows(ConfigException.class, () -> AgencyConfig.load(none, missing)).key());
+        assertEquals("CLI_TLS_TRUST",
+                assertThrows(ConfigException.class, () -> AgencyConfig.load(none, garbage)).key());
+    }
+
+    @Test
+    void configLineStaysTheSameWithTlsOn() throws Exception {
+        Path file = dir.resolve("agency-1.csv");
+
+        String line = config(4000, file, central.certificate()).toActionLine().toString();
+
+        assertEquals("action: config | result: success | client_id: 1 | server_address: 127.0.0.1:4000 | "
+                + "loop_amount: 5 | loop_period: 5s | log_level: INFO | batch_max_amount: 7", line);
+    }
+
+    @Test
+    void runOverTlsStoresEveryBetOnceAndReturnsTheWinners() throws Exception {
+        // given
+        Path file = dir.resolve("agency-1.csv");
+        List<String> expectedWinners = BetFileGenerator.writeAgencyFile(file, 1, 200, 5, 3, true);
+        try (FakeCentral fake = new FakeCentral(true, serverContext(central))) {
+            int port = fake.start(0);
+
+            // when
+            Outcome outcome = run(config(port, file, central.certificate()), file);
+
+            // then
+            assertEquals(new Outcome(ExitStatus.SUCCESS, expectedWinners), outcome);
+            assertEquals(BetFileGeneratorTest.readBack(file), fake.stored);
+            assertEquals(List.of(), fake.violations);
+        }
+    }
+
+    @Test
+    void untrustedCentralEndsTheRunWithATlsFailure() throws Exception {
+        // given
+        Path file = dir.resolve("agency-1.csv");
+        BetFileGenerator.writeAgencyFile(file, 1, 20, 1, 3, false);
+        try (LogCapture logs = new LogCapture();
+             FakeCentral fake = new FakeCentral(true, serverContext(central))) {
+            int port = fake.start(0);
+
+            // when
+            Outcome outcome = run(config(port, file, stranger.certificate()), file);
+
+            // then
+            assertEquals(ExitStatus.REFUSED, outcome.status());
+            assertTrue(logs.contains("ERROR action: tls | result: fail | server_address: 127.0.0.1:" + port),
+                    logs.messages().toString());
+            assertEquals(List.of(), fake.stored);
+        }
+    }
+
+    @Test
+    void centralWhoseCertificateNamesAnotherHostIsRefused() throws Exception {
+        // given: trusted, but issued for "elsewhere" while the agency dials 127.0.0.1
+        Path file = dir.resolve("agency-1.csv");
+        BetFileGenerator.writeAgencyFile(file, 1, 20, 1, 3, false);
+        try (LogCapture logs = new LogCapture();
+             FakeCentral fake = new FakeCentral(true, serverContext(misnamed))) {
+            int port = fake.start(0);
+
+            // when
+            Outcome outcome = run(config(port, file, misnamed.certificate()), file);
+
+            // then
+            assertEquals(ExitStatus.REFUSED, outcome.status());
+            assertTrue(logs.contains("action: tls | result: fail"), logs.messages().toString());
+            assertEquals(List.of(), fake.stored);
+        }
+    }
+
+    @Test
+    void tlsHandlerComesFirstWhenEnabled() throws Exception {
+        // given
+        Path file = dir.resolve("agency-1.csv");
+        AgencyRun run = new AgencyRun(config(12345, file, central.certificate()), BetInput.of("test", List.of()),
+                FAST, BatchSender::run, new CompletableFuture<>());
+
+        // when
+        EmbeddedChannel ch = new EmbeddedChannel(new AgencyInitializer(run));
+
+        // then
+        assertEquals(List.of(AgencyInitializer.TLS, AgencyInitializer.FRAME_DECODER),
+                ch.pipeline().names().subList(0, 2));
+        assertInstanceOf(SslHandler.class, ch.pipeline().first());
+        ch.finishAndReleaseAll();
+    }
+
+    private Path write(String text) throws IOException {
+        Path file = Files.createTempFile(dir, "config", ".yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private static Outcome run(AgencyConfig config, Path file) throws Exception {
+        try (AgencyClient client = new AgencyClient(config, BetInput.file(file), FAST)) {
+            client.start();
+            return client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    private static AgencyConfig config(int port, Path file, Path trusted) throws ConfigException {
+        return AgencyConfig.load(Path.of("no-such-config.yaml"), Map.of("CLI_ID", "1",
+                "CLI_SERVER_ADDRESS", "127.0.0.1:" + port, "CLI_BATCH_MAXAMOUNT", "7",
+                "CLI_DATA_FILE", file.toString(), "CLI_TLS", "true", "CLI_TLS_TRUST", trusted.toString()));
+    }
+
+    private static SslContext serverContext(Identity identity) throws Exception {
+        return SslContextBuilder.forServer(identity.keyManagers()).sslProvider(SslProvider.JDK).build();
+    }
+}
