@@ -143,7 +143,7 @@ public final class AgencyClient implements AutoCloseable {
         LOG.debug("connection to {} failed: {}", config.serverAddress(), cause.toString());
         if (now - firstFailureNanos >= tuning.retryBudget().toNanos()) {
             LOG.error("{}", ActionLine.fail("connect").with("server_address", config.serverAddress())
-                    .with("attempts", failedAttempts).with("error", cause.getMessage()));
+                    .with("attempts", failedAttempts).withError(cause.getMessage()));
             run.end(Outcome.failure(ExitStatus.SERVER_UNREACHABLE));
             return;
         }

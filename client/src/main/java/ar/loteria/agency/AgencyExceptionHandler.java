@@ -52,13 +52,13 @@ final class AgencyExceptionHandler extends ChannelInboundHandlerAdapter {
         if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
             tlsFailed(cause.getCause());
         } else if (cause instanceof DecoderException) {
-            LOG.error("{}", ActionLine.fail("protocol").with("error", cause.getMessage()));
+            LOG.error("{}", ActionLine.fail("protocol").withError(cause.getMessage()));
             run.end(Outcome.failure(ExitStatus.REFUSED));
         } else if (cause instanceof IOException) {
             LOG.debug("connection to {} lost: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
             LOG.error("{}", ActionLine.fail("agency").with("client_id", run.config().agencyId())
-                    .with("server", ctx.channel().remoteAddress()).with("error", cause.toString()));
+                    .with("server", ctx.channel().remoteAddress()).withError(cause.toString()));
             LOG.debug("unexpected exception", cause);
             run.end(Outcome.failure(ExitStatus.REFUSED));
         }
@@ -69,7 +69,7 @@ final class AgencyExceptionHandler extends ChannelInboundHandlerAdapter {
     private void tlsFailed(Throwable cause) {
         if (!run.ended()) {
             LOG.error("{}", ActionLine.fail("tls").with("server_address", run.config().serverAddress())
-                    .with("error", cause.getMessage()));
+                    .withError(cause.getMessage()));
             run.end(Outcome.failure(ExitStatus.REFUSED));
         }
     }

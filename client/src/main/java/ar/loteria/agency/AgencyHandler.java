@@ -114,7 +114,7 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
             if (error.line() > 0) {
                 line.with("line", error.line());
             }
-            LOG.error("{}", line.with("error", error.problem()));
+            LOG.error("{}", line.withError(error.problem()));
             end(ctx, ExitStatus.BETS_FILE_ERROR);
         }
     }
@@ -191,7 +191,7 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
     }
 
     private void protocolError(ChannelHandlerContext ctx, String problem) {
-        LOG.error("{}", ActionLine.fail("protocol").with("error", problem));
+        LOG.error("{}", ActionLine.fail("protocol").withError(problem));
         end(ctx, ExitStatus.REFUSED);
     }
 

@@ -38,7 +38,7 @@ public final class AgencyMain {
             System.exit(BetFileGenerator.run(Arrays.copyOfRange(args, 1, args.length)));
         }
         if (args.length > 0) {
-            LOG.error("{}", ActionLine.fail("start").with("error", "unknown command " + args[0]
+            LOG.error("{}", ActionLine.fail("start").withError("unknown command " + args[0]
                     + " (run without arguments, or: " + BetFileGenerator.USAGE + ")"));
             System.exit(ExitStatus.CONFIG_ERROR.code());
         }
@@ -51,7 +51,7 @@ public final class AgencyMain {
         try {
             config = AgencyConfig.load(configFile, env);
         } catch (ConfigException e) {
-            LOG.error("{}", ActionLine.fail("config").with("key", e.key()).with("error", e.getMessage()));
+            LOG.error("{}", ActionLine.fail("config").with("key", e.key()).withError(e.getMessage()));
             return ExitStatus.CONFIG_ERROR.code();
         }
         LogLevels.apply(LogLevels.parse(config.logLevel()).orElseThrow());
@@ -67,7 +67,7 @@ public final class AgencyMain {
             bets = BetInput.file(config.dataFile());
         } else {
             LOG.error("{}", ActionLine.fail("leer_apuestas").with("file", config.dataFile())
-                    .with("error", "no readable file there (set CLI_DATA_FILE)"));
+                    .withError("no readable file there (set CLI_DATA_FILE)"));
             return ExitStatus.BETS_FILE_ERROR.code();
         }
 

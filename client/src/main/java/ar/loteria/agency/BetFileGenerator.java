@@ -128,7 +128,7 @@ public final class BetFileGenerator {
         try {
             parsed = Arguments.parse(args);
         } catch (IllegalArgumentException e) {
-            LOG.error("{}", ActionLine.fail("generar").with("error", e.getMessage()).with("usage", USAGE));
+            LOG.error("{}", ActionLine.fail("generar").withError(e.getMessage()).with("usage", USAGE));
             return ExitStatus.CONFIG_ERROR.code();
         }
         try {
@@ -142,7 +142,7 @@ public final class BetFileGenerator {
                         .with("ganadores", documents.size()).with("bytes", Files.size(file)));
             }
         } catch (IOException e) {
-            LOG.error("{}", ActionLine.fail("generar").with("out", parsed.out()).with("error", e.toString()));
+            LOG.error("{}", ActionLine.fail("generar").with("out", parsed.out()).withError(e.toString()));
             return ExitStatus.BETS_FILE_ERROR.code();
         }
         return ExitStatus.SUCCESS.code();

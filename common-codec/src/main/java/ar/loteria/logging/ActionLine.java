@@ -41,6 +41,14 @@ public final class ActionLine {
         return this;
     }
 
+    /**
+     * Appends {@code | error: text}, with every colon of the text turned into a dash: scripts split a line's
+     * fields on the first colon, and an error message is free text.
+     */
+    public ActionLine withError(Object error) {
+        return with("error", String.valueOf(error).replace(": ", " - ").replace(':', '-'));
+    }
+
     @Override
     public String toString() {
         return text.toString();

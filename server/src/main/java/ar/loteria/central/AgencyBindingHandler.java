@@ -52,7 +52,7 @@ final class AgencyBindingHandler extends SimpleChannelInboundHandler<Message> {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         helloDeadline = ctx.executor().schedule(() -> {
             LOG.warn("{}", ActionLine.fail("identificar").with("remote", ctx.channel().remoteAddress())
-                    .with("error", "no HELLO within " + helloTimeout.toSeconds() + " s"));
+                    .withError("no HELLO within " + helloTimeout.toSeconds() + " s"));
             Replies.refuse(ctx.channel(), ErrorCode.IDLE_TIMEOUT, 0, "no HELLO in time");
         }, helloTimeout.toNanos(), TimeUnit.NANOSECONDS);
         super.channelActive(ctx);
@@ -90,7 +90,7 @@ final class AgencyBindingHandler extends SimpleChannelInboundHandler<Message> {
             String reason = "connection speaks for agency " + bound + ", not " + named;
             if (msg instanceof BetBatch batch) {
                 LOG.error("{}", ActionLine.fail("apuesta_recibida").with("cantidad", batch.bets().size())
-                        .with("agency", bound).with("error", reason));
+                        .with("agency", bound).withError(reason));
                 Replies.refuse(ctx.channel(), ErrorCode.WRONG_AGENCY, batch.first(), reason);
             } else {
                 refuse(ctx, ErrorCode.WRONG_AGENCY, reason);
@@ -139,7 +139,7 @@ final class AgencyBindingHandler extends SimpleChannelInboundHandler<Message> {
 
     private void refuse(ChannelHandlerContext ctx, ErrorCode code, String reason) {
         LOG.warn("{}", ActionLine.fail("identificar").with("agency", AgencyAttributes.agencyOf(ctx.channel()))
-                .with("remote", ctx.channel().remoteAddress()).with("error", reason));
+                .with("remote", ctx.channel().remoteAddress()).withError(reason));
         Replies.refuse(ctx.channel(), code, 0, reason);
     }
 

@@ -102,7 +102,7 @@ final class BetsHandler extends SimpleChannelInboundHandler<BetBatch> {
     private void refuseInOrder(Channel channel, BetBatch batch, String reason) {
         Runnable refuse = () -> {
             LOG.error("{}", ActionLine.fail("apuesta_recibida").with("cantidad", batch.bets().size())
-                    .with("agency", batch.agency()).with("error", reason));
+                    .with("agency", batch.agency()).withError(reason));
             Replies.refuse(channel, ErrorCode.INVALID_BET, batch.first(), reason);
         };
         try {
@@ -116,7 +116,7 @@ final class BetsHandler extends SimpleChannelInboundHandler<BetBatch> {
     private static void answer(Channel channel, BetBatch batch, Future<?> done) {
         if (!done.isSuccess()) {
             LOG.error("{}", ActionLine.fail("apuesta_recibida").with("cantidad", batch.bets().size())
-                    .with("agency", batch.agency()).with("error", String.valueOf(done.cause())));
+                    .with("agency", batch.agency()).withError(String.valueOf(done.cause())));
             Replies.refuse(channel, ErrorCode.STORAGE_FAILURE, batch.first(), "the batch could not be stored");
             return;
         }

@@ -37,7 +37,7 @@ public final class CentralMain {
             tls = TlsSettings.load(Path.of("config.ini"), System.getenv());
             ssl = tls.newServerContext();
         } catch (ConfigException e) {
-            LOG.error("{}", ActionLine.fail("config").with("error", e.getMessage()));
+            LOG.error("{}", ActionLine.fail("config").withError(e.getMessage()));
             System.exit(1);
             return;
         }
@@ -58,12 +58,12 @@ public final class CentralMain {
         try {
             server.start();
         } catch (CorruptStoreException e) {
-            LOG.error("{}", ActionLine.fail("abrir_almacen").with("error", e.getMessage()));
+            LOG.error("{}", ActionLine.fail("abrir_almacen").withError(e.getMessage()));
             System.exit(1);
             return;
         } catch (IOException | RuntimeException e) {
             LOG.error("{}", ActionLine.fail("accept_connections").with("port", config.port())
-                    .with("error", String.valueOf(e.getMessage())));
+                    .withError(String.valueOf(e.getMessage())));
             System.exit(1);
             return;
         }

@@ -146,7 +146,7 @@ public final class CentralServer implements AutoCloseable {
                         .with("bytes", bytes));
             } catch (IOException e) {
                 LOG.error("{}", ActionLine.fail("close_store").with("file", config.storagePath())
-                        .with("error", e.getMessage()));
+                        .withError(e.getMessage()));
             }
             store = null;
         }

@@ -31,7 +31,7 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
         int now = open.incrementAndGet();
         if (now > limit) {
             LOG.warn("{}", ActionLine.fail("aceptar_conexion").with("remote", ctx.channel().remoteAddress())
-                    .with("error", "more than " + limit + " connections"));
+                    .withError("more than " + limit + " connections"));
             ctx.channel().config().setAutoRead(false);
             Replies.refuse(ctx.channel(), ErrorCode.SERVER_BUSY, 0, "more than " + limit + " connections");
             return;

@@ -77,7 +77,7 @@ final class DeadlineFrameDecoder extends LengthFieldBasedFrameDecoder {
         }
         LOG.warn("{}", ActionLine.fail("recibir_mensaje").with("agency", AgencyAttributes.agencyOf(ctx.channel()))
                 .with("remote", ctx.channel().remoteAddress())
-                .with("error", "frame incomplete after " + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s"));
+                .withError("frame incomplete after " + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s"));
         Replies.refuse(ctx.channel(), ErrorCode.IDLE_TIMEOUT, 0, "frame not completed in time");
     }
 }

@@ -36,14 +36,14 @@ final class ExceptionHandler extends ChannelInboundHandlerAdapter {
         Long agency = AgencyAttributes.agencyOf(ctx.channel());
         if (cause instanceof IOException) {
             LOG.debug("{}", ActionLine.fail("conexion").with("agency", agency)
-                    .with("remote", ctx.channel().remoteAddress()).with("error", cause.getMessage()));
+                    .with("remote", ctx.channel().remoteAddress()).withError(cause.getMessage()));
             ctx.close();
             return;
         }
         if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
             // A peer that does not speak TLS, or fails the handshake: no reply of ours could reach it.
             LOG.warn("{}", ActionLine.fail("tls").with("remote", ctx.channel().remoteAddress())
-                    .with("error", rootMessage(cause)));
+                    .withError(rootMessage(cause)));
             ctx.close();
             return;
         }
@@ -51,7 +51,7 @@ final class ExceptionHandler extends ChannelInboundHandlerAdapter {
         if (code != null) {
             LOG.error("{}", ActionLine.fail("recibir_mensaje").with("agency", agency)
                     .with("remote", ctx.channel().remoteAddress()).with("code", code)
-                    .with("error", rootMessage(cause)));
+                    .withError(rootMessage(cause)));
             if (ctx.channel().isActive()) {
                 // Read no more: the stream cannot be trusted after a bad frame.
                 ctx.channel().config().setAutoRead(false);
@@ -60,7 +60,7 @@ final class ExceptionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         LOG.error("{}", ActionLine.fail("conexion").with("agency", agency)
-                .with("remote", ctx.channel().remoteAddress()).with("error", String.valueOf(cause)), cause);
+                .with("remote", ctx.channel().remoteAddress()).withError(String.valueOf(cause)), cause);
         ctx.close();
     }
 

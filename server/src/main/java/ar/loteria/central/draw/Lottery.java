@@ -89,7 +89,7 @@ public final class Lottery {
         }
         if (refusal != null) {
             LOG.error("{}", ActionLine.fail("apuesta_recibida").with("cantidad", count).with("agency", agency)
-                    .with("error", refusal.reason()));
+                    .withError(refusal.reason()));
             return refusal;
         }
         store.append(rows);
@@ -115,7 +115,7 @@ public final class Lottery {
         long have = stored(agency);
         if (total != have) {
             String reason = "agency " + agency + " says it sent " + total + " bets but " + have + " are stored";
-            LOG.error("{}", ActionLine.fail("fin_apuestas").with("agency", agency).with("error", reason));
+            LOG.error("{}", ActionLine.fail("fin_apuestas").with("agency", agency).withError(reason));
             return Outcome.refused(ErrorCode.COUNT_MISMATCH, reason);
         }
         if (finished.add(agency)) {
