@@ -55,6 +55,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -215,6 +216,8 @@ class TlsCentralTest {
         SslContext ssl = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).trustManager(trusted.toFile())
                 .endpointIdentificationAlgorithm("HTTPS").build();
         BlockingQueue<Message> received = new LinkedBlockingQueue<>();
+        // Kept here: a failed handshake closes the channel, which may empty its pipeline before we look.
+        AtomicReference<SslHandler> tls = new AtomicReference<>();
         int port = server.port();
         Channel channel = new Bootstrap()
                 .group(group)
@@ -222,8 +225,9 @@ class TlsCentralTest {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        tls.set(ssl.newHandler(ch.alloc(), "localhost", port));
                         ch.pipeline()
-                                .addLast(ssl.newHandler(ch.alloc(), "localhost", port))
+                                .addLast(tls.get())
                                 .addLast(Frames.newDecoder())
                                 .addLast(Frames.PREPENDER)
                                 .addLast(MessageDecoder.INSTANCE)
@@ -242,14 +246,14 @@ class TlsCentralTest {
                     }
                 })
                 .connect("localhost", port).sync().channel();
-        return new TlsAgency(channel, received);
+        return new TlsAgency(channel, tls.get(), received);
     }
 
     /** A test agency over TLS; its replies queue up for the test thread. */
-    private record TlsAgency(Channel channel, BlockingQueue<Message> received) {
+    private record TlsAgency(Channel channel, SslHandler tls, BlockingQueue<Message> received) {
 
         Future<Channel> handshake() {
-            return channel.pipeline().get(SslHandler.class).handshakeFuture();
+            return tls.handshakeFuture();
         }
 
         void send(Message message) throws InterruptedException {
