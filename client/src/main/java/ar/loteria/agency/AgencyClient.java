@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,8 @@ public final class AgencyClient implements AutoCloseable {
     private int failedAttempts;
     /** When the first of those failed; event loop only. */
     private long firstFailureNanos;
+    /** Whether the current connection got its WELCOME; event loop only. */
+    private boolean welcomed;
 
     public AgencyClient(AgencyConfig config, BetInput bets, AgencyTuning tuning) {
         this.config = config;
@@ -121,7 +124,9 @@ public final class AgencyClient implements AutoCloseable {
             connectFailed(future.cause());
             return;
         }
-        failedAttempts = 0;
+        // The retry budget is only reset by a WELCOME: a central that accepts and then closes (busy, TLS
+        // mismatch, stopping) must not keep the agency retrying for ever.
+        welcomed = false;
         Channel ch = future.channel();
         channel = ch;
         LOG.info("{}", ActionLine.success("connect").with("server_address", config.serverAddress()));
@@ -156,12 +161,18 @@ public final class AgencyClient implements AutoCloseable {
         if (closing || run.ended()) {
             return;
         }
+        if (!welcomed) {
+            connectFailed(new IOException("the central closed the connection before WELCOME"));
+            return;
+        }
         LOG.warn("{}", ActionLine.inProgress("reconnect").with("server_address", config.serverAddress()));
         group.schedule(this::connect, tuning.retryDelay().toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** Event loop (from the handler): each connection's sender gets a thread of its own. */
+    /** Event loop (from the handler, on WELCOME): each connection's sender gets a thread of its own. */
     private void launchSender(BatchSender next) {
+        welcomed = true;
+        failedAttempts = 0;
         sender = next;
         Thread thread = new Thread(next, "bet-sender-" + senders.incrementAndGet());
         thread.setDaemon(true);

@@ -99,6 +99,37 @@ class AgencyClientTest {
     }
 
     @Test
+    void givesUpWhenTheCentralKeepsClosingBeforeWelcome() throws Exception {
+        // given: something that accepts every connection and closes it at once (busy, TLS-only, stopping)
+        Path file = dir.resolve("agency-1.csv");
+        BetFileGenerator.writeAgencyFile(file, 1, 3, 0, 3, false);
+        AgencyTuning shortBudget = new AgencyTuning(4, Duration.ofMillis(50), Duration.ofMillis(500),
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(2));
+        try (java.net.ServerSocket closer = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                while (!closer.isClosed()) {
+                    try {
+                        closer.accept().close();
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            }, "test-closer");
+            acceptor.start();
+            try (AgencyClient client = new AgencyClient(config(closer.getLocalPort(), file), BetInput.file(file),
+                    shortBudget)) {
+                // when
+                client.start();
+                Outcome outcome = client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+                // then: the budget runs out as for a refused connection
+                assertEquals(ExitStatus.SERVER_UNREACHABLE, outcome.status());
+            }
+        }
+    }
+
+    @Test
     void resumesAfterTheCentralDropsTheConnectionMidStream() throws Exception {
         // given: the central stores the 5th batch, then drops the connection before acknowledging it
         Path file = dir.resolve("agency-1.csv");
