@@ -38,11 +38,14 @@ final class CentralProcess implements AutoCloseable {
         this.reader.start();
     }
 
-    static CentralProcess start(Path jar, List<String> jvmOptions, Map<String, String> env, Path workDir, Path log)
-            throws IOException {
+    /**
+     * @param java the {@code java} binary to run it with; null for this JVM's own
+     */
+    static CentralProcess start(Path java, Path jar, List<String> jvmOptions, Map<String, String> env, Path workDir,
+                                Path log) throws IOException {
         Files.createDirectories(workDir);
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java != null ? java.toString() : Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
@@ -90,6 +93,43 @@ final class CentralProcess implements AutoCloseable {
             return -1;
         }
         return -1;
+    }
+
+    /**
+     * CPU seconds the central's threads have used so far, summed by role (event loops, storage, GC, JIT compiler,
+     * other), from {@code /proc/PID/task/*}; empty where /proc is missing.
+     */
+    Map<String, Double> cpuByRole() {
+        Map<String, Double> roles = new java.util.TreeMap<>();
+        Path tasks = Path.of("/proc", String.valueOf(process.pid()), "task");
+        try (var threads = Files.list(tasks)) {
+            for (Path task : threads.toList()) {
+                String name = Files.readString(task.resolve("comm")).trim();
+                String stat = Files.readString(task.resolve("stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+                roles.merge(roleOf(name), seconds, Double::sum);
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return roles;
+    }
+
+    private static String roleOf(String thread) {
+        if (thread.startsWith("central-io")) {
+            return "event-loops";
+        }
+        if (thread.startsWith("bet-storage")) {
+            return "storage";
+        }
+        if (thread.startsWith("GC ") || thread.startsWith("G1 ")) {
+            return "gc";
+        }
+        if (thread.startsWith("C1 ") || thread.startsWith("C2 ")) {
+            return "jit";
+        }
+        return "other";
     }
 
     /** SIGTERM, then the exit code (bounded wait). */

@@ -50,7 +50,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>
  * java -cp lottery-bench.jar ar.loteria.bench.LoadGenerator --server-jar server/target/lottery-server.jar
  *      [--agencies 50] [--shape 26936,25518,16014,9238,991] [--batch 200] [--window 32] [--runs 5]
- *      [--server-opts "-Xmx64m"] [--event-loops 1] [--data DIR] [--parked N]
+ *      [--server-opts "-Xmx64m"] [--server-java /path/to/bin/java] [--event-loops 1] [--data DIR] [--parked N]
  * </pre>
  * {@code --shape} lists bets per agency, repeated over the agencies: the default is the course's data set, so 50
  * agencies are that set ten times (786,970 bets). {@code --parked N} instead holds N RESULTS requests before the draw.
@@ -127,9 +127,10 @@ public final class LoadGenerator {
                 "MAX_CONNECTIONS", String.valueOf(data.size() + 100), "LOGGING_LEVEL", "INFO"));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(intOption("event-loops", 1),
                 new DefaultThreadFactory("load-io"), NioIoHandler.newFactory());
-        try (CentralProcess central = CentralProcess.start(Path.of(option("server-jar", "server/target/lottery-server.jar")),
+        try (CentralProcess central = CentralProcess.start(serverJava(), Path.of(option("server-jar", "server/target/lottery-server.jar")),
                 serverOptions(), env, dir, work.resolve("central-" + run + ".log"))) {
             int port = central.awaitPort();
+            long cpuBefore = ownCpuNanos();
             Timeline timeline = new Timeline();
             List<LoadAgency> agencies = new ArrayList<>();
             List<CompletableFuture<Integer>> done = new ArrayList<>();
@@ -148,6 +149,8 @@ public final class LoadGenerator {
                 }
             }
             long[] latencies = agencies.stream().flatMapToLong(a -> Arrays.stream(a.latencies())).sorted().toArray();
+            System.out.printf(Locale.ROOT, "run %d cpu s: central %s; load generator %.2f%n", run,
+                    central.cpuByRole(), (ownCpuNanos() - cpuBefore) / 1e9);
             double rssMb = central.status("VmHWM") / 1024.0;
             double threads = central.status("Threads");
             int exit = central.stop();
@@ -179,7 +182,7 @@ public final class LoadGenerator {
                 "MAX_CONNECTIONS", String.valueOf(held + 100), "LOGGING_LEVEL", "WARNING");
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(intOption("event-loops", 1),
                 new DefaultThreadFactory("load-io"), NioIoHandler.newFactory());
-        try (CentralProcess central = CentralProcess.start(Path.of(option("server-jar", "server/target/lottery-server.jar")),
+        try (CentralProcess central = CentralProcess.start(serverJava(), Path.of(option("server-jar", "server/target/lottery-server.jar")),
                 serverOptions(), env, dir, work.resolve("central-parked.log"))) {
             int port = central.awaitPort();
             long threadsIdle = central.status("Threads");
@@ -250,6 +253,10 @@ public final class LoadGenerator {
         }
     }
 
+    private Path serverJava() {
+        return options.containsKey("server-java") ? Path.of(options.get("server-java")) : null;
+    }
+
     private List<String> serverOptions() {
         String text = option("server-opts", "").trim();
         return text.isEmpty() ? List.of() : List.of(text.split("\\s+"));
@@ -303,6 +310,11 @@ public final class LoadGenerator {
             prepared.add(new Agency(id, bets, winners, frames, counts.stream().mapToInt(Integer::intValue).toArray()));
         }
         return prepared;
+    }
+
+    private static long ownCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static long countRows(Path csv) throws IOException {

@@ -100,8 +100,8 @@ public final class CsvBetStore implements BetStore {
     @Override
     public Map<Long, List<String>> documentsOfBetsOn(int number) throws IOException {
         Map<Long, List<String>> documents = new HashMap<>();
-        StoredRowScanner.scan(file, (row, start, end, fields, line) -> {
-            if (fields == FIELDS && StoredRowScanner.number(row, start[5], end[5]) == number) {
+        StoredRowScanner.scanRowsOn(file, number, (row, start, end, fields, line) -> {
+            if (fields == FIELDS) {
                 long agency = StoredRowScanner.number(row, start[0], end[0]);
                 documents.computeIfAbsent(agency, a -> new ArrayList<>())
                         .add(StoredRowScanner.text(row, start[3], end[3]));
