@@ -51,6 +51,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * java -cp lottery-bench.jar ar.loteria.bench.LoadGenerator --server-jar server/target/lottery-server.jar
  *      [--agencies 50] [--shape 26936,25518,16014,9238,991] [--batch 200] [--window 32] [--runs 5]
  *      [--server-opts "-Xmx64m"] [--server-java /path/to/bin/java] [--event-loops 1] [--data DIR] [--parked N]
+ *      [--keep true]
  * </pre>
  * {@code --shape} lists bets per agency, repeated over the agencies: the default is the course's data set, so 50
  * agencies are that set ten times (786,970 bets). {@code --parked N} instead holds N RESULTS requests before the draw.
@@ -72,7 +73,16 @@ public final class LoadGenerator {
         Map<String, String> options = parse(args);
         Path work = Files.createTempDirectory("lottery-bench");
         LoadGenerator generator = new LoadGenerator(options, work);
-        int status = options.containsKey("parked") ? generator.parked() : generator.ingest();
+        int status;
+        try {
+            status = options.containsKey("parked") ? generator.parked() : generator.ingest();
+        } finally {
+            if (options.containsKey("keep")) {
+                System.out.println("kept data and central logs in " + work);
+            } else {
+                deleteTree(work);
+            }
+        }
         System.exit(status);
     }
 
@@ -153,6 +163,9 @@ public final class LoadGenerator {
                     central.cpuByRole(), (ownCpuNanos() - cpuBefore) / 1e9);
             double rssMb = central.status("VmHWM") / 1024.0;
             double threads = central.status("Threads");
+            // Peak RSS also counts the store's pages the draw mapped (file-backed, reclaimable): show the heap side.
+            System.out.printf(Locale.ROOT, "run %d memory: peak RSS %.0f MB, anonymous RSS now %.0f MB%n", run, rssMb,
+                    central.status("RssAnon") / 1024.0);
             int exit = central.stop();
             if (exit != 0) {
                 throw new IllegalStateException("the central exited " + exit);
@@ -179,7 +192,7 @@ public final class LoadGenerator {
         Path dir = work.resolve("parked");
         Map<String, String> env = Map.of("SERVER_PORT", "0", "AGENCIES", String.valueOf(held),
                 "STORAGE_FILEPATH", dir.resolve("bets.csv").toString(), "SERVER_LISTEN_BACKLOG", "4096",
-                "MAX_CONNECTIONS", String.valueOf(held + 100), "LOGGING_LEVEL", "WARNING");
+                "MAX_CONNECTIONS", String.valueOf(held + 100), "LOGGING_LEVEL", "INFO");
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(intOption("event-loops", 1),
                 new DefaultThreadFactory("load-io"), NioIoHandler.newFactory());
         try (CentralProcess central = CentralProcess.start(serverJava(), Path.of(option("server-jar", "server/target/lottery-server.jar")),
