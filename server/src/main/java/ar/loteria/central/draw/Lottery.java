@@ -21,6 +21,10 @@ import java.util.function.Consumer;
  * The central's state: bets stored per agency, who has finished, the draw and its winners, and the agencies
  * waiting for them. It never sees a channel; answers go out through the callbacks it is handed.
  *
+ * <p>The winners come from reading the stored CSV back, once: each FINISH reads what was stored since the one
+ * before (no more bets of that agency can come), and the draw reads the rest, so the last FINISH waits only for
+ * the tail of the file.
+ *
  * <p>Storage executor only: every method runs on that one thread, whose queue order is the order of events, so
  * the class holds no locks.
  */
@@ -37,6 +41,9 @@ public final class Lottery {
     private final Set<Long> finished = new HashSet<>();
     private final Map<Long, List<Consumer<List<String>>>> waiting = new HashMap<>();
     private Map<Long, List<String>> winners;
+    /** Winners read back from the store so far, and how far the store has been read. */
+    private final Map<Long, List<String>> found = new HashMap<>();
+    private long readUpTo;
 
     /**
      * @param store            where bets go; its existing rows count as stored
@@ -121,6 +128,10 @@ public final class Lottery {
         if (finished.add(agency)) {
             LOG.info("{}", ActionLine.success("fin_apuestas").with("agency", agency).with("cantidad", have)
                     .with("agencias_listas", finished.size()));
+            // Read back what was stored since the last FINISH now, so that the draw only reads the rest.
+            if (!drawn()) {
+                readUpTo = store.documentsOfBetsOn(WINNING_NUMBER, readUpTo, found);
+            }
         }
         drawIfDue();
         return Outcome.DONE;
@@ -162,13 +173,14 @@ public final class Lottery {
             return;
         }
         long started = System.nanoTime();
-        Map<Long, List<String>> found = store.documentsOfBetsOn(WINNING_NUMBER);
+        readUpTo = store.documentsOfBetsOn(WINNING_NUMBER, readUpTo, found);
         Map<Long, List<String>> kept = new HashMap<>();
         found.forEach((agency, documents) -> kept.put(agency, List.copyOf(documents)));
         winners = kept;
         int total = kept.values().stream().mapToInt(List::size).sum();
         LOG.info("{}", ActionLine.success("sorteo"));
-        LOG.debug("{}", ActionLine.success("sorteo_detalle").with("ganadores", total)
+        LOG.info("{}", ActionLine.success("sorteo_detalle").with("apuestas", stored.values().stream()
+                .mapToLong(Long::longValue).sum()).with("ganadores", total)
                 .with("ms", (System.nanoTime() - started) / 1_000_000));
         Map<Long, List<Consumer<List<String>>>> answering = new HashMap<>(waiting);
         waiting.clear();

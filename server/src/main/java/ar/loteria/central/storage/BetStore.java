@@ -26,8 +26,13 @@ public interface BetStore extends AutoCloseable {
         append(CsvRows.render(agency, bets));
     }
 
-    /** Reads the whole store back and returns, per agency, the documents of the bets on {@code number}. */
-    Map<Long, List<String>> documentsOfBetsOn(int number) throws IOException;
+    /**
+     * Reads the store back from byte {@code from} (0, or an offset this method returned) to its end, and adds the
+     * documents of the bets on {@code number} to {@code into}, per agency, in store order.
+     *
+     * @return where the read stopped: the {@code from} of the next call
+     */
+    long documentsOfBetsOn(int number, long from, Map<Long, List<String>> into) throws IOException;
 
     /** Bytes in the store. */
     long size() throws IOException;

@@ -98,16 +98,15 @@ public final class CsvBetStore implements BetStore {
     }
 
     @Override
-    public Map<Long, List<String>> documentsOfBetsOn(int number) throws IOException {
-        Map<Long, List<String>> documents = new HashMap<>();
-        StoredRowScanner.scanRowsOn(file, number, (row, start, end, fields, line) -> {
+    public long documentsOfBetsOn(int number, long from, Map<Long, List<String>> into) throws IOException {
+        long end = file.size();
+        StoredRowScanner.scanRowsOn(file, from, number, (row, start, stop, fields, line) -> {
             if (fields == FIELDS) {
-                long agency = StoredRowScanner.number(row, start[0], end[0]);
-                documents.computeIfAbsent(agency, a -> new ArrayList<>())
-                        .add(StoredRowScanner.text(row, start[3], end[3]));
+                long agency = StoredRowScanner.number(row, start[0], stop[0]);
+                into.computeIfAbsent(agency, a -> new ArrayList<>()).add(StoredRowScanner.text(row, start[3], stop[3]));
             }
         });
-        return documents;
+        return end;
     }
 
     @Override

@@ -37,29 +37,30 @@ final class StoredRowScanner {
 
     /** Scans {@code file} from its start; a trailing incomplete row is not reported, only left out of the result. */
     static Result scan(FileChannel file, RowVisitor visitor) throws IOException {
-        return new StoredRowScanner.Pass(visitor).run(file);
+        return new StoredRowScanner.Pass(visitor).run(file, 0);
     }
 
     /**
-     * Reports only the rows whose last field is {@code number}, exactly as {@link #scan} would, but faster: the file
+     * Reports only the rows from byte {@code from} (a row boundary) on whose last field is {@code number}, exactly
+     * as {@link #scan} would, but faster: the file
      * is mapped, a row without quotes is skipped unless it ends in {@code ,number}, and only a row holding a quote
      * goes through the byte-by-byte parser. Files beyond one mapping's reach are scanned the plain way.
      */
-    static void scanRowsOn(FileChannel file, int number, RowVisitor visitor) throws IOException {
-        long size = file.size();
+    static void scanRowsOn(FileChannel file, long from, int number, RowVisitor visitor) throws IOException {
+        long size = file.size() - from;
         RowVisitor matching = (row, start, end, fields, line) -> {
             if (number(row, start[fields - 1], end[fields - 1]) == number) {
                 visitor.row(row, start, end, fields, line);
             }
         };
         if (size > Integer.MAX_VALUE - Long.BYTES) {
-            scan(file, matching);
+            new Pass(matching).run(file, from);
             return;
         }
-        if (size == 0) {
+        if (size <= 0) {
             return;
         }
-        MappedByteBuffer map = file.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        MappedByteBuffer map = file.map(FileChannel.MapMode.READ_ONLY, from, size);
         map.order(ByteOrder.LITTLE_ENDIAN);
         byte[] suffix = ("," + number).getBytes(StandardCharsets.US_ASCII);
         Pass quoted = new Pass(matching);
@@ -158,9 +159,9 @@ final class StoredRowScanner {
             this.visitor = visitor;
         }
 
-        Result run(FileChannel file) throws IOException {
+        Result run(FileChannel file, long from) throws IOException {
             ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
-            long position = 0;
+            long position = from;
             for (int read = file.read(chunk, position); read > 0; read = file.read(chunk, position)) {
                 position += read;
                 byte[] bytes = chunk.array();

@@ -29,6 +29,33 @@ class CsvBetStoreTest {
     @TempDir
     Path dir;
 
+    private static Map<Long, List<String>> onNumber(CsvBetStore store, int number) throws IOException {
+        Map<Long, List<String>> found = new java.util.HashMap<>();
+        store.documentsOfBetsOn(number, 0, found);
+        return found;
+    }
+
+    @Test
+    void readingBackInStepsFindsWhatOneReadFinds() throws IOException {
+        // given: winners stored before and after a first read
+        Path file = dir.resolve("bets.csv");
+        try (CsvBetStore store = CsvBetStore.open(file)) {
+            store.append(1, List.of(new Bet("A", "B", "11", "2000-01-01", 7574), new Bet("C", "D", "12", "2000-01-01", 3)));
+            Map<Long, List<String>> found = new java.util.HashMap<>();
+
+            // when
+            long readUpTo = store.documentsOfBetsOn(7574, 0, found);
+            store.append(2, List.of(new Bet("E \"q\"", "F", "21", "2000-01-01", 7574)));
+            store.append(1, List.of(new Bet("G", "H", "13", "2000-01-01", 7574)));
+            long end = store.documentsOfBetsOn(7574, readUpTo, found);
+
+            // then
+            assertEquals(store.size(), end);
+            assertEquals(Map.of(1L, List.of("11", "13"), 2L, List.of("21")), found);
+            assertEquals(found, onNumber(store, 7574));
+        }
+    }
+
     private void trickyRows(CsvBetStore store) throws IOException {
         store.append(1, List.of(new Bet("Santiago Lionel", "Lorca", "30904465", "1999-03-17", 2201)));
         store.append(12, List.of(new Bet("Ana, \"la\"", "Ñandú", "00000042", "2000-02-29", 7574)));
@@ -87,8 +114,8 @@ class CsvBetStoreTest {
         try (CsvBetStore store = CsvBetStore.open(file)) {
             trickyRows(store);
             // when
-            Map<Long, List<String>> onZero = store.documentsOfBetsOn(0);
-            Map<Long, List<String>> onWinning = store.documentsOfBetsOn(7574);
+            Map<Long, List<String>> onZero = onNumber(store, 0);
+            Map<Long, List<String>> onWinning = onNumber(store, 7574);
             documents.addAll(onZero.get(3L));
             documents.addAll(onWinning.get(12L));
             // then
@@ -195,7 +222,7 @@ class CsvBetStoreTest {
                 }
             }
             // when
-            Map<Long, List<String>> winners = store.documentsOfBetsOn(7574);
+            Map<Long, List<String>> winners = onNumber(store, 7574);
             // then
             assertEquals(rows / 100, winners.values().stream().mapToInt(List::size).sum());
         }

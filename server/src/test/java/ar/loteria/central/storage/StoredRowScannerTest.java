@@ -38,7 +38,7 @@ class StoredRowScannerTest {
     private static List<String> fastScan(Path file, int number) throws IOException {
         List<String> found = new ArrayList<>();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            StoredRowScanner.scanRowsOn(channel, number, (row, start, end, fields, line) -> found.add(
+            StoredRowScanner.scanRowsOn(channel, 0, number, (row, start, end, fields, line) -> found.add(
                     StoredRowScanner.text(row, start[0], end[0]) + "/" + StoredRowScanner.text(row, start[3], end[3])));
         }
         return found;
