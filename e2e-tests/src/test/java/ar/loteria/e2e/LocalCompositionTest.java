@@ -139,7 +139,7 @@ class LocalCompositionTest {
                 + "logging_level: INFO | agencies: 3"), log.get(0));
         assertTrue(log.get(1).contains("action: accept_connections | result: in_progress"), log.get(1));
         int draw = indexOf(log, "action: sorteo | result: success");
-        assertEquals(1, log.stream().filter(l -> l.contains("action: sorteo")).count());
+        assertEquals(1, log.stream().filter(l -> l.contains("sorteo")).count(), "one draw line, and only one");
         long total = 0;
         for (int i = 0; i < log.size(); i++) {
             Matcher batch = Pattern.compile("action: apuesta_recibida \\| result: success \\| cantidad: (\\d+)")
@@ -245,6 +245,48 @@ class LocalCompositionTest {
         assertTrue(server.isAlive());
         server.terminate();
         assertEquals(0, server.awaitExit(START));
+    }
+
+    @Test
+    void agencyWithItsTokenIsServedAndOneWithAWrongTokenIsRefused() throws Exception {
+        // given: a central where agencies 1 and 2 have shared secrets
+        JarProcess server = server(2, Map.of("AGENCY_TOKENS", "1=uno-secreto,2=dos-secreto"));
+        String port = awaitPort(server);
+        Map<String, String> bet = Map.of("NOMBRE", "Ana", "APELLIDO", "Paz", "DOCUMENTO", "7",
+                "NACIMIENTO", "2000-01-01", "NUMERO", "7574");
+
+        // when
+        Map<String, String> wrong = new HashMap<>(bet);
+        wrong.put("CLI_TOKEN", "adivinanza");
+        JarProcess impostor = agency(2, port, wrong);
+        Map<String, String> right = new HashMap<>(bet);
+        right.put("CLI_TOKEN", "uno-secreto");
+        JarProcess honest = agency(1, port, right);
+
+        // then: the impostor is refused (exit 4) and stored nothing; the honest agency's bet is in
+        assertEquals(4, impostor.awaitExit(RUN), String.join("\n", impostor.lines()));
+        assertTrue(impostor.lines().stream().anyMatch(l -> l.contains("AUTH_FAILED")),
+                String.join("\n", impostor.lines()));
+        assertTrue(honest.awaitLog("action: apuesta_enviada \\| result: success", RUN) != null);
+        server.terminate();
+        assertEquals(0, server.awaitExit(START));
+        assertEquals(List.of("1,Ana,Paz,7,2000-01-01,7574"), Files.readAllLines(dir.resolve("central/bets.csv")));
+    }
+
+    @Test
+    void centralRefusesToStartOnAStoreThatIsNotABetsFile() throws Exception {
+        // given
+        Files.createDirectories(dir.resolve("central"));
+        Files.writeString(dir.resolve("central/bets.csv"), "this,is\r\nnot a bets file\r\n");
+
+        // when
+        JarProcess server = server(1, Map.of());
+
+        // then: exit 1, the reason logged, the file untouched
+        assertEquals(1, server.awaitExit(START));
+        assertTrue(server.lines().stream().anyMatch(l -> l.contains("action: abrir_almacen | result: fail")),
+                String.join("\n", server.lines()));
+        assertEquals("this,is\r\nnot a bets file\r\n", Files.readString(dir.resolve("central/bets.csv")));
     }
 
     /** Every line has the course's format, and operation lines follow the grammar. */

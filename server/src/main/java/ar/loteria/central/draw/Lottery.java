@@ -179,8 +179,9 @@ public final class Lottery {
         winners = kept;
         int total = kept.values().stream().mapToInt(List::size).sum();
         LOG.info("{}", ActionLine.success("sorteo"));
-        LOG.info("{}", ActionLine.success("sorteo_detalle").with("apuestas", stored.values().stream()
-                .mapToLong(Long::longValue).sum()).with("ganadores", total)
+        // Named apart from "sorteo", so that scripts counting the draw line find exactly one.
+        LOG.info("{}", ActionLine.success("draw_read_back").with("bets", stored.values().stream()
+                .mapToLong(Long::longValue).sum()).with("winners", total)
                 .with("ms", (System.nanoTime() - started) / 1_000_000));
         Map<Long, List<Consumer<List<String>>>> answering = new HashMap<>(waiting);
         waiting.clear();
