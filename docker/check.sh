@@ -86,6 +86,13 @@ check_dockerfiles() {
         if grep -Eiq '^(COPY|ADD)[[:space:]].*(config\.ini|config\.yaml|\.data|bets\.csv)' "$dockerfile"; then
             fail "$dockerfile copies a config file or data into the image"
         fi
+        # Maven reads the whole reactor in the dependency layer: every module's pom must be copied before it.
+        local module
+        while read -r module; do
+            if ! grep -Eq "^COPY[[:space:]]+$module/pom.xml[[:space:]]" "$dockerfile"; then
+                fail "$dockerfile does not copy $module/pom.xml, which the root pom lists as a module"
+            fi
+        done < <(sed -n 's|.*<module>\(.*\)</module>.*|\1|p' pom.xml)
         local user
         user="$(grep -E '^USER[[:space:]]' "$dockerfile" | tail -n 1 | awk '{print $2}')"
         if [[ -z "$user" || "$user" == root || "$user" == 0 || "$user" == 0:* ]]; then
