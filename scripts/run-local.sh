@@ -85,11 +85,21 @@ for ((i = 1; i <= agencies; i++)); do
     pids+=($!)
 done
 
+# The winners' documents per agency, read from the central's store (python3, when the machine has it).
+winners_of() {
+    python3 - "$work/central/bets.csv" "$1" <<'PY' 2>/dev/null || true
+import csv, sys
+rows = csv.reader(open(sys.argv[1], newline="", encoding="utf-8"))
+print(" ".join(r[3] for r in rows if r[0] == sys.argv[2] and r[5] == "7574"))
+PY
+}
+
 failed=0
 for ((i = 1; i <= agencies; i++)); do
     if wait "${pids[$((i - 1))]}"; then
-        line=$(grep 'action: consulta_ganadores' "$work/agency-$i.log" | tail -n 1)
-        echo "agency $i: ${line#*action: }"
+        line=$(grep 'action: consulta_ganadores | result: success' "$work/agency-$i.log" | tail -n 1)
+        documents=$(winners_of "$i")
+        echo "agency $i: ${line##*| }${documents:+ (documents: $documents)}"
     else
         echo "agency $i: FAILED (exit $?), see $work/agency-$i.log" >&2
         failed=1
