@@ -123,7 +123,7 @@ public final class CentralServer implements AutoCloseable {
                     .awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
             channels.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
             channels = null;
-            LOG.info("{}", ActionLine.success("close_connections").with("cantidad", open));
+            LOG.info("{}", ActionLine.success("close_connections").with("conexiones", open));
         }
         if (group != null) {
             group.shutdownGracefully(QUIET_MILLIS, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)

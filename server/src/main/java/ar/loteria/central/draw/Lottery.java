@@ -82,7 +82,7 @@ public final class Lottery {
         int count = bets.size();
         long have = stored(agency);
         if (first + count <= have) {
-            LOG.info("{}", ActionLine.success("apuesta_repetida").with("agency", agency).with("cantidad", count));
+            LOG.info("{}", ActionLine.success("lote_repetido").with("agency", agency).with("apuestas", count));
             return Outcome.ALREADY_DONE;
         }
         Outcome refusal = null;
@@ -126,7 +126,7 @@ public final class Lottery {
             return Outcome.refused(ErrorCode.COUNT_MISMATCH, reason);
         }
         if (finished.add(agency)) {
-            LOG.info("{}", ActionLine.success("fin_apuestas").with("agency", agency).with("cantidad", have)
+            LOG.info("{}", ActionLine.success("fin_apuestas").with("agency", agency).with("apuestas", have)
                     .with("agencias_listas", finished.size()));
             // Read back what was stored since the last FINISH now, so that the draw only reads the rest.
             if (!drawn()) {
