@@ -1,6 +1,6 @@
 package ar.loteria.e2e;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static ar.loteria.e2e.Composition.awaitPort;
+import static ar.loteria.e2e.Composition.rowsOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,37 +51,25 @@ class CrashRecoveryTest {
     @TempDir
     Path dir;
 
-    private final List<JarProcess> processes = new ArrayList<>();
-
-    @AfterEach
-    void killLeftovers() {
-        processes.forEach(JarProcess::close);
-    }
+    @AutoClose
+    final Composition composition = new Composition(() -> dir, RUN);
 
     private Path store() {
         return dir.resolve("central/bets.csv");
     }
 
     private JarProcess server(String port, String logName) throws IOException {
-        JarProcess server = JarProcess.start(JarProcess.serverJar(), dir.resolve("central"),
-                Map.of("SERVER_PORT", port, "AGENCIES", String.valueOf(AGENCIES),
-                        "STORAGE_FILEPATH", store().toString()), dir.resolve(logName));
-        processes.add(server);
-        return server;
+        return composition.server(AGENCIES, Map.of("SERVER_PORT", port), logName);
     }
 
     private List<JarProcess> agencies(String port) throws IOException {
         List<JarProcess> agencies = new ArrayList<>();
         for (int id = 1; id <= AGENCIES; id++) {
-            Map<String, String> env = new HashMap<>(Map.of("CLI_ID", String.valueOf(id),
-                    "CLI_SERVER_ADDRESS", "127.0.0.1:" + port, "CLI_DATA_FILE", input(id).toString(),
+            Map<String, String> env = Map.of("CLI_DATA_FILE", input(id).toString(),
                     "CLI_BATCH_MAXAMOUNT", String.valueOf(BATCH[id - 1]),
                     // DEBUG shows every BATCH_ACK the agency received
-                    "CLI_LOG_LEVEL", "DEBUG"));
-            JarProcess agency = JarProcess.start(JarProcess.clientJar(), dir.resolve("agency-" + id), env,
-                    dir.resolve("agency-" + id + ".log"));
-            processes.add(agency);
-            agencies.add(agency);
+                    "CLI_LOG_LEVEL", "DEBUG");
+            agencies.add(composition.agency(id, "127.0.0.1:" + port, env));
         }
         return agencies;
     }
@@ -89,11 +79,7 @@ class CrashRecoveryTest {
     }
 
     private void generate(long seed) throws IOException, InterruptedException {
-        try (JarProcess generator = JarProcess.start(JarProcess.clientJar(), dir, Map.of(), dir.resolve("gen.log"),
-                "generate", "--out", dir.resolve("data").toString(), "--agencies", String.valueOf(AGENCIES),
-                "--bets", String.valueOf(BETS), "--winners", "6", "--seed", String.valueOf(seed), "--crlf")) {
-            assertEquals(0, generator.awaitExit(RUN), String.join("\n", generator.lines()));
-        }
+        composition.generate(dir.resolve("data"), AGENCIES, BETS, 6, seed, true);
         for (int id = 1; id <= AGENCIES; id++) {
             // the checks below read rows line by line, which is exact only without quoted fields
             assertFalse(Files.readString(input(id), StandardCharsets.UTF_8).contains("\""));
@@ -216,10 +202,6 @@ class CrashRecoveryTest {
         assertEquals(0, second.awaitExit(START));
     }
 
-    private static String awaitPort(JarProcess server) throws IOException, InterruptedException {
-        return server.awaitLog("action: accept_connections \\| result: in_progress \\| port: (\\d+)", START);
-    }
-
     /** Whole rows of the store (a torn last row left out), line by line. */
     private List<String> storedRows() throws IOException {
         String text = Files.readString(store(), StandardCharsets.UTF_8);
@@ -251,17 +233,6 @@ class CrashRecoveryTest {
             }
         }
         return total;
-    }
-
-    private static List<String> rowsOf(Path file) throws IOException {
-        List<String> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            String row = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-            if (!row.isEmpty()) {
-                rows.add(row);
-            }
-        }
-        return rows;
     }
 
     private static long winnersIn(Path file) throws IOException {

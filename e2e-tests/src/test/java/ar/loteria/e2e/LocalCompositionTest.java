@@ -1,6 +1,6 @@
 package ar.loteria.e2e;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static ar.loteria.e2e.Composition.awaitPort;
+import static ar.loteria.e2e.Composition.rowsOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,56 +41,18 @@ class LocalCompositionTest {
     @TempDir
     Path dir;
 
-    private final List<JarProcess> processes = new ArrayList<>();
-
-    @AfterEach
-    void killLeftovers() {
-        processes.forEach(JarProcess::close);
-    }
-
-    private JarProcess server(int agencies, Map<String, String> extraEnv) throws IOException {
-        Map<String, String> env = new HashMap<>(Map.of("SERVER_PORT", "0", "AGENCIES", String.valueOf(agencies),
-                "STORAGE_FILEPATH", dir.resolve("central/bets.csv").toString()));
-        env.putAll(extraEnv);
-        JarProcess server = JarProcess.start(JarProcess.serverJar(), dir.resolve("central"), env,
-                dir.resolve("central.log"));
-        processes.add(server);
-        return server;
-    }
+    @AutoClose
+    final Composition composition = new Composition(() -> dir, RUN);
 
     private JarProcess agency(int id, String port, Map<String, String> extraEnv) throws IOException {
-        Map<String, String> env = new HashMap<>(Map.of("CLI_ID", String.valueOf(id),
-                "CLI_SERVER_ADDRESS", "127.0.0.1:" + port));
-        env.putAll(extraEnv);
-        JarProcess agency = JarProcess.start(JarProcess.clientJar(), dir.resolve("agency-" + id), env,
-                dir.resolve("agency-" + id + ".log"));
-        processes.add(agency);
-        return agency;
-    }
-
-    private void generate(Path out, int agencies, int bets, int winners, long seed, boolean crlf)
-            throws IOException, InterruptedException {
-        List<String> args = new ArrayList<>(List.of("generate", "--out", out.toString(), "--agencies",
-                String.valueOf(agencies), "--bets", String.valueOf(bets), "--winners", String.valueOf(winners),
-                "--seed", String.valueOf(seed)));
-        if (crlf) {
-            args.add("--crlf");
-        }
-        try (JarProcess generator = JarProcess.start(JarProcess.clientJar(), dir, Map.of(),
-                dir.resolve("generate-" + seed + ".log"), args.toArray(String[]::new))) {
-            assertEquals(0, generator.awaitExit(RUN), String.join("\n", generator.lines()));
-        }
-    }
-
-    private static String awaitPort(JarProcess server) throws IOException, InterruptedException {
-        return server.awaitLog("action: accept_connections \\| result: in_progress \\| port: (\\d+)", START);
+        return composition.agency(id, "127.0.0.1:" + port, extraEnv);
     }
 
     @Test
     void agenciesGetTheirWinnersAndTheCentralKeepsTheContract() throws Exception {
         // given: three agencies, two with CRLF files, one with LF, one reading its settings from config.yaml
-        generate(dir.resolve("crlf"), 3, 3_000, 4, 11, true);
-        generate(dir.resolve("lf"), 3, 2_500, 2, 12, false);
+        composition.generate(dir.resolve("crlf"), 3, 3_000, 4, 11, true);
+        composition.generate(dir.resolve("lf"), 3, 2_500, 2, 12, false);
         Map<Integer, Path> files = Map.of(1, dir.resolve("crlf/agency-1.csv"), 2, dir.resolve("lf/agency-2.csv"),
                 3, dir.resolve("crlf/agency-3.csv"));
         Files.createDirectories(dir.resolve("agency-3"));
@@ -103,7 +67,7 @@ class LocalCompositionTest {
                 batch:
                   maxAmount: 7
                 """);
-        JarProcess server = server(3, Map.of());
+        JarProcess server = composition.server(3, Map.of());
         String port = awaitPort(server);
 
         // when
@@ -171,7 +135,7 @@ class LocalCompositionTest {
     @Test
     void singleBetModeSendsOneBetAndReportsIt() throws Exception {
         // given
-        JarProcess server = server(1, Map.of());
+        JarProcess server = composition.server(1, Map.of());
         String port = awaitPort(server);
 
         // when
@@ -194,7 +158,7 @@ class LocalCompositionTest {
     @Test
     void agencyStartedBeforeTheCentralRetriesUntilItIsUp() throws Exception {
         // given: the agency starts first, on a port nothing listens on yet
-        generate(dir.resolve("data"), 1, 200, 1, 5, true);
+        composition.generate(dir.resolve("data"), 1, 200, 1, 5, true);
         int port = freePort();
         JarProcess agency = agency(1, String.valueOf(port),
                 Map.of("CLI_DATA_FILE", dir.resolve("data/agency-1.csv").toString()));
@@ -202,7 +166,7 @@ class LocalCompositionTest {
 
         // when: the central comes up two seconds later
         Thread.sleep(2_000);
-        JarProcess server = server(1, Map.of("SERVER_PORT", String.valueOf(port)));
+        JarProcess server = composition.server(1, Map.of("SERVER_PORT", String.valueOf(port)));
 
         // then
         assertEquals(0, agency.awaitExit(RUN), String.join("\n", agency.lines()));
@@ -215,9 +179,7 @@ class LocalCompositionTest {
 
     @Test
     void agencyWithoutAnIdFailsClearly() throws Exception {
-        JarProcess agency = JarProcess.start(JarProcess.clientJar(), dir.resolve("noid"), Map.of(),
-                dir.resolve("noid.log"));
-        processes.add(agency);
+        JarProcess agency = composition.client("noid", Map.of());
 
         assertEquals(1, agency.awaitExit(START));
         assertTrue(agency.lines().stream().anyMatch(l -> l.contains("result: fail") && l.contains("CLI_ID")),
@@ -226,7 +188,7 @@ class LocalCompositionTest {
 
     @Test
     void centralWithAMalformedValueFailsNamingTheKey() throws Exception {
-        JarProcess server = server(1, Map.of("SERVER_LISTEN_BACKLOG", "many"));
+        JarProcess server = composition.server(1, Map.of("SERVER_LISTEN_BACKLOG", "many"));
 
         assertEquals(1, server.awaitExit(START));
         assertTrue(server.lines().stream().anyMatch(l -> l.contains("SERVER_LISTEN_BACKLOG")),
@@ -235,7 +197,7 @@ class LocalCompositionTest {
 
     @Test
     void centralKeepsRunningAfterAllAgenciesLeaveAndExitsZeroOnSigterm() throws Exception {
-        JarProcess server = server(0, Map.of());
+        JarProcess server = composition.server(0, Map.of());
         String port = awaitPort(server);
         JarProcess agency = agency(1, port, Map.of("NOMBRE", "Ana", "APELLIDO", "Paz", "DOCUMENTO", "1",
                 "NACIMIENTO", "2000-01-01", "NUMERO", "1"));
@@ -250,7 +212,7 @@ class LocalCompositionTest {
     @Test
     void agencyWithItsTokenIsServedAndOneWithAWrongTokenIsRefused() throws Exception {
         // given: a central where agencies 1 and 2 have shared secrets
-        JarProcess server = server(2, Map.of("AGENCY_TOKENS", "1=uno-secreto,2=dos-secreto"));
+        JarProcess server = composition.server(2, Map.of("AGENCY_TOKENS", "1=uno-secreto,2=dos-secreto"));
         String port = awaitPort(server);
         Map<String, String> bet = Map.of("NOMBRE", "Ana", "APELLIDO", "Paz", "DOCUMENTO", "7",
                 "NACIMIENTO", "2000-01-01", "NUMERO", "7574");
@@ -280,7 +242,7 @@ class LocalCompositionTest {
         Files.writeString(dir.resolve("central/bets.csv"), "this,is\r\nnot a bets file\r\n");
 
         // when
-        JarProcess server = server(1, Map.of());
+        JarProcess server = composition.server(1, Map.of());
 
         // then: exit 1, the reason logged, the file untouched
         assertEquals(1, server.awaitExit(START));
@@ -311,17 +273,6 @@ class LocalCompositionTest {
             }
         }
         throw new AssertionError("no line with " + text + " in\n" + String.join("\n", log));
-    }
-
-    private static List<String> rowsOf(Path file) throws IOException {
-        List<String> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            String row = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-            if (!row.isEmpty()) {
-                rows.add(row);
-            }
-        }
-        return rows;
     }
 
     private static List<String> winnersIn(Path file) throws IOException {

@@ -3,7 +3,7 @@ package ar.loteria.e2e;
 import ar.loteria.agency.BetFileGenerator;
 import ar.loteria.testkit.TestCertificates;
 import ar.loteria.testkit.TestCertificates.Identity;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,12 +12,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static ar.loteria.e2e.Composition.awaitPort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,31 +35,13 @@ class TlsEndToEndTest {
     @TempDir
     Path dir;
 
-    private final List<JarProcess> processes = new ArrayList<>();
-
-    @AfterEach
-    void killLeftovers() {
-        processes.forEach(JarProcess::close);
-    }
-
-    private JarProcess server(int agencies, Map<String, String> tls) throws IOException {
-        Map<String, String> env = new HashMap<>(Map.of("SERVER_PORT", "0", "AGENCIES", String.valueOf(agencies),
-                "STORAGE_FILEPATH", dir.resolve("central/bets.csv").toString()));
-        env.putAll(tls);
-        JarProcess server = JarProcess.start(JarProcess.serverJar(), dir.resolve("central"), env,
-                dir.resolve("central.log"));
-        processes.add(server);
-        return server;
-    }
+    @AutoClose
+    final Composition composition = new Composition(() -> dir, RUN);
 
     private JarProcess agency(int id, String address, Path bets, Map<String, String> tls) throws IOException {
-        Map<String, String> env = new HashMap<>(Map.of("CLI_ID", String.valueOf(id), "CLI_SERVER_ADDRESS", address,
-                "CLI_DATA_FILE", bets.toString(), "CLI_BATCH_MAXAMOUNT", "50"));
+        Map<String, String> env = new HashMap<>(Map.of("CLI_DATA_FILE", bets.toString(), "CLI_BATCH_MAXAMOUNT", "50"));
         env.putAll(tls);
-        JarProcess agency = JarProcess.start(JarProcess.clientJar(), dir.resolve("agency-" + id), env,
-                dir.resolve("agency-" + id + ".log"));
-        processes.add(agency);
-        return agency;
+        return composition.agency(id, address, env);
     }
 
     private static Map<String, String> serverTls(Identity identity) {
@@ -68,10 +50,6 @@ class TlsEndToEndTest {
 
     private static Map<String, String> agencyTls(Path trusted) {
         return Map.of("CLI_TLS", "true", "CLI_TLS_TRUST", trusted.toString());
-    }
-
-    private static String awaitPort(JarProcess server) throws IOException, InterruptedException {
-        return server.awaitLog("action: accept_connections \\| result: in_progress \\| port: (\\d+)", START);
     }
 
     private static String joined(JarProcess process) throws IOException {
@@ -86,7 +64,7 @@ class TlsEndToEndTest {
         Path two = dir.resolve("agency-2.csv");
         List<String> winnersOne = BetFileGenerator.writeAgencyFile(one, 1, 2_000, 3, 21, true);
         List<String> winnersTwo = BetFileGenerator.writeAgencyFile(two, 2, 1_500, 2, 21, false);
-        JarProcess server = server(2, serverTls(central));
+        JarProcess server = composition.server(2, serverTls(central));
         String port = awaitPort(server);
 
         // when: one agency names the central by host name, the other by address; both are in the certificate
@@ -127,7 +105,7 @@ class TlsEndToEndTest {
         Identity stranger = TestCertificates.generate(dir, "stranger");
         Path bets = dir.resolve("agency-1.csv");
         BetFileGenerator.writeAgencyFile(bets, 1, 100, 1, 22, false);
-        JarProcess server = server(1, serverTls(central));
+        JarProcess server = composition.server(1, serverTls(central));
         String port = awaitPort(server);
 
         // when
@@ -149,7 +127,7 @@ class TlsEndToEndTest {
         Identity central = TestCertificates.generate(dir, "central");
 
         // when
-        JarProcess server = server(1, Map.of("TLS_KEYSTORE", central.keystore().toString(),
+        JarProcess server = composition.server(1, Map.of("TLS_KEYSTORE", central.keystore().toString(),
                 "TLS_KEYSTORE_PASSWORD", "wrong-password"));
 
         // then
