@@ -45,7 +45,8 @@ final class CentralProcess implements AutoCloseable {
                                 Path log) throws IOException {
         Files.createDirectories(workDir);
         List<String> command = new ArrayList<>();
-        command.add(java != null ? java.toString() : Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        Path binary = java != null ? java : Path.of(System.getProperty("java.home"), "bin", "java");
+        command.add(binary.toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);

@@ -137,7 +137,7 @@ public final class LoadGenerator {
                 "MAX_CONNECTIONS", String.valueOf(data.size() + 100), "LOGGING_LEVEL", "INFO"));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(intOption("event-loops", 1),
                 new DefaultThreadFactory("load-io"), NioIoHandler.newFactory());
-        try (CentralProcess central = CentralProcess.start(serverJava(), Path.of(option("server-jar", "server/target/lottery-server.jar")),
+        try (CentralProcess central = CentralProcess.start(serverJava(), serverJar(),
                 serverOptions(), env, dir, work.resolve("central-" + run + ".log"))) {
             int port = central.awaitPort();
             long cpuBefore = ownCpuNanos();
@@ -154,8 +154,8 @@ public final class LoadGenerator {
             for (int i = 0; i < done.size(); i++) {
                 int winners = done.get(i).get(10, TimeUnit.MINUTES);
                 if (winners != data.get(i).winners) {
-                    throw new IllegalStateException("agency " + data.get(i).id + " got " + winners + " winners, expected "
-                            + data.get(i).winners);
+                    throw new IllegalStateException("agency " + data.get(i).id + " got " + winners
+                            + " winners, expected " + data.get(i).winners);
                 }
             }
             long[] latencies = agencies.stream().flatMapToLong(a -> Arrays.stream(a.latencies())).sorted().toArray();
@@ -195,7 +195,7 @@ public final class LoadGenerator {
                 "MAX_CONNECTIONS", String.valueOf(held + 100), "LOGGING_LEVEL", "INFO");
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(intOption("event-loops", 1),
                 new DefaultThreadFactory("load-io"), NioIoHandler.newFactory());
-        try (CentralProcess central = CentralProcess.start(serverJava(), Path.of(option("server-jar", "server/target/lottery-server.jar")),
+        try (CentralProcess central = CentralProcess.start(serverJava(), serverJar(),
                 serverOptions(), env, dir, work.resolve("central-parked.log"))) {
             int port = central.awaitPort();
             long threadsIdle = central.status("Threads");
@@ -264,6 +264,10 @@ public final class LoadGenerator {
                 answered.completeExceptionally(new IllegalStateException("agency " + id + " got " + msg));
             }
         }
+    }
+
+    private Path serverJar() {
+        return Path.of(option("server-jar", "server/target/lottery-server.jar"));
     }
 
     private Path serverJava() {

@@ -172,8 +172,8 @@ public final class PipelineBenchmark {
     }
 
     private static double pipeline(List<ByteBuf> frames, int bets, Path file) throws IOException {
-        ServerConfig config = new ServerConfig(0, "server", 128, "WARN", Level.WARN, 1, file, 10, Duration.ofSeconds(30),
-                Map.of());
+        ServerConfig config = new ServerConfig(0, "server", 128, "WARN", Level.WARN, 1, file, 10,
+                Duration.ofSeconds(30), Map.of());
         long acked = 0;
         long start = System.nanoTime();
         try (CsvBetStore store = CsvBetStore.open(file)) {

@@ -18,7 +18,8 @@ import java.util.List;
  *
  * <pre>
  * HELLO      version u8 | agency u32 | token str8
- * BETS       agency u32 | first u32 | count u16 | count x (first str8 | last str8 | document str8 | birthdate str8 | number u16)
+ * BETS       agency u32 | first u32 | count u16 | count x bet
+ * bet        first str8 | last str8 | document str8 | birthdate str8 | number u16
  * FINISH     agency u32 | total u32
  * RESULTS    agency u32
  * WELCOME    agency u32 | stored u32

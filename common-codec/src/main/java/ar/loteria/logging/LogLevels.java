@@ -28,6 +28,7 @@ public final class LogLevels {
     /** Sets the level of our own loggers and of the root logger; Netty's chatter stays at INFO or above. */
     public static void apply(Level level) {
         ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(level);
-        ((Logger) LoggerFactory.getLogger("io.netty")).setLevel(level.isGreaterOrEqual(Level.INFO) ? level : Level.INFO);
+        Level netty = level.isGreaterOrEqual(Level.INFO) ? level : Level.INFO;
+        ((Logger) LoggerFactory.getLogger("io.netty")).setLevel(netty);
     }
 }

@@ -11,7 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** One of the project's jars running as its own process, its output going to a log file. Test-owned: closed by the test. */
+/**
+ * One of the project's jars running as its own process, its output going to a log file. Test-owned: closed by the
+ * test.
+ */
 final class JarProcess implements AutoCloseable {
 
     private final Process process;

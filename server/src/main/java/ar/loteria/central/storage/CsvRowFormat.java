@@ -90,7 +90,8 @@ final class CsvRowFormat {
             } else if (c < 0x800) {
                 out[pos++] = (byte) (0xC0 | c >> 6);
                 out[pos++] = (byte) (0x80 | c & 0x3F);
-            } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c) && i + 1 < length
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
                 int codePoint = Character.toCodePoint(c, value.charAt(++i));
                 out[pos++] = (byte) (0xF0 | codePoint >> 18);
                 out[pos++] = (byte) (0x80 | codePoint >> 12 & 0x3F);

@@ -40,7 +40,8 @@ class CsvBetStoreTest {
         // given: winners stored before and after a first read
         Path file = dir.resolve("bets.csv");
         try (CsvBetStore store = CsvBetStore.open(file)) {
-            store.append(1, List.of(new Bet("A", "B", "11", "2000-01-01", 7574), new Bet("C", "D", "12", "2000-01-01", 3)));
+            store.append(1, List.of(new Bet("A", "B", "11", "2000-01-01", 7574),
+                    new Bet("C", "D", "12", "2000-01-01", 3)));
             Map<Long, List<String>> found = new java.util.HashMap<>();
 
             // when
