@@ -3,6 +3,7 @@ package ar.loteria.central;
 import ar.loteria.central.config.ServerConfig;
 import ar.loteria.central.draw.Lottery;
 import ar.loteria.central.storage.CsvBetStore;
+import ar.loteria.central.storage.CsvRows;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.BetRules;
@@ -11,6 +12,7 @@ import ar.loteria.codec.Hello;
 import ar.loteria.codec.Message;
 import ar.loteria.codec.MessageDecoder;
 import ar.loteria.codec.MessageEncoder;
+import ar.loteria.codec.WireBets;
 import ar.loteria.logging.LogLevels;
 import ch.qos.logback.classic.Level;
 import io.netty.buffer.ByteBuf;
@@ -90,6 +92,9 @@ public final class PipelineBenchmark {
         try {
             double[] decode = new double[runs];
             double[] validate = new double[runs];
+            double[] validateWire = new double[runs];
+            double[] renderWire = new double[runs];
+            List<BetBatch> wireBatches = decodeAll(frames);
             double[] store = new double[runs];
             double[] pipeline = new double[runs];
             double[] draw = new double[runs];
@@ -102,18 +107,23 @@ public final class PipelineBenchmark {
             for (int run = -1; run < runs; run++) {
                 double d = decode(frames, bets);
                 double v = validate(batches, bets);
+                double vw = validateWire(wireBatches, bets);
+                double rw = render(wireBatches, bets);
                 double s = store(batches, bets, dir.resolve("store-" + run + ".csv"));
                 double p = pipeline(frames, bets, dir.resolve("pipeline-" + run + ".csv"));
                 double w = draw(drawFile, bets);
                 if (run >= 0) {
                     decode[run] = d;
                     validate[run] = v;
+                    validateWire[run] = vw;
+                    renderWire[run] = rw;
                     store[run] = s;
                     pipeline[run] = p;
                     draw[run] = w;
                 }
             }
             return List.of(new Figure("decode", decode), new Figure("validate", validate),
+                    new Figure("validate (wire bytes)", validateWire), new Figure("render rows (wire bytes)", renderWire),
                     new Figure("csv store (to file)", store), new Figure("whole pipeline", pipeline),
                     new Figure("draw (read back)", draw));
         } finally {
@@ -156,6 +166,51 @@ public final class PipelineBenchmark {
         }
         long elapsed = System.nanoTime() - start;
         check(valid, bets);
+        return (double) elapsed / bets;
+    }
+
+    private static List<BetBatch> decodeAll(List<ByteBuf> frames) {
+        EmbeddedChannel channel = new EmbeddedChannel(Frames.newDecoder(), MessageDecoder.INSTANCE);
+        List<BetBatch> decoded = new ArrayList<>();
+        for (ByteBuf frame : frames) {
+            channel.writeInbound(frame.retainedDuplicate());
+            for (Object m = channel.readInbound(); m != null; m = channel.readInbound()) {
+                decoded.add((BetBatch) m);
+            }
+        }
+        channel.finishAndReleaseAll();
+        return decoded;
+    }
+
+    /** BetRules on decoded batches, which keep their bets as wire bytes. */
+    private static double validateWire(List<BetBatch> batches, int bets) {
+        LocalDate today = LocalDate.now();
+        long valid = 0;
+        long start = System.nanoTime();
+        for (BetBatch batch : batches) {
+            WireBets wire = (WireBets) batch.bets();
+            for (int i = 0; i < wire.size(); i++) {
+                if (BetRules.violation(wire, i, today) == null) {
+                    valid++;
+                }
+            }
+        }
+        long elapsed = System.nanoTime() - start;
+        check(valid, bets);
+        return (double) elapsed / bets;
+    }
+
+    /** CSV rows rendered from decoded batches, as the event loops do, without writing them. */
+    private static double render(List<BetBatch> batches, int bets) {
+        long bytes = 0;
+        long start = System.nanoTime();
+        for (BetBatch batch : batches) {
+            bytes += CsvRows.render(batch.agency(), batch.bets()).bytes().length;
+        }
+        long elapsed = System.nanoTime() - start;
+        if (bytes < bets) {
+            throw new IllegalStateException("rendered " + bytes + " bytes for " + bets + " bets");
+        }
         return (double) elapsed / bets;
     }
 

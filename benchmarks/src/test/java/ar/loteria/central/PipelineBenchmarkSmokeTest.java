@@ -14,7 +14,8 @@ class PipelineBenchmarkSmokeTest {
     void everyStageReportsAFigureForEveryRun() throws Exception {
         List<PipelineBenchmark.Figure> figures = PipelineBenchmark.run(5_000, 2);
 
-        assertEquals(List.of("decode", "validate", "csv store (to file)", "whole pipeline", "draw (read back)"),
+        assertEquals(List.of("decode", "validate", "validate (wire bytes)", "render rows (wire bytes)",
+                "csv store (to file)", "whole pipeline", "draw (read back)"),
                 figures.stream().map(PipelineBenchmark.Figure::stage).toList());
         for (PipelineBenchmark.Figure figure : figures) {
             assertEquals(2, figure.nanosPerBet().length);

@@ -13,7 +13,8 @@ import java.util.List;
 public record BetBatch(long agency, long first, List<Bet> bets) implements Message {
 
     public BetBatch {
-        bets = List.copyOf(bets);
+        // Decoded bets are already immutable, and copying them would build every Bet.
+        bets = bets instanceof WireBets ? bets : List.copyOf(bets);
     }
 
     @Override

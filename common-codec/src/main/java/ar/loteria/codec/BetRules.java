@@ -26,24 +26,117 @@ public final class BetRules {
      * @param today birthdates after this day are refused
      */
     public static String violation(Bet bet, LocalDate today) {
-        String problem = nameViolation("first_name", bet.firstName());
+        return violation(bet.firstName(), bet.lastName(), bet.document(), bet.birthdate(), bet.number(), today);
+    }
+
+    /**
+     * The same rules, checked on bet {@code index} of decoded wire bytes without building a {@link Bet} when the bet
+     * is plainly valid; anything else (a field that needs a closer look, or a violation) goes through
+     * {@link #violation(Bet, LocalDate)}, so the verdict and its message are exactly the same.
+     */
+    public static String violation(WireBets bets, int index, LocalDate today) {
+        if (plainName(bets, index, WireBets.FIRST_NAME) && plainName(bets, index, WireBets.LAST_NAME)
+                && plainDocument(bets, index) && plainBirthdate(bets, index, today)
+                && bets.number(index) <= MAX_NUMBER) {
+            return null;
+        }
+        return violation(bets.get(index), today);
+    }
+
+    /**
+     * Certainly a valid name: printable ASCII or non-ASCII bytes (well-formed UTF-8, checked when decoded, so no
+     * control character), with at least one visible ASCII character, so not blank.
+     */
+    private static boolean plainName(WireBets bets, int index, int field) {
+        byte[] bytes = bets.bytes();
+        int start = bets.start(index, field);
+        int end = start + bets.length(index, field);
+        boolean visible = false;
+        for (int i = start; i < end; i++) {
+            byte b = bytes[i];
+            if (b >= 0 && (b < 0x20 || b == 0x7F)) {
+                return false;
+            }
+            visible |= b > 0x20 && b < 0x7F;
+        }
+        return visible;
+    }
+
+    private static boolean plainDocument(WireBets bets, int index) {
+        int length = bets.length(index, WireBets.DOCUMENT);
+        if (length == 0 || length > MAX_DOCUMENT_DIGITS) {
+            return false;
+        }
+        byte[] bytes = bets.bytes();
+        int start = bets.start(index, WireBets.DOCUMENT);
+        for (int i = start; i < start + length; i++) {
+            if (bytes[i] < '0' || bytes[i] > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean plainBirthdate(WireBets bets, int index, LocalDate today) {
+        if (bets.length(index, WireBets.BIRTHDATE) != 10) {
+            return false;
+        }
+        byte[] bytes = bets.bytes();
+        int at = bets.start(index, WireBets.BIRTHDATE);
+        if (bytes[at + 4] != '-' || bytes[at + 7] != '-') {
+            return false;
+        }
+        int year = digits(bytes, at, 4);
+        int month = digits(bytes, at + 5, 2);
+        int day = digits(bytes, at + 8, 2);
+        if (year < MIN_BIRTH_YEAR || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) {
+            return false;
+        }
+        int todayAsNumber = today.getYear() * 10_000 + today.getMonthValue() * 100 + today.getDayOfMonth();
+        return year * 10_000 + month * 100 + day <= todayAsNumber;
+    }
+
+    private static int digits(byte[] bytes, int from, int count) {
+        int value = 0;
+        for (int i = from; i < from + count; i++) {
+            if (bytes[i] < '0' || bytes[i] > '9') {
+                return -1;
+            }
+            value = value * 10 + (bytes[i] - '0');
+        }
+        return value;
+    }
+
+    private static String violation(CharSequence firstName, CharSequence lastName, CharSequence document,
+                                    CharSequence birthdate, int number, LocalDate today) {
+        String problem = nameViolation("first_name", firstName);
         if (problem == null) {
-            problem = nameViolation("last_name", bet.lastName());
+            problem = nameViolation("last_name", lastName);
         }
         if (problem == null) {
-            problem = documentViolation(bet.document());
+            problem = documentViolation(document);
         }
         if (problem == null) {
-            problem = birthdateViolation(bet.birthdate(), today);
+            problem = birthdateViolation(birthdate, today);
         }
-        if (problem == null && (bet.number() < 0 || bet.number() > MAX_NUMBER)) {
-            problem = "number " + bet.number() + " is outside 0.." + MAX_NUMBER;
+        if (problem == null && (number < 0 || number > MAX_NUMBER)) {
+            problem = "number " + number + " is outside 0.." + MAX_NUMBER;
         }
         return problem;
     }
 
-    private static String nameViolation(String field, String value) {
-        if (value.isBlank()) {
+    /** As {@link String#isBlank()}: empty, or only whitespace. */
+    private static boolean isBlank(CharSequence value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (!Character.isWhitespace(value.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String nameViolation(String field, CharSequence value) {
+        if (isBlank(value)) {
             return field + " is empty";
         }
         // A char is at most 3 UTF-8 bytes, so short names need no byte count.
@@ -61,7 +154,7 @@ public final class BetRules {
         return null;
     }
 
-    private static String documentViolation(String document) {
+    private static String documentViolation(CharSequence document) {
         if (document.isEmpty() || document.length() > MAX_DOCUMENT_DIGITS) {
             return "document must have 1.." + MAX_DOCUMENT_DIGITS + " digits, has " + document.length();
         }
@@ -74,7 +167,7 @@ public final class BetRules {
         return null;
     }
 
-    private static String birthdateViolation(String date, LocalDate today) {
+    private static String birthdateViolation(CharSequence date, LocalDate today) {
         if (date.length() != 10 || date.charAt(4) != '-' || date.charAt(7) != '-') {
             return "birthdate " + date + " is not YYYY-MM-DD";
         }
@@ -104,7 +197,7 @@ public final class BetRules {
     }
 
     /** The decimal value of {@code text[from, to)}, or -1 when it holds a non-digit. */
-    private static int digits(String text, int from, int to) {
+    private static int digits(CharSequence text, int from, int to) {
         int value = 0;
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);

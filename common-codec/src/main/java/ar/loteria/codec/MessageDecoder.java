@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.MessageToMessageDecoder;
-import io.netty.util.concurrent.FastThreadLocal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -81,29 +80,26 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
             throw new CorruptedFrameException("batch without bets");
         }
         need(in, count * MIN_BET_BYTES, "bets");
-        // The bets are the bulk of all traffic: parse them from a plain array rather than through the ByteBuf API.
+        // The bets are the bulk of all traffic: they are checked and kept as bytes, and Bet objects are only built
+        // when someone asks for them (see WireBets).
         int length = in.readableBytes();
-        byte[] bytes = length <= Frames.MAX_PAYLOAD_BYTES ? SCRATCH.get() : new byte[length];
-        in.readBytes(bytes, 0, length);
+        byte[] bytes = new byte[length];
+        in.readBytes(bytes);
         BetReader reader = new BetReader(bytes, length);
-        List<Bet> bets = new ArrayList<>(count);
+        int[] layout = new int[count * (2 * WireBets.TEXT_FIELDS + 1)];
+        int at = 0;
         for (int i = 0; i < count; i++) {
-            bets.add(new Bet(reader.str8("first_name"), reader.str8("last_name"), reader.str8("document"),
-                    reader.str8("birthdate"), reader.u16("number")));
+            at = reader.field(layout, at, "first_name");
+            at = reader.field(layout, at, "last_name");
+            at = reader.field(layout, at, "document");
+            at = reader.field(layout, at, "birthdate");
+            layout[at++] = reader.u16("number");
         }
         if (reader.position != length) {
             throw new CorruptedFrameException((length - reader.position) + " bytes left after BETS message");
         }
-        return new BetBatch(agency, first, bets);
+        return new BetBatch(agency, first, new WireBets(bytes, layout, count));
     }
-
-    /** Per event-loop thread: a frame's worth of bytes to parse bets from, so a batch allocates no buffer. */
-    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
-        @Override
-        protected byte[] initialValue() {
-            return new byte[Frames.MAX_PAYLOAD_BYTES];
-        }
-    };
 
     /** A cursor over the bets part of a BETS payload. */
     private static final class BetReader {
@@ -125,7 +121,8 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
             return value;
         }
 
-        String str8(String field) {
+        /** Checks one str8 field and records its start and length in {@code layout}; returns the next slot. */
+        int field(int[] layout, int at, String field) {
             if (position >= limit) {
                 throw truncated(field, 1);
             }
@@ -135,18 +132,12 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
             }
             int start = position;
             position += length;
-            boolean ascii = true;
-            for (int i = start; i < position && ascii; i++) {
-                ascii = bytes[i] >= 0;
-            }
-            if (ascii) {
-                // Exact for ASCII, and a plain copy into a compact string.
-                return new String(bytes, start, length, StandardCharsets.ISO_8859_1);
-            }
             if (!Utf8.isValid(bytes, start, position)) {
                 throw new CorruptedFrameException("invalid UTF-8 in " + field);
             }
-            return new String(bytes, start, length, StandardCharsets.UTF_8);
+            layout[at] = start;
+            layout[at + 1] = length;
+            return at + 2;
         }
 
         private CorruptedFrameException truncated(String field, int needed) {

@@ -7,6 +7,7 @@ import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.BetRules;
 import ar.loteria.codec.ErrorCode;
+import ar.loteria.codec.WireBets;
 import ar.loteria.logging.ActionLine;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -51,8 +52,11 @@ final class BetsHandler extends SimpleChannelInboundHandler<BetBatch> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, BetBatch batch) {
         LocalDate today = LocalDate.now(clock);
+        WireBets wire = batch.bets() instanceof WireBets decoded ? decoded : null;
         for (int i = 0; i < batch.bets().size(); i++) {
-            String violation = BetRules.violation(batch.bets().get(i), today);
+            // Decoded batches are checked on their bytes; building a Bet per bet would cost more than the check.
+            String violation = wire != null ? BetRules.violation(wire, i, today)
+                    : BetRules.violation(batch.bets().get(i), today);
             if (violation != null) {
                 refuseInOrder(ctx.channel(), batch, "bet " + (batch.first() + i) + " - " + violation);
                 return;

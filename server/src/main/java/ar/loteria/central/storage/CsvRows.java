@@ -1,6 +1,7 @@
 package ar.loteria.central.storage;
 
 import ar.loteria.codec.Bet;
+import ar.loteria.codec.WireBets;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.util.Arrays;
@@ -25,11 +26,14 @@ public record CsvRows(long agency, List<Bet> bets, byte[] bytes) {
     };
 
     public CsvRows {
-        bets = List.copyOf(bets);
+        bets = bets instanceof WireBets ? bets : List.copyOf(bets);
     }
 
     /** Renders the rows of {@code bets}. Any thread. */
     public static CsvRows render(long agency, List<Bet> bets) {
+        if (bets instanceof WireBets wire) {
+            return render(agency, wire);
+        }
         int worst = 0;
         for (Bet bet : bets) {
             worst += CsvRowFormat.maxRowBytes(bet);
@@ -41,6 +45,23 @@ public record CsvRows(long agency, List<Bet> bets, byte[] bytes) {
         int length = 0;
         for (Bet bet : bets) {
             length = CsvRowFormat.writeRow(scratch, length, agency, bet);
+        }
+        return new CsvRows(agency, bets, Arrays.copyOf(scratch, length));
+    }
+
+    /** Renders straight from the wire bytes, which are already the UTF-8 the store holds. */
+    private static CsvRows render(long agency, WireBets bets) {
+        int worst = 0;
+        for (int i = 0; i < bets.size(); i++) {
+            worst += CsvRowFormat.maxRowBytes(bets, i);
+        }
+        byte[] scratch = SCRATCH.get();
+        if (scratch.length < worst) {
+            scratch = new byte[worst];
+        }
+        int length = 0;
+        for (int i = 0; i < bets.size(); i++) {
+            length = CsvRowFormat.writeRow(scratch, length, agency, bets, i);
         }
         return new CsvRows(agency, bets, Arrays.copyOf(scratch, length));
     }

@@ -1,0 +1,62 @@
+package ar.loteria.central.storage;
+
+import ar.loteria.codec.Bet;
+import ar.loteria.codec.BetBatch;
+import ar.loteria.codec.MessageDecoder;
+import ar.loteria.codec.MessageEncoder;
+import ar.loteria.codec.WireBets;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+class CsvRowsTest {
+
+    private static final String[] PIECES = {"a", "Z", " ", ",", "\"", "\r", "\n", "\r\n", "é", "Ñ", "€", "🎰", "'"};
+
+    @Test
+    void rowsRenderedFromWireBytesEqualRowsRenderedFromBets() {
+        Random random = new Random(3);
+        for (int round = 0; round < 300; round++) {
+            // given: bets with every character that changes a CSV field
+            List<Bet> bets = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                bets.add(new Bet(text(random), text(random), String.valueOf(random.nextInt(100_000_000)),
+                        "1980-01-0" + (1 + random.nextInt(9)), random.nextInt(10_000)));
+            }
+            long agency = 1 + random.nextInt(3_000);
+
+            // when
+            byte[] fromWire = CsvRows.render(agency, decode(bets)).bytes();
+            byte[] fromBets = CsvRows.render(agency, bets).bytes();
+
+            // then
+            assertArrayEquals(fromBets, fromWire, "round " + round);
+        }
+    }
+
+    private static String text(Random random) {
+        StringBuilder text = new StringBuilder();
+        int pieces = 1 + random.nextInt(6);
+        for (int i = 0; i < pieces; i++) {
+            text.append(PIECES[random.nextInt(PIECES.length)]);
+        }
+        return text.toString();
+    }
+
+    private static WireBets decode(List<Bet> bets) {
+        ByteBuf payload = Unpooled.buffer();
+        try {
+            MessageEncoder.encode(new BetBatch(1, 0, bets), payload);
+            return assertInstanceOf(WireBets.class, ((BetBatch) MessageDecoder.decode(payload)).bets());
+        } finally {
+            payload.release();
+        }
+    }
+}
