@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One agency of the load generator: the real agency's conversation (HELLO, a window of batches in flight, FINISH,
- * RESULTS) over batches built beforehand by the agency's own {@code BetBatcher} and already encoded, so the clock
+ * RESULTS) over batches built beforehand by the agency's own {@code BetBatcher} and already framed, so the clock
  * measures the central rather than the generator. Records when each batch was sent and acknowledged.
  *
  * <p>Per channel; event loop only. {@link #done()} completes with the number of winners.
@@ -40,7 +40,7 @@ final class LoadAgency extends SimpleChannelInboundHandler<Message> {
     private int acked;
 
     /**
-     * @param frames encoded BETS payloads (the pipeline adds the length header), in order; each is sent once
+     * @param frames whole BETS frames, length header included, in order; each is sent once (as a duplicate)
      * @param counts bets per frame
      */
     LoadAgency(long agency, List<ByteBuf> frames, int[] counts, int window, Timeline timeline) {
@@ -73,7 +73,7 @@ final class LoadAgency extends SimpleChannelInboundHandler<Message> {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        ctx.writeAndFlush(new Hello(agency, ""));
+        ctx.writeAndFlush(LoadGenerator.frame(new Hello(agency, "")));
     }
 
     @Override
@@ -95,12 +95,12 @@ final class LoadAgency extends SimpleChannelInboundHandler<Message> {
             if (acked == frames.size()) {
                 timeline.lastAck(ackTimes[acked - 1]);
                 timeline.finishSent(System.nanoTime());
-                ctx.writeAndFlush(new Finish(agency, total));
+                ctx.writeAndFlush(LoadGenerator.frame(new Finish(agency, total)));
             } else {
                 sendMore(ctx);
             }
         } else if (msg instanceof FinishAck) {
-            ctx.writeAndFlush(new ResultsRequest(agency));
+            ctx.writeAndFlush(LoadGenerator.frame(new ResultsRequest(agency)));
         } else if (msg instanceof Winners part) {
             long now = System.nanoTime();
             timeline.winners(now);

@@ -220,7 +220,7 @@ public final class LoadGenerator {
                     threadsIdle, threadsHeld, rssMb);
             long start = System.nanoTime();
             for (int id = 1; id <= held; id++) {
-                channels.get(id - 1).writeAndFlush(new Finish(id, 0));
+                channels.get(id - 1).writeAndFlush(frame(new Finish(id, 0)));
             }
             int answers = 0;
             for (CompletableFuture<Integer> answer : answered) {
@@ -249,8 +249,8 @@ public final class LoadGenerator {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            ctx.write(new Hello(id, ""));
-            ctx.writeAndFlush(new ResultsRequest(id));
+            ctx.write(frame(new Hello(id, "")));
+            ctx.writeAndFlush(frame(new ResultsRequest(id)));
         }
 
         @Override
@@ -286,8 +286,8 @@ public final class LoadGenerator {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(Frames.newDecoder(), Frames.PREPENDER, MessageDecoder.INSTANCE,
-                                MessageEncoder.INSTANCE, agency);
+                        // Agencies write whole frames they encoded beforehand: no encoder on the way out.
+                        ch.pipeline().addLast(Frames.newDecoder(), MessageDecoder.INSTANCE, agency);
                     }
                 })
                 .connect("127.0.0.1", port).syncUninterruptibly().channel();
@@ -316,9 +316,7 @@ public final class LoadGenerator {
             try (BetCsvReader reader = BetCsvReader.open(file)) {
                 BetBatcher batcher = new BetBatcher(id, batch, reader, 0);
                 for (BetBatch next = batcher.next(); next != null; next = batcher.next()) {
-                    ByteBuf payload = Unpooled.directBuffer(Frames.MAX_PAYLOAD_BYTES);
-                    MessageEncoder.encode(next, payload);
-                    frames.add(payload);
+                    frames.add(frame(next));
                     counts.add(next.bets().size());
                     bets += next.bets().size();
                     winners += (int) next.bets().stream().filter(b -> b.number() == 7574).count();
@@ -332,6 +330,15 @@ public final class LoadGenerator {
     private static long ownCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** A whole frame, length header included, in a direct buffer: what the agency's pipeline would write. */
+    static ByteBuf frame(Message message) {
+        ByteBuf frame = Unpooled.directBuffer(Frames.MAX_FRAME_BYTES);
+        frame.writeInt(0);
+        MessageEncoder.encode(message, frame);
+        frame.setInt(0, frame.readableBytes() - Frames.HEADER_BYTES);
+        return frame;
     }
 
     private static long countRows(Path csv) throws IOException {

@@ -50,6 +50,7 @@ public final class MessageEncoder extends MessageToByteEncoder<Message> {
 
     /** Appends the payload of {@code msg} to {@code out}. Usable without a channel. */
     public static void encode(Message msg, ByteBuf out) {
+        int start = out.writerIndex();
         out.writeByte(msg.type().code());
         if (msg instanceof Hello hello) {
             out.writeByte(hello.version());
@@ -91,8 +92,9 @@ public final class MessageEncoder extends MessageToByteEncoder<Message> {
             writeU32(out, error.ref());
             writeStr16(out, truncate(error.reason()));
         }
-        if (out.readableBytes() > Frames.MAX_PAYLOAD_BYTES) {
-            throw new EncoderException(msg.type() + " payload of " + out.readableBytes() + " bytes exceeds "
+        int written = out.writerIndex() - start;
+        if (written > Frames.MAX_PAYLOAD_BYTES) {
+            throw new EncoderException(msg.type() + " payload of " + written + " bytes exceeds "
                     + Frames.MAX_PAYLOAD_BYTES);
         }
     }

@@ -76,14 +76,22 @@ public final class WireBets extends AbstractList<Bet> implements RandomAccess {
         return pos;
     }
 
-    /** Whether a text field holds any of {@code set}'s bytes. */
+    /** Whether a text field holds any of {@code set}'s bytes, which must be ASCII. */
     public boolean containsAny(int bet, int field, byte[] set) {
+        byte highest = 0;
+        for (byte b : set) {
+            highest = (byte) Math.max(highest, b);
+        }
         int start = start(bet, field);
         int end = start + length(bet, field);
         for (int i = start; i < end; i++) {
-            for (byte b : set) {
-                if (bytes[i] == b) {
-                    return true;
+            byte candidate = bytes[i];
+            // Most bytes are letters above every byte of the set: one comparison rules them out.
+            if (candidate >= 0 && candidate <= highest) {
+                for (byte b : set) {
+                    if (candidate == b) {
+                        return true;
+                    }
                 }
             }
         }

@@ -240,6 +240,19 @@ class MessageCodecTest {
     }
 
     @Test
+    void encoderLimitsThePayloadItWritesNotWhatTheBufferAlreadyHeld() {
+        // given: a buffer that already holds a length header, and a batch that fills a frame exactly
+        Bet shortBet = new Bet("A", "B", "1", "2000-01-01", 1);
+        int fit = (Frames.MAX_PAYLOAD_BYTES - MessageEncoder.BATCH_HEADER_BYTES) / MessageEncoder.betBytes(shortBet);
+        ByteBuf out = Unpooled.buffer().writeInt(0);
+
+        // when / then: no complaint, and the payload is within a frame
+        MessageEncoder.encode(new BetBatch(1, 0, Collections.nCopies(fit, shortBet)), out);
+        assertTrue(out.readableBytes() - 4 <= Frames.MAX_PAYLOAD_BYTES);
+        out.release();
+    }
+
+    @Test
     void betBytesMatchesWhatTheEncoderWrites() {
         // given
         BetBatch batch = new BetBatch(1, 0, List.of(PLAIN, TRICKY));
