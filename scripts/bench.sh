@@ -5,9 +5,11 @@
 #
 #   ./scripts/bench.sh [AGENCIES]       default 50: the course's data set shape ten times, 786,970 bets
 #
-# Extra arguments for the load generator go in BENCH_ARGS, e.g.
-#   BENCH_ARGS="--runs 9 --server-opts -Xmx64m" ./scripts/bench.sh
+# The central runs with the JVM options its Docker image uses (docker/jvm.options); SERVER_OPTS replaces them
+# (SERVER_OPTS=" " runs it as a bare `java -jar`). Extra arguments for the load generator go in BENCH_ARGS, e.g.
+#   BENCH_ARGS="--runs 9" ./scripts/bench.sh
 #   BENCH_ARGS="--parked 10000" ./scripts/bench.sh
+#   SERVER_OPTS="@docker/jvm.options -Xmx64m" BENCH_ARGS="--runs 1 --shape 200000" ./scripts/bench.sh
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -24,4 +26,5 @@ if [[ ! -f benchmarks/target/lottery-bench.jar || ! -f server/target/lottery-ser
 fi
 # shellcheck disable=SC2086 # BENCH_ARGS is a list of options on purpose
 exec java -Xms1g -Xmx4g -cp benchmarks/target/lottery-bench.jar ar.loteria.bench.LoadGenerator \
-    --server-jar server/target/lottery-server.jar --agencies "$agencies" ${BENCH_ARGS:-}
+    --server-jar server/target/lottery-server.jar --agencies "$agencies" \
+    --server-opts "${SERVER_OPTS:-@docker/jvm.options}" ${BENCH_ARGS:-}

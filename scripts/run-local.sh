@@ -59,7 +59,8 @@ trap cleanup EXIT
 
 # Port 0: the central takes a free port and logs it in its accept_connections line.
 (cd "$work/central" && exec env SERVER_PORT=0 AGENCIES="$agencies" LOGGING_LEVEL=INFO \
-    STORAGE_FILEPATH="$work/central/bets.csv" java -jar "$OLDPWD/$server_jar") > "$work/central.log" 2>&1 &
+    STORAGE_FILEPATH="$work/central/bets.csv" java "@$OLDPWD/docker/jvm.options" -jar "$OLDPWD/$server_jar") \
+    > "$work/central.log" 2>&1 &
 server_pid=$!
 port=
 for _ in $(seq 1 100); do
@@ -81,7 +82,7 @@ for ((i = 1; i <= agencies; i++)); do
     mkdir -p "$work/agency-$i"
     (cd "$work/agency-$i" && exec env CLI_ID="$i" CLI_SERVER_ADDRESS="127.0.0.1:$port" \
         CLI_DATA_FILE="$data_dir/agency-$i.csv" CLI_BATCH_MAXAMOUNT="$batch" \
-        java -jar "$OLDPWD/$client_jar") > "$work/agency-$i.log" 2>&1 &
+        java "@$OLDPWD/docker/jvm.options" -jar "$OLDPWD/$client_jar") > "$work/agency-$i.log" 2>&1 &
     pids+=($!)
 done
 

@@ -50,7 +50,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>
  * java -cp lottery-bench.jar ar.loteria.bench.LoadGenerator --server-jar server/target/lottery-server.jar
  *      [--agencies 50] [--shape 26936,25518,16014,9238,991] [--batch 200] [--window 32] [--runs 5]
- *      [--server-opts "-Xmx64m"] [--server-java /path/to/bin/java] [--event-loops 1] [--data DIR] [--parked N]
+ *      [--server-opts "@docker/jvm.options -Xmx64m"] [--server-java /path/to/bin/java] [--event-loops 1]
+ *      [--data DIR] [--parked N]
  *      [--keep true]
  * </pre>
  * {@code --shape} lists bets per agency, repeated over the agencies: the default is the course's data set, so 50
@@ -274,9 +275,14 @@ public final class LoadGenerator {
         return options.containsKey("server-java") ? Path.of(options.get("server-java")) : null;
     }
 
+    /** The central's JVM options; an {@code @file} is made absolute, since the central runs in its own folder. */
     private List<String> serverOptions() {
         String text = option("server-opts", "").trim();
-        return text.isEmpty() ? List.of() : List.of(text.split("\\s+"));
+        List<String> options = new ArrayList<>();
+        for (String word : text.isEmpty() ? new String[0] : text.split("\\s+")) {
+            options.add(word.startsWith("@") ? "@" + Path.of(word.substring(1)).toAbsolutePath() : word);
+        }
+        return options;
     }
 
     private static Channel connect(EventLoopGroup group, int port, ChannelHandler agency) {
