@@ -8,6 +8,7 @@ import ar.loteria.codec.MessageEncoder;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.Channel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.EventExecutor;
 
@@ -48,6 +49,8 @@ final class CentralInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         channels.add(ch);
+        // Acknowledgements come from the storage thread one by one; flushing them together saves a write per batch.
+        ch.pipeline().addLast(HandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(64, true));
         ch.pipeline().addLast(HandlerNames.CONNECTION_LIMIT, connectionLimit);
         if (ssl != null) {
             ch.pipeline().addLast(HandlerNames.TLS, ssl.newHandler(ch.alloc()));

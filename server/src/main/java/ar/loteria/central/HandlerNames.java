@@ -3,6 +3,7 @@ package ar.loteria.central;
 /** Names of the central's pipeline handlers, in pipeline order. */
 final class HandlerNames {
 
+    static final String FLUSH_CONSOLIDATION = "flushConsolidation";
     static final String CONNECTION_LIMIT = "connectionLimit";
     static final String TLS = "tls";
     static final String FRAME_DECODER = "frameDecoder";
