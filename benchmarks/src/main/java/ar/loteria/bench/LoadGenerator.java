@@ -71,6 +71,11 @@ public final class LoadGenerator {
     }
 
     public static void main(String[] args) throws Exception {
+        System.exit(run(args));
+    }
+
+    /** Runs the benchmark the arguments describe and returns the exit status; the output goes to stdout. */
+    static int run(String[] args) throws Exception {
         Map<String, String> options = parse(args);
         Path work = Files.createTempDirectory("lottery-bench");
         LoadGenerator generator = new LoadGenerator(options, work);
@@ -84,7 +89,7 @@ public final class LoadGenerator {
                 deleteTree(work);
             }
         }
-        System.exit(status);
+        return status;
     }
 
     private String option(String name, String fallback) {
@@ -100,6 +105,16 @@ public final class LoadGenerator {
         int agencies = intOption("agencies", 50);
         int runs = intOption("runs", 5);
         List<Agency> data = prepare(agencies);
+        try {
+            return ingest(data, runs);
+        } finally {
+            // The encoded frames belong to this method: every run sent duplicates of them.
+            data.forEach(agency -> agency.frames().forEach(ByteBuf::release));
+        }
+    }
+
+    private int ingest(List<Agency> data, int runs) throws Exception {
+        int agencies = data.size();
         long bets = data.stream().mapToLong(a -> a.bets).sum();
         System.out.printf(Locale.ROOT, "load: %d agencies, %,d bets, batch %s, window %d, %d runs, server opts [%s]%n",
                 agencies, bets, option("batch", "200"), intOption("window", AgencyTuning.DEFAULT.window()), runs,
