@@ -506,14 +506,29 @@ class CentralPipelineTest {
 
     @Test
     void refusalOfABadBatchComesAfterTheAnswersToEarlierBatches() throws IOException {
-        central(5);
-        AgencyWire wire = agency(1);
+        // given: a storage thread that has not run yet, and a good batch waiting for it
+        when(store.countsAtOpen()).thenReturn(Map.of());
+        ServerConfig config = new ServerConfig(0, "server", 5, "INFO", Level.INFO, 5, Path.of("unused.csv"), 100,
+                Duration.ofSeconds(30), Map.of());
+        lottery = new Lottery(store, 5);
+        EmbeddedChannel storageThread = new EmbeddedChannel();
+        initializer = new CentralInitializer(config, lottery, storageThread.eventLoop(), channels, null);
+        AgencyWire wire = connect();
+        wire.send(new Hello(1, ""));
+        storageThread.runPendingTasks();
+        assertInstanceOf(Welcome.class, wire.reply());
+        wire.send(new BetBatch(1, 0, List.of(GOOD)));
 
-        wire.send(new BetBatch(1, 0, List.of(GOOD))).send(new BetBatch(1, 1, List.of(BAD_DATE)));
+        // when: a bad batch follows; the refusal may not overtake the good batch's answer
+        wire.send(new BetBatch(1, 1, List.of(BAD_DATE)));
+        assertEquals(List.of(), wire.replies());
+        storageThread.runPendingTasks();
 
+        // then
         List<Message> replies = wire.replies();
         assertEquals(new BatchAck(0, 1), replies.get(0));
         assertEquals(ErrorCode.INVALID_BET, ((ErrorReply) replies.get(1)).code());
+        storageThread.finishAndReleaseAll();
     }
 
     @Test
