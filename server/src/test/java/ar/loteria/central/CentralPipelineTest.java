@@ -21,6 +21,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.junit.jupiter.api.AfterEach;
@@ -63,11 +64,35 @@ class CentralPipelineTest {
     private CentralInitializer initializer;
 
     private void central(int agencies, Map<Long, String> tokens, int maxConnections) throws IOException {
+        central(agencies, tokens, maxConnections, ImmediateEventExecutor.INSTANCE);
+    }
+
+    private void central(int agencies, Map<Long, String> tokens, int maxConnections, EventExecutor storage)
+            throws IOException {
         ServerConfig config = new ServerConfig(0, "server", 5, "INFO", Level.INFO, agencies, Path.of("unused.csv"),
                 maxConnections, Duration.ofSeconds(30), tokens);
         lottery = new Lottery(store, agencies);
         lottery.start();
-        initializer = new CentralInitializer(config, lottery, ImmediateEventExecutor.INSTANCE, channels, null);
+        initializer = new CentralInitializer(config, lottery, storage, channels, null);
+    }
+
+    /**
+     * A central whose storage thread runs only when the test says so (another embedded channel's loop queues its
+     * tasks), and agency 1 already welcomed through it. Returns that storage thread; the test finishes it.
+     */
+    private EmbeddedChannel centralWithLaggingStorage() throws IOException {
+        when(store.countsAtOpen()).thenReturn(Map.of());
+        EmbeddedChannel storageThread = new EmbeddedChannel();
+        central(5, Map.of(), 100, storageThread.eventLoop());
+        return storageThread;
+    }
+
+    private AgencyWire welcomedThrough(EmbeddedChannel storageThread) {
+        AgencyWire wire = connect();
+        wire.send(new Hello(1, ""));
+        storageThread.runPendingTasks();
+        assertInstanceOf(Welcome.class, wire.reply());
+        return wire;
     }
 
     private void central(int agencies) throws IOException {
@@ -475,17 +500,8 @@ class CentralPipelineTest {
     @Test
     void connectionIsNotReadWhileManyOfItsBatchesWaitForStorageAndIsReadAgainAfter() throws IOException {
         // given: a storage thread that has not run yet
-        when(store.countsAtOpen()).thenReturn(Map.of());
-        ServerConfig config = new ServerConfig(0, "server", 5, "INFO", Level.INFO, 5, Path.of("unused.csv"), 100,
-                Duration.ofSeconds(30), Map.of());
-        lottery = new Lottery(store, 5);
-        // Another embedded channel's loop queues the storage tasks until told to run them.
-        EmbeddedChannel storageThread = new EmbeddedChannel();
-        initializer = new CentralInitializer(config, lottery, storageThread.eventLoop(), channels, null);
-        AgencyWire wire = connect();
-        wire.send(new Hello(1, ""));
-        storageThread.runPendingTasks();
-        assertInstanceOf(Welcome.class, wire.reply());
+        EmbeddedChannel storageThread = centralWithLaggingStorage();
+        AgencyWire wire = welcomedThrough(storageThread);
 
         // when: as many batches as make the connection pause
         for (int i = 0; i < BetsHandler.PAUSE_AT; i++) {
@@ -507,16 +523,8 @@ class CentralPipelineTest {
     @Test
     void refusalOfABadBatchComesAfterTheAnswersToEarlierBatches() throws IOException {
         // given: a storage thread that has not run yet, and a good batch waiting for it
-        when(store.countsAtOpen()).thenReturn(Map.of());
-        ServerConfig config = new ServerConfig(0, "server", 5, "INFO", Level.INFO, 5, Path.of("unused.csv"), 100,
-                Duration.ofSeconds(30), Map.of());
-        lottery = new Lottery(store, 5);
-        EmbeddedChannel storageThread = new EmbeddedChannel();
-        initializer = new CentralInitializer(config, lottery, storageThread.eventLoop(), channels, null);
-        AgencyWire wire = connect();
-        wire.send(new Hello(1, ""));
-        storageThread.runPendingTasks();
-        assertInstanceOf(Welcome.class, wire.reply());
+        EmbeddedChannel storageThread = centralWithLaggingStorage();
+        AgencyWire wire = welcomedThrough(storageThread);
         wire.send(new BetBatch(1, 0, List.of(GOOD)));
 
         // when: a bad batch follows; the refusal may not overtake the good batch's answer
