@@ -44,23 +44,26 @@ class AgencyConfigTest {
         assertEquals(Optional.empty(), config.singleBet());
     }
 
+    /** A config.yaml that sets every key. */
+    private static final String EVERY_KEY = """
+            id: 7
+            server:
+              address: "central:4000"
+            loop:
+              amount: 9
+              period: "100ms"
+            log:
+              level: "DEBUG"
+            batch:
+              maxAmount: 120
+            auth:
+              token: "s3cret"
+            """;
+
     @Test
     void readsEveryValueFromTheFile() throws IOException, ConfigException {
         // given
-        Path file = write("""
-                id: 7
-                server:
-                  address: "central:4000"
-                loop:
-                  amount: 9
-                  period: "100ms"
-                log:
-                  level: "DEBUG"
-                batch:
-                  maxAmount: 120
-                auth:
-                  token: "s3cret"
-                """);
+        Path file = write(EVERY_KEY);
 
         // when
         AgencyConfig config = AgencyConfig.load(file, Map.of());
@@ -80,20 +83,7 @@ class AgencyConfigTest {
     @Test
     void environmentOverridesEveryKey() throws IOException, ConfigException {
         // given
-        Path file = write("""
-                id: 7
-                server:
-                  address: "central:4000"
-                loop:
-                  amount: 9
-                  period: "100ms"
-                log:
-                  level: "DEBUG"
-                batch:
-                  maxAmount: 120
-                auth:
-                  token: "s3cret"
-                """);
+        Path file = write(EVERY_KEY);
         Map<String, String> env = Map.of("CLI_ID", "2", "CLI_SERVER_ADDRESS", "127.0.0.1:5555",
                 "CLI_LOOP_AMOUNT", "1", "CLI_LOOP_PERIOD", "2m", "CLI_LOG_LEVEL", "WARNING",
                 "CLI_BATCH_MAXAMOUNT", "50", "CLI_DATA_FILE", "/data/bets.csv", "CLI_TOKEN", "other");
