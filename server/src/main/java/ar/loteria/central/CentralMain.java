@@ -24,11 +24,18 @@ import java.util.concurrent.CountDownLatch;
 public final class CentralMain {
 
     private static final Logger LOG = LoggerFactory.getLogger(CentralMain.class);
+    /** Netty's switch for its JFR events. */
+    static final String NETTY_JFR = "io.netty.jfr.enabled";
 
     private CentralMain() {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        // Netty's buffer allocator registers JFR events the first time it allocates, which costs tens of
+        // milliseconds of class loading on an event loop just as the first agencies send. Off unless asked for.
+        if (System.getProperty(NETTY_JFR) == null) {
+            System.setProperty(NETTY_JFR, "false");
+        }
         ServerConfig config;
         TlsSettings tls;
         SslContext ssl;
