@@ -45,36 +45,18 @@ public final class BetRules {
 
     /**
      * Certainly a valid name: printable ASCII or non-ASCII bytes (well-formed UTF-8, checked when decoded, so no
-     * control character), with at least one visible ASCII character, so not blank.
+     * control character), with at least one visible ASCII character, so not blank. Read off the byte classes the
+     * decoder recorded, without another look at the bytes.
      */
     private static boolean plainName(WireBets bets, int index, int field) {
-        byte[] bytes = bets.bytes();
-        int start = bets.start(index, field);
-        int end = start + bets.length(index, field);
-        boolean visible = false;
-        for (int i = start; i < end; i++) {
-            byte b = bytes[i];
-            if (b >= 0 && (b < 0x20 || b == 0x7F)) {
-                return false;
-            }
-            visible |= b > 0x20 && b < 0x7F;
-        }
-        return visible;
+        int classes = bets.classes(index, field);
+        return (classes & WireBets.CONTROL) == 0 && (classes & WireBets.VISIBLE_ASCII) != 0;
     }
 
     private static boolean plainDocument(WireBets bets, int index) {
         int length = bets.length(index, WireBets.DOCUMENT);
-        if (length == 0 || length > MAX_DOCUMENT_DIGITS) {
-            return false;
-        }
-        byte[] bytes = bets.bytes();
-        int start = bets.start(index, WireBets.DOCUMENT);
-        for (int i = start; i < start + length; i++) {
-            if (bytes[i] < '0' || bytes[i] > '9') {
-                return false;
-            }
-        }
-        return true;
+        return length > 0 && length <= MAX_DOCUMENT_DIGITS
+                && (bets.classes(index, WireBets.DOCUMENT) & WireBets.NON_DIGIT) == 0;
     }
 
     private static boolean plainBirthdate(WireBets bets, int index, LocalDate today) {

@@ -121,7 +121,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
             return value;
         }
 
-        /** Checks one str8 field and records its start and length in {@code layout}; returns the next slot. */
+        /** Checks one str8 field and records its start, length and byte classes in {@code layout}; returns the next slot. */
         int field(int[] layout, int at, String field) {
             if (position >= limit) {
                 throw truncated(field, 1);
@@ -132,11 +132,13 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
             }
             int start = position;
             position += length;
-            if (!Utf8.isValid(bytes, start, position)) {
+            // One pass over the bytes records what they hold; only a field with non-ASCII bytes needs the UTF-8 check.
+            int classes = WireBets.classesOf(bytes, start, position);
+            if ((classes & WireBets.NON_ASCII) != 0 && !Utf8.isValid(bytes, start, position)) {
                 throw new CorruptedFrameException("invalid UTF-8 in " + field);
             }
             layout[at] = start;
-            layout[at + 1] = length;
+            layout[at + 1] = WireBets.lengthSlot(length, classes);
             return at + 2;
         }
 

@@ -18,8 +18,46 @@ public final class WireBets extends AbstractList<Bet> implements RandomAccess {
     public static final int BIRTHDATE = 3;
     static final int TEXT_FIELDS = 4;
 
+    // Byte classes a text field can hold, recorded by the single pass that decodes it (see classes()).
+
+    /** A byte of 0x80 or above: part of a multi-byte UTF-8 character. */
+    public static final int NON_ASCII = 1;
+    /** A control character: below 0x20 (tab and line breaks included) or 0x7F. */
+    public static final int CONTROL = 2;
+    /** A visible ASCII character, 0x21 to 0x7E. */
+    public static final int VISIBLE_ASCII = 4;
+    /** A {@code \r} or {@code \n}. */
+    public static final int LINE_BREAK = 8;
+    /** A {@code ,} or {@code "}. */
+    public static final int COMMA_OR_QUOTE = 16;
+    /** Anything but {@code 0}-{@code 9}. */
+    public static final int NON_DIGIT = 32;
+
+    /** The classes of every byte value, indexed by the unsigned byte. */
+    private static final byte[] CLASS_OF = new byte[256];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            int classes = b < '0' || b > '9' ? NON_DIGIT : 0;
+            if (b >= 0x80) {
+                classes |= NON_ASCII;
+            } else if (b < 0x20 || b == 0x7F) {
+                classes |= CONTROL;
+            } else if (b > 0x20) {
+                classes |= VISIBLE_ASCII;
+            }
+            if (b == '\r' || b == '\n') {
+                classes |= LINE_BREAK;
+            }
+            if (b == ',' || b == '"') {
+                classes |= COMMA_OR_QUOTE;
+            }
+            CLASS_OF[b] = (byte) classes;
+        }
+    }
+
     private final byte[] bytes;
-    /** Per bet: start and length of each text field, then the number. */
+    /** Per bet: start, and length with the field's byte classes above its low 8 bits, of each text field; then the number. */
     private final int[] layout;
     private final int size;
 
@@ -48,7 +86,29 @@ public final class WireBets extends AbstractList<Bet> implements RandomAccess {
 
     /** Length in bytes of a text field. */
     public int length(int bet, int field) {
-        return layout[bet * (2 * TEXT_FIELDS + 1) + 2 * field + 1];
+        return layout[bet * (2 * TEXT_FIELDS + 1) + 2 * field + 1] & 0xFF;
+    }
+
+    /**
+     * The byte classes ({@link #NON_ASCII}, {@link #CONTROL}, ...) that occur in a text field, or-ed together, so
+     * that questions such as "does it need CSV quotes" or "is it all digits" take no second look at its bytes.
+     */
+    public int classes(int bet, int field) {
+        return layout[bet * (2 * TEXT_FIELDS + 1) + 2 * field + 1] >>> 8;
+    }
+
+    /** The {@link #classes} of {@code bytes[from, to)}. */
+    static int classesOf(byte[] bytes, int from, int to) {
+        int classes = 0;
+        for (int i = from; i < to; i++) {
+            classes |= CLASS_OF[bytes[i] & 0xFF];
+        }
+        return classes;
+    }
+
+    /** The layout slot that holds a field's length and its byte classes. */
+    static int lengthSlot(int length, int classes) {
+        return length | classes << 8;
     }
 
     /** A text field as a string. */
@@ -74,28 +134,6 @@ public final class WireBets extends AbstractList<Bet> implements RandomAccess {
             }
         }
         return pos;
-    }
-
-    /** Whether a text field holds any of {@code set}'s bytes, which must be ASCII. */
-    public boolean containsAny(int bet, int field, byte[] set) {
-        byte highest = 0;
-        for (byte b : set) {
-            highest = (byte) Math.max(highest, b);
-        }
-        int start = start(bet, field);
-        int end = start + length(bet, field);
-        for (int i = start; i < end; i++) {
-            byte candidate = bytes[i];
-            // Most bytes are letters above every byte of the set: one comparison rules them out.
-            if (candidate >= 0 && candidate <= highest) {
-                for (byte b : set) {
-                    if (candidate == b) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
     }
 
     /** The backing bytes, for the rules of this package only: never handed out. */

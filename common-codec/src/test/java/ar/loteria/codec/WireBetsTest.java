@@ -97,7 +97,20 @@ class WireBetsTest {
         int end = wire.copyDoubling(0, WireBets.FIRST_NAME, (byte) '"', out, 0);
 
         assertEquals("Ñandú \"\"el\"\", 🎰", new String(out, 0, end, java.nio.charset.StandardCharsets.UTF_8));
-        assertEquals(true, wire.containsAny(0, WireBets.FIRST_NAME, new byte[] {','}));
-        assertEquals(false, wire.containsAny(0, WireBets.DOCUMENT, new byte[] {',', '"'}));
+    }
+
+    @Test
+    void recordsTheByteClassesOfEachField() {
+        List<Bet> bets = List.of(new Bet("Ñandú \"el\", 🎰", "a\tb\r\n", "42", "   ", 1));
+        WireBets wire = decode(bets);
+
+        assertEquals(WireBets.NON_ASCII | WireBets.VISIBLE_ASCII | WireBets.COMMA_OR_QUOTE | WireBets.NON_DIGIT,
+                wire.classes(0, WireBets.FIRST_NAME));
+        assertEquals(WireBets.CONTROL | WireBets.LINE_BREAK | WireBets.VISIBLE_ASCII | WireBets.NON_DIGIT,
+                wire.classes(0, WireBets.LAST_NAME));
+        assertEquals(WireBets.VISIBLE_ASCII, wire.classes(0, WireBets.DOCUMENT));
+        assertEquals(WireBets.NON_DIGIT, wire.classes(0, WireBets.BIRTHDATE));
+        assertEquals(3, wire.length(0, WireBets.BIRTHDATE));
+        assertEquals(2, wire.length(0, WireBets.DOCUMENT));
     }
 }

@@ -16,8 +16,6 @@ final class CsvRowFormat {
     private static final byte QUOTE = '"';
     private static final byte CR = '\r';
     private static final byte LF = '\n';
-    /** The bytes that make a field quoted (QUOTE_MINIMAL). */
-    private static final byte[] SPECIAL = {COMMA, QUOTE, CR, LF};
 
     private CsvRowFormat() {
     }
@@ -76,7 +74,7 @@ final class CsvRowFormat {
     }
 
     private static int writeField(byte[] out, int pos, WireBets bets, int bet, int field) {
-        if (!bets.containsAny(bet, field, SPECIAL)) {
+        if ((bets.classes(bet, field) & (WireBets.COMMA_OR_QUOTE | WireBets.LINE_BREAK)) == 0) {
             return bets.copyTo(bet, field, out, pos);
         }
         out[pos++] = QUOTE;
@@ -145,12 +143,28 @@ final class CsvRowFormat {
     }
 
     private static int writeNumber(byte[] out, int pos, long value) {
+        if (value <= Integer.MAX_VALUE) {
+            // int division: the compilers turn it into cheap arithmetic, a long one can be a runtime call
+            return writeNumber(out, pos, (int) value);
+        }
+        int digits = 0;
+        for (long v = value; v > 0; v /= 10) {
+            digits++;
+        }
+        for (int i = pos + digits - 1; i >= pos; i--) {
+            out[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        return pos + digits;
+    }
+
+    private static int writeNumber(byte[] out, int pos, int value) {
         if (value == 0) {
             out[pos++] = '0';
             return pos;
         }
         int digits = 0;
-        for (long v = value; v > 0; v /= 10) {
+        for (int v = value; v > 0; v /= 10) {
             digits++;
         }
         for (int i = pos + digits - 1; i >= pos; i--) {
