@@ -4,6 +4,7 @@ import ar.loteria.central.storage.BetStore;
 import ar.loteria.central.storage.CsvRows;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.ErrorCode;
+import ar.loteria.codec.WireBets;
 import ar.loteria.logging.ActionLine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +22,10 @@ import java.util.function.Consumer;
  * The central's state: bets stored per agency, who has finished, the draw and its winners, and the agencies
  * waiting for them. It never sees a channel; answers go out through the callbacks it is handed.
  *
- * <p>The winners come from reading the stored CSV back, once: each FINISH reads what was stored since the one
- * before (no more bets of that agency can come), and the draw reads the rest, so the last FINISH waits only for
- * the tail of the file.
+ * <p>The winners are the stored bets on {@link #WINNING_NUMBER}. Rows the store held when it was opened are read
+ * back from it once, here; every row appended since is exactly the bytes of a batch this class stored, so a
+ * batch's winners are taken from the batch itself once its append has succeeded (a failed append leaves nothing in
+ * the file and no winner). The draw then reads nothing: it hands out what was found.
  *
  * <p>Storage executor only: every method runs on that one thread, whose queue order is the order of events, so
  * the class holds no locks.
@@ -41,22 +43,23 @@ public final class Lottery {
     private final Set<Long> finished = new HashSet<>();
     private final Map<Long, List<Consumer<List<String>>>> waiting = new HashMap<>();
     private Map<Long, List<String>> winners;
-    /** Winners read back from the store so far, and how far the store has been read. */
+    /** Documents of the stored bets on the winning number, per agency. */
     private final Map<Long, List<String>> found = new HashMap<>();
-    private long readUpTo;
 
     /**
-     * @param store            where bets go; its existing rows count as stored
+     * @param store            where bets go; its existing rows count as stored, and are read for winners
      * @param agenciesToFinish how many distinct agencies must finish before the draw (0: draw at once)
+     * @throws IOException when the existing rows cannot be read
      */
-    public Lottery(BetStore store, int agenciesToFinish) {
+    public Lottery(BetStore store, int agenciesToFinish) throws IOException {
         this.store = store;
         this.agenciesToFinish = agenciesToFinish;
         this.stored = new HashMap<>(store.countsAtOpen());
+        store.documentsOfBetsOn(WINNING_NUMBER, 0, found);
     }
 
     /** Draws at once when no agency has to finish first. */
-    public void start() throws IOException {
+    public void start() {
         drawIfDue();
     }
 
@@ -101,6 +104,7 @@ public final class Lottery {
         }
         store.append(rows);
         stored.put(agency, have + count);
+        collectWinners(agency, bets);
         if (LOG.isDebugEnabled()) {
             for (Bet bet : bets) {
                 LOG.debug("{}", ActionLine.success("apuesta_almacenada").with("dni", bet.document())
@@ -118,7 +122,7 @@ public final class Lottery {
      * @param total the bets the agency says it sent
      * @return done, or refused when the total does not match the stored bets
      */
-    public Outcome finish(long agency, long total) throws IOException {
+    public Outcome finish(long agency, long total) {
         long have = stored(agency);
         if (total != have) {
             String reason = "agency " + agency + " says it sent " + total + " bets but " + have + " are stored";
@@ -128,10 +132,6 @@ public final class Lottery {
         if (finished.add(agency)) {
             LOG.info("{}", ActionLine.success("fin_apuestas").with("agency", agency).with("apuestas", have)
                     .with("agencias_listas", finished.size()));
-            // Read back what was stored since the last FINISH now, so that the draw only reads the rest.
-            if (!drawn()) {
-                readUpTo = store.documentsOfBetsOn(WINNING_NUMBER, readUpTo, found);
-            }
         }
         drawIfDue();
         return Outcome.DONE;
@@ -168,19 +168,29 @@ public final class Lottery {
         return count;
     }
 
-    private void drawIfDue() throws IOException {
+    /** Stored bets of {@code agency} on the winning number join the winners; numbers are ints, no bytes are read. */
+    private void collectWinners(long agency, List<Bet> bets) {
+        WireBets wire = bets instanceof WireBets decoded ? decoded : null;
+        for (int i = 0; i < bets.size(); i++) {
+            if ((wire != null ? wire.number(i) : bets.get(i).number()) == WINNING_NUMBER) {
+                String document = wire != null ? wire.text(i, WireBets.DOCUMENT) : bets.get(i).document();
+                found.computeIfAbsent(agency, a -> new ArrayList<>()).add(document);
+            }
+        }
+    }
+
+    private void drawIfDue() {
         if (drawn() || finished.size() < agenciesToFinish) {
             return;
         }
         long started = System.nanoTime();
-        readUpTo = store.documentsOfBetsOn(WINNING_NUMBER, readUpTo, found);
         Map<Long, List<String>> kept = new HashMap<>();
         found.forEach((agency, documents) -> kept.put(agency, List.copyOf(documents)));
         winners = kept;
         int total = kept.values().stream().mapToInt(List::size).sum();
         LOG.info("{}", ActionLine.success("sorteo"));
         // Named apart from "sorteo", so that scripts counting the draw line find exactly one.
-        LOG.info("{}", ActionLine.success("draw_read_back").with("bets", stored.values().stream()
+        LOG.info("{}", ActionLine.success("draw_winners").with("bets", stored.values().stream()
                 .mapToLong(Long::longValue).sum()).with("winners", total)
                 .with("ms", (System.nanoTime() - started) / 1_000_000));
         Map<Long, List<Consumer<List<String>>>> answering = new HashMap<>(waiting);
