@@ -159,6 +159,18 @@ final class CsvRowFormat {
     }
 
     private static int writeNumber(byte[] out, int pos, int value) {
+        if (value >= 0 && value < 10_000) {
+            // Every bet number and most agencies: digits counted by comparisons, no division.
+            int digits = value < 10 ? 1 : value < 100 ? 2 : value < 1_000 ? 3 : 4;
+            int end = pos + digits;
+            for (int i = end - 1; i >= pos; i--) {
+                // value / 10, exact for 0 <= value < 43,699
+                int tenth = (value * 52_429) >>> 19;
+                out[i] = (byte) ('0' + value - tenth * 10);
+                value = tenth;
+            }
+            return end;
+        }
         if (value == 0) {
             out[pos++] = '0';
             return pos;

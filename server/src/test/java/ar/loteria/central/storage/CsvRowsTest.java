@@ -9,11 +9,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 class CsvRowsTest {
@@ -38,6 +40,31 @@ class CsvRowsTest {
 
             // then
             assertArrayEquals(fromBets, fromWire, "round " + round);
+        }
+    }
+
+    @Test
+    void writesEveryNumberAndAgencyAsItsPlainDecimal() {
+        // given: every bet number, and agencies at each digit count and at the edges of int and u32
+        List<Bet> bets = new ArrayList<>();
+        for (int number = 0; number <= 9_999; number++) {
+            bets.add(new Bet("a", "b", "1", "2000-01-01", number));
+        }
+        for (long agency : new long[] {0, 1, 9, 10, 99, 100, 9_999, 10_000, 43_699, 99_999, Integer.MAX_VALUE,
+                Integer.MAX_VALUE + 1L, 4_294_967_295L}) {
+            StringBuilder expected = new StringBuilder();
+            for (Bet bet : bets) {
+                expected.append(agency).append(",a,b,1,2000-01-01,").append(bet.number()).append("\r\n");
+            }
+
+            // when
+            for (List<Bet> rendered : List.of(bets, decode(bets.subList(0, 200)))) {
+                String rows = new String(CsvRows.render(agency, rendered).bytes(), StandardCharsets.US_ASCII);
+
+                // then
+                assertEquals(expected.substring(0, rows.length()), rows, "agency " + agency);
+                assertEquals(rendered.size(), rows.split("\r\n").length);
+            }
         }
     }
 
