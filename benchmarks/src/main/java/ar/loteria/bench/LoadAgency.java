@@ -71,6 +71,14 @@ final class LoadAgency extends SimpleChannelInboundHandler<Message> {
         return latencies;
     }
 
+    /** Adds this agency's acknowledged bets to {@code slices}: slice i counts acks in [i, i+1) x width after start. */
+    void addAcksTo(long[] slices, long startNanos, long widthNanos) {
+        for (int i = 0; i < ackTimes.length; i++) {
+            int slice = (int) Math.min(slices.length - 1, Math.max(0, (ackTimes[i] - startNanos) / widthNanos));
+            slices[slice] += counts[i];
+        }
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         ctx.writeAndFlush(LoadGenerator.frame(new Hello(agency, "")));

@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
  * The load generator: K agencies in one JVM over real sockets against the central's jar, started as its own process
@@ -49,13 +50,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>
  * java -cp lottery-bench.jar ar.loteria.bench.LoadGenerator --server-jar server/target/lottery-server.jar
- *      [--agencies 50] [--shape 26936,25518,16014,9238,991] [--batch 200] [--window 32] [--runs 5]
+ *      [--agencies 50] [--shape 26936,25518,16014,9238,991] [--batch 200] [--window 32] [--runs 5] [--warmup 1]
  *      [--server-opts "@docker/jvm.options -Xmx64m"] [--server-java /path/to/bin/java] [--event-loops 1]
  *      [--data DIR] [--parked N]
  *      [--keep true]
  * </pre>
  * {@code --shape} lists bets per agency, repeated over the agencies: the default is the course's data set, so 50
- * agencies are that set ten times (786,970 bets). {@code --parked N} instead holds N RESULTS requests before the draw.
+ * agencies are that set ten times (786,970 bets). {@code --warmup N} runs first that are not counted (the generator's
+ * code warms up; each run's central is new and cold). {@code --parked N} instead holds N RESULTS requests before the
+ * draw.
  */
 public final class LoadGenerator {
 
@@ -119,6 +122,14 @@ public final class LoadGenerator {
         System.out.printf(Locale.ROOT, "load: %d agencies, %,d bets, batch %s, window %d, %d runs, server opts [%s]%n",
                 agencies, bets, option("batch", "200"), intOption("window", AgencyTuning.DEFAULT.window()), runs,
                 option("server-opts", ""));
+        // The generator's own code is compiled before the counted runs, so that its compiler threads do not take
+        // the cores from the central while the clock runs. The central is a fresh, cold process in every run.
+        int warmups = intOption("warmup", 1);
+        for (int run = 1 - warmups; run <= 0; run++) {
+            double[] figures = ingestRun(run, data, bets);
+            System.out.printf(Locale.ROOT, "run %d (warm-up of the generator, not counted): %,.0f bets/s%n", run,
+                    figures[2]);
+        }
         List<double[]> results = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
             double[] figures = ingestRun(run, data, bets);
@@ -157,6 +168,7 @@ public final class LoadGenerator {
                 serverOptions(), env, dir, work.resolve("central-" + run + ".log"))) {
             int port = central.awaitPort();
             long cpuBefore = ownCpuNanos();
+            Map<String, Double> centralCpuBefore = central.cpuByRole();
             Timeline timeline = new Timeline();
             List<LoadAgency> agencies = new ArrayList<>();
             List<CompletableFuture<Integer>> done = new ArrayList<>();
@@ -174,9 +186,18 @@ public final class LoadGenerator {
                             + " winners, expected " + data.get(i).winners);
                 }
             }
+            // How the ingest rate grows as the central's code warms up: bets acknowledged in each 50 ms slice.
+            long[] slices = new long[(int) Math.ceil(timeline.ingestSeconds() * 20) + 1];
+            agencies.forEach(a -> a.addAcksTo(slices, timeline.firstByteNanos(), 50_000_000L));
+            System.out.printf(Locale.ROOT, "run %d bets acknowledged per 50 ms: %s%n", run,
+                    Arrays.stream(slices).mapToObj(String::valueOf).collect(Collectors.joining(" ")));
             long[] latencies = agencies.stream().flatMapToLong(a -> Arrays.stream(a.latencies())).sorted().toArray();
-            System.out.printf(Locale.ROOT, "run %d cpu s: central %s; load generator %.2f%n", run,
-                    central.cpuByRole(), (ownCpuNanos() - cpuBefore) / 1e9);
+            Map<String, Double> centralCpu = central.cpuByRole();
+            Map<String, Double> centralCpuInRun = new java.util.TreeMap<>();
+            centralCpu.forEach((role, seconds) -> centralCpuInRun.put(role,
+                    Math.round((seconds - centralCpuBefore.getOrDefault(role, 0.0)) * 100) / 100.0));
+            System.out.printf(Locale.ROOT, "run %d cpu s: central %s, of which since the agencies connected %s;"
+                    + " load generator %.2f%n", run, centralCpu, centralCpuInRun, (ownCpuNanos() - cpuBefore) / 1e9);
             double rssMb = central.status("VmHWM") / 1024.0;
             double threads = central.status("Threads");
             // Peak RSS also counts the store's pages the draw mapped (file-backed, reclaimable): show the heap side.

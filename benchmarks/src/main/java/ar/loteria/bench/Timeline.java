@@ -15,6 +15,11 @@ final class Timeline {
         firstByte.accumulateAndGet(nanos, Math::min);
     }
 
+    /** When the first batch was sent, in {@link System#nanoTime()} terms. */
+    long firstByteNanos() {
+        return firstByte.get();
+    }
+
     void lastAck(long nanos) {
         lastAck.accumulateAndGet(nanos, Math::max);
     }

@@ -46,6 +46,14 @@ class LoadGeneratorSmokeTest {
             "server peak RSS MB", "server threads"}) {
             assertTrue(output.contains(figure + " "), figure + " missing in\n" + output);
         }
+        // one warm-up run by default, not among the counted ones; every run shows its progress and its CPU
+        assertEquals(1, output.lines().filter(l -> l.startsWith("run 0 (warm-up")).count(), output);
+        assertTrue(output.contains("(min "), output);
+        assertTrue(output.contains("runs 2)"), output);
+        assertEquals(3, output.lines().filter(l -> l.matches("run \\d bets acknowledged per 50 ms: [\\d ]+")).count(),
+                output);
+        assertEquals(3, output.lines().filter(l -> l.contains("of which since the agencies connected {")).count(),
+                output);
         String[] lines = output.strip().split("\n");
         assertTrue(lines[lines.length - 1].matches("bets/s: \\d+"), lines[lines.length - 1]);
     }
