@@ -1,9 +1,7 @@
 package ar.loteria.central;
 
 import ar.loteria.central.draw.Lottery;
-import ar.loteria.central.draw.Outcome;
 import ar.loteria.central.storage.CsvRows;
-import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.BetRules;
 import ar.loteria.codec.ErrorCode;
@@ -14,7 +12,6 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +21,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Validates a batch whole and renders its CSV rows on the event loop, then hands it to the storage executor; the
- * answer (ACK or ERROR) is written when the store is done. A batch with one bad bet is refused whole and nothing
+ * Validates a batch whole and renders its CSV rows on the event loop, then hands it to the storage thread through
+ * a {@link BatchQueue}; the answer (ACK or ERROR) is written when the store is done. A batch with one bad bet is refused whole and nothing
  * of it is stored.
  *
  * <p>{@code @Sharable}: stateless; one instance per server.
@@ -39,12 +36,12 @@ final class BetsHandler extends SimpleChannelInboundHandler<BetBatch> {
     /** ... and the count below which it is read again. */
     static final int RESUME_BELOW = 4;
 
-    private final Lottery lottery;
+    private final BatchQueue queue;
     private final EventExecutor storage;
     private final Clock clock;
 
     BetsHandler(Lottery lottery, EventExecutor storage, Clock clock) {
-        this.lottery = lottery;
+        this.queue = new BatchQueue(lottery, storage);
         this.storage = storage;
         this.clock = clock;
     }
@@ -67,19 +64,7 @@ final class BetsHandler extends SimpleChannelInboundHandler<BetBatch> {
         CsvRows rows = CsvRows.render(batch.agency(), batch.bets());
         AtomicInteger pending = pendingOf(channel);
         pending.incrementAndGet();
-        try {
-            storage.submit(() -> lottery.store(rows, batch.first())).addListener(done -> {
-                // Reading resumes once the storage thread has caught up with this connection.
-                if (pending.decrementAndGet() == RESUME_BELOW - 1) {
-                    channel.config().setAutoRead(true);
-                }
-                answer(channel, batch, done);
-            });
-        } catch (RejectedExecutionException e) {
-            pending.decrementAndGet();
-            Replies.refuse(channel, ErrorCode.SHUTTING_DOWN, batch.first(), "the central is stopping");
-            return;
-        }
+        queue.add(channel, batch, rows, pending);
         // Back-pressure: a connection stops being read while it has many batches waiting for the storage thread,
         // so memory stays bounded by connections x PAUSE_AT batches however fast agencies send. The second check
         // covers the storage thread catching up between the two lines.
@@ -114,22 +99,6 @@ final class BetsHandler extends SimpleChannelInboundHandler<BetBatch> {
             storage.execute(refuse);
         } catch (RejectedExecutionException e) {
             refuse.run();
-        }
-    }
-
-    /** Storage executor: only writes to the channel, which is thread-safe. */
-    private static void answer(Channel channel, BetBatch batch, Future<?> done) {
-        if (!done.isSuccess()) {
-            LOG.error("{}", ActionLine.fail("apuesta_recibida").with("cantidad", batch.bets().size())
-                    .with("agency", batch.agency()).withError(String.valueOf(done.cause())));
-            Replies.refuse(channel, ErrorCode.STORAGE_FAILURE, batch.first(), "the batch could not be stored");
-            return;
-        }
-        Outcome outcome = (Outcome) done.getNow();
-        if (outcome.acknowledged()) {
-            channel.writeAndFlush(new BatchAck(batch.first(), batch.bets().size()));
-        } else {
-            Replies.refuse(channel, outcome.code(), batch.first(), outcome.reason());
         }
     }
 }

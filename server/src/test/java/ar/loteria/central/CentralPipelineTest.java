@@ -40,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.argThat;
@@ -88,8 +89,12 @@ class CentralPipelineTest {
     }
 
     private AgencyWire welcomedThrough(EmbeddedChannel storageThread) {
+        return welcomedThrough(storageThread, 1);
+    }
+
+    private AgencyWire welcomedThrough(EmbeddedChannel storageThread, long agency) {
         AgencyWire wire = connect();
-        wire.send(new Hello(1, ""));
+        wire.send(new Hello(agency, ""));
         storageThread.runPendingTasks();
         assertInstanceOf(Welcome.class, wire.reply());
         return wire;
@@ -126,11 +131,12 @@ class CentralPipelineTest {
         });
     }
 
-    /** The rows of exactly these bets of {@code agency}, rendered as the store writes them. */
-    private static CsvRows rowsOf(long agency, Bet... bets) {
+    /** One append of the rows of exactly these bets of {@code agency}, rendered as the store writes them. */
+    private static List<CsvRows> rowsOf(long agency, Bet... bets) {
         byte[] expected = CsvRows.render(agency, List.of(bets)).bytes();
-        return argThat(rows -> rows.agency() == agency && rows.bets().equals(List.of(bets))
-                && java.util.Arrays.equals(rows.bytes(), expected));
+        return argThat(batches -> batches.size() == 1 && batches.get(0).agency() == agency
+                && batches.get(0).bets().equals(List.of(bets))
+                && java.util.Arrays.equals(batches.get(0).bytes(), expected));
     }
 
     @AfterEach
@@ -179,7 +185,7 @@ class CentralPipelineTest {
         assertEquals(ErrorCode.INVALID_BET, error.code());
         assertEquals(0, error.ref());
         assertTrue(error.reason().contains("bet 1") && error.reason().contains("2023-02-30"), error.reason());
-        verify(store, never()).append(any(CsvRows.class));
+        verify(store, never()).append(anyList());
         assertTrue(wire.channel().isActive(), "a refused batch does not end the connection");
 
         // and the agency can go on with a good batch from the same position
@@ -196,7 +202,7 @@ class CentralPipelineTest {
 
         assertEquals(ErrorCode.NOT_IDENTIFIED, ((ErrorReply) wire.reply()).code());
         assertFalse(wire.channel().isActive());
-        verify(store, never()).append(any(CsvRows.class));
+        verify(store, never()).append(anyList());
     }
 
     @Test
@@ -211,7 +217,7 @@ class CentralPipelineTest {
         // then
         ErrorReply error = (ErrorReply) wire.reply();
         assertEquals(ErrorCode.WRONG_AGENCY, error.code());
-        verify(store, never()).append(any(CsvRows.class));
+        verify(store, never()).append(anyList());
         assertTrue(wire.channel().isActive());
     }
 
@@ -338,7 +344,7 @@ class CentralPipelineTest {
 
         // then
         assertEquals(List.of(new BatchAck(0, 2), new BatchAck(2, 1)), wire.replies());
-        verify(store, times(1)).append(any(CsvRows.class));
+        verify(store, times(1)).append(anyList());
         verify(store).append(rowsOf(1, WINNER));
     }
 
@@ -352,7 +358,7 @@ class CentralPipelineTest {
         ErrorReply error = (ErrorReply) wire.reply();
         assertEquals(ErrorCode.OUT_OF_SEQUENCE, error.code());
         assertEquals(3, error.ref());
-        verify(store, never()).append(any(CsvRows.class));
+        verify(store, never()).append(anyList());
     }
 
     @Test
@@ -365,7 +371,7 @@ class CentralPipelineTest {
         wire.send(new BetBatch(1, 0, List.of(GOOD)));
 
         assertEquals(ErrorCode.BETS_AFTER_FINISH, ((ErrorReply) wire.reply()).code());
-        verify(store, never()).append(any(CsvRows.class));
+        verify(store, never()).append(anyList());
     }
 
     @Test
@@ -376,7 +382,7 @@ class CentralPipelineTest {
         wire.send(new BetBatch(9, 0, List.of(GOOD)));
 
         assertEquals(ErrorCode.DRAW_CLOSED, ((ErrorReply) wire.reply()).code());
-        verify(store, never()).append(any(CsvRows.class));
+        verify(store, never()).append(anyList());
     }
 
     @Test
@@ -394,7 +400,7 @@ class CentralPipelineTest {
     void storeFailureIsReportedAndNotAcknowledged() throws IOException {
         // given
         central(5);
-        doThrow(new IOException("disk full")).when(store).append(any(CsvRows.class));
+        doThrow(new IOException("disk full")).when(store).append(anyList());
         AgencyWire wire = agency(1);
 
         // when
@@ -449,7 +455,7 @@ class CentralPipelineTest {
 
         assertEquals(ErrorCode.MALFORMED_FRAME, ((ErrorReply) wire.reply()).code());
         assertFalse(wire.channel().isActive());
-        verify(store, never()).append(any(CsvRows.class));
+        verify(store, never()).append(anyList());
     }
 
     @Test
@@ -516,6 +522,78 @@ class CentralPipelineTest {
         // then: every batch is acknowledged in order and reading resumes
         assertEquals(BetsHandler.PAUSE_AT, wire.replies().stream().filter(BatchAck.class::isInstance).count());
         assertTrue(wire.channel().config().isAutoRead());
+        storageThread.finishAndReleaseAll();
+    }
+
+    @Test
+    void batchesWaitingTogetherAreStoredWithOneAppendAndAnsweredInOrder() throws IOException {
+        // given: two agencies whose batches wait, interleaved, for a storage thread that has not run yet
+        EmbeddedChannel storageThread = centralWithLaggingStorage();
+        AgencyWire first = welcomedThrough(storageThread, 1);
+        AgencyWire second = welcomedThrough(storageThread, 2);
+        first.send(new BetBatch(1, 0, List.of(GOOD)));
+        second.send(new BetBatch(2, 0, List.of(WINNER, GOOD)));
+        first.send(new BetBatch(1, 1, List.of(WINNER)));
+        second.send(new BetBatch(2, 2, List.of(GOOD)));
+        first.send(new BetBatch(1, 2, List.of(GOOD, GOOD)));
+        assertEquals(List.of(), first.replies());
+
+        // when
+        storageThread.runPendingTasks();
+
+        // then: one append holding the five batches in arrival order, and each agency's answers in its own order
+        verify(store, times(1)).append(argThat((List<CsvRows> batches) -> batches.stream()
+                .map(rows -> rows.agency() + ":" + rows.bets().size()).toList()
+                .equals(List.of("1:1", "2:2", "1:1", "2:1", "1:2"))));
+        assertEquals(List.of(new BatchAck(0, 1), new BatchAck(1, 1), new BatchAck(2, 2)), first.replies());
+        assertEquals(List.of(new BatchAck(0, 2), new BatchAck(2, 1)), second.replies());
+        assertEquals(4, lottery.stored(1));
+        assertEquals(3, lottery.stored(2));
+        storageThread.finishAndReleaseAll();
+    }
+
+    @Test
+    void aGroupLargerThanOneAppendTakesIsSplitInOrder() throws IOException {
+        // given: more waiting batches than one append carries
+        EmbeddedChannel storageThread = centralWithLaggingStorage();
+        AgencyWire wire = welcomedThrough(storageThread);
+        int batches = BatchQueue.MAX_GROUP + 3;
+        List<Integer> appended = new ArrayList<>();
+        org.mockito.Mockito.doAnswer(call -> appended.add(call.<List<CsvRows>>getArgument(0).size()))
+                .when(store).append(anyList());
+        for (int i = 0; i < batches; i++) {
+            wire.send(new BetBatch(1, i, List.of(GOOD)));
+            // read on, as the real loop does once the storage thread has caught up
+            wire.channel().config().setAutoRead(true);
+        }
+
+        // when
+        storageThread.runPendingTasks();
+
+        // then
+        assertEquals(List.of(BatchQueue.MAX_GROUP, 3), appended);
+        List<Message> replies = wire.replies();
+        assertEquals(batches, replies.size());
+        for (int i = 0; i < batches; i++) {
+            assertEquals(new BatchAck(i, 1), replies.get(i));
+        }
+        storageThread.finishAndReleaseAll();
+    }
+
+    @Test
+    void aFinishSentBehindWaitingBatchesFindsThemStored() throws IOException {
+        // given: batches waiting for the storage thread
+        EmbeddedChannel storageThread = centralWithLaggingStorage();
+        AgencyWire wire = welcomedThrough(storageThread);
+        wire.send(new BetBatch(1, 0, List.of(GOOD)));
+        wire.send(new BetBatch(1, 1, List.of(GOOD, WINNER)));
+
+        // when: the FINISH overtakes nothing
+        wire.send(new Finish(1, 3));
+        storageThread.runPendingTasks();
+
+        // then
+        assertEquals(List.of(new BatchAck(0, 1), new BatchAck(1, 2), new FinishAck(1, 3)), wire.replies());
         storageThread.finishAndReleaseAll();
     }
 

@@ -73,37 +73,85 @@ public final class Lottery {
         return winners != null;
     }
 
+    /** A validated, rendered batch and its position in its agency's stream. */
+    public record Batch(CsvRows rows, long first) {
+    }
+
     /**
      * Stores a batch that has already been validated and rendered, unless the agency finished, the batch was stored
      * before (acknowledged again, not stored twice), or it does not continue where the agency's bets end.
      *
      * @param first the batch's position in the agency's stream
      */
-    public Outcome store(CsvRows rows, long first) throws IOException {
+    public Outcome store(CsvRows rows, long first) {
+        return store(List.of(new Batch(rows, first))).get(0);
+    }
+
+    /**
+     * Stores batches in order, as {@link #store(CsvRows, long)} does one by one, but with the rows of all the
+     * accepted ones handed to the store in one append. If that append fails, nothing of it stays and every batch
+     * that needed it is refused with {@link ErrorCode#STORAGE_FAILURE}.
+     *
+     * @return one outcome per batch, in order; each success line is logged before this returns
+     */
+    public List<Outcome> store(List<Batch> batches) {
+        Outcome[] outcomes = new Outcome[batches.size()];
+        // Counts as they will be once the accepted batches are written, so a batch can follow one of the same group.
+        Map<Long, Long> after = new HashMap<>();
+        List<CsvRows> accepted = new ArrayList<>(batches.size());
+        // Outcomes that hold only if the append succeeds: the accepted batches, and repeats of them.
+        boolean[] needsAppend = new boolean[batches.size()];
+        for (int i = 0; i < batches.size(); i++) {
+            CsvRows rows = batches.get(i).rows();
+            long first = batches.get(i).first();
+            long agency = rows.agency();
+            int count = rows.bets().size();
+            long have = after.getOrDefault(agency, stored(agency));
+            if (first + count <= have) {
+                LOG.info("{}", ActionLine.success("lote_repetido").with("agency", agency).with("apuestas", count));
+                outcomes[i] = Outcome.ALREADY_DONE;
+                needsAppend[i] = first + count > stored(agency);
+                continue;
+            }
+            Outcome refusal = null;
+            if (drawn()) {
+                refusal = Outcome.refused(ErrorCode.DRAW_CLOSED, "the draw has already happened");
+            } else if (finished.contains(agency)) {
+                refusal = Outcome.refused(ErrorCode.BETS_AFTER_FINISH, "agency " + agency + " already finished");
+            } else if (first != have) {
+                refusal = Outcome.refused(ErrorCode.OUT_OF_SEQUENCE,
+                        "batch starts at bet " + first + " but agency " + agency + " has " + have + " stored");
+            }
+            if (refusal != null) {
+                LOG.error("{}", ActionLine.fail("apuesta_recibida").with("cantidad", count).with("agency", agency)
+                        .withError(refusal.reason()));
+                outcomes[i] = refusal;
+                continue;
+            }
+            accepted.add(rows);
+            after.put(agency, have + count);
+            outcomes[i] = Outcome.DONE;
+            needsAppend[i] = true;
+        }
+        if (!accepted.isEmpty()) {
+            try {
+                store.append(accepted);
+            } catch (IOException | RuntimeException e) {
+                refuseUnstored(batches, outcomes, needsAppend, e);
+                return List.of(outcomes);
+            }
+            for (CsvRows rows : accepted) {
+                stored(rows);
+            }
+        }
+        return List.of(outcomes);
+    }
+
+    /** The bookkeeping of rows the store now holds. */
+    private void stored(CsvRows rows) {
         long agency = rows.agency();
         List<Bet> bets = rows.bets();
-        int count = bets.size();
-        long have = stored(agency);
-        if (first + count <= have) {
-            LOG.info("{}", ActionLine.success("lote_repetido").with("agency", agency).with("apuestas", count));
-            return Outcome.ALREADY_DONE;
-        }
-        Outcome refusal = null;
-        if (drawn()) {
-            refusal = Outcome.refused(ErrorCode.DRAW_CLOSED, "the draw has already happened");
-        } else if (finished.contains(agency)) {
-            refusal = Outcome.refused(ErrorCode.BETS_AFTER_FINISH, "agency " + agency + " already finished");
-        } else if (first != have) {
-            refusal = Outcome.refused(ErrorCode.OUT_OF_SEQUENCE,
-                    "batch starts at bet " + first + " but agency " + agency + " has " + have + " stored");
-        }
-        if (refusal != null) {
-            LOG.error("{}", ActionLine.fail("apuesta_recibida").with("cantidad", count).with("agency", agency)
-                    .withError(refusal.reason()));
-            return refusal;
-        }
-        store.append(rows);
-        stored.put(agency, have + count);
+        stored.merge(agency, (long) bets.size(), Long::sum);
         collectWinners(agency, bets);
         if (LOG.isDebugEnabled()) {
             for (Bet bet : bets) {
@@ -111,8 +159,18 @@ public final class Lottery {
                         .with("numero", bet.number()));
             }
         }
-        LOG.info("{}", ActionLine.success("apuesta_recibida").with("cantidad", count));
-        return Outcome.DONE;
+        LOG.info("{}", ActionLine.success("apuesta_recibida").with("cantidad", bets.size()));
+    }
+
+    private static void refuseUnstored(List<Batch> batches, Outcome[] outcomes, boolean[] needsAppend, Exception e) {
+        for (int i = 0; i < outcomes.length; i++) {
+            if (needsAppend[i]) {
+                CsvRows rows = batches.get(i).rows();
+                LOG.error("{}", ActionLine.fail("apuesta_recibida").with("cantidad", rows.bets().size())
+                        .with("agency", rows.agency()).withError(String.valueOf(e)));
+                outcomes[i] = Outcome.refused(ErrorCode.STORAGE_FAILURE, "the batch could not be stored");
+            }
+        }
     }
 
     /**

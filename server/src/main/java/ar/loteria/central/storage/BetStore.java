@@ -16,10 +16,16 @@ public interface BetStore extends AutoCloseable {
     Map<Long, Long> countsAtOpen();
 
     /**
-     * Appends a batch's rows and hands them to the operating system before returning, so that an acknowledged
-     * batch survives the central's process dying. A failed append leaves nothing of the batch behind.
+     * Appends the rows of batches, in order, and hands them to the operating system before returning, so that an
+     * acknowledged batch survives the central's process dying. All or nothing: a failed append leaves nothing of
+     * any of them behind.
      */
-    void append(CsvRows rows) throws IOException;
+    void append(List<CsvRows> batches) throws IOException;
+
+    /** Appends one batch's rows, as {@link #append(List)}. */
+    default void append(CsvRows rows) throws IOException {
+        append(List.of(rows));
+    }
 
     /** Renders and appends the bets of one agency, in order. */
     default void append(long agency, List<Bet> bets) throws IOException {

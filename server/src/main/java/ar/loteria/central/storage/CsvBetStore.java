@@ -78,15 +78,21 @@ public final class CsvBetStore implements BetStore {
     }
 
     @Override
-    public void append(CsvRows rows) throws IOException {
+    public void append(List<CsvRows> batches) throws IOException {
         long before = file.position();
-        ByteBuffer out = ByteBuffer.wrap(rows.bytes());
+        ByteBuffer[] out = new ByteBuffer[batches.size()];
+        long bytes = 0;
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ByteBuffer.wrap(batches.get(i).bytes());
+            bytes += out[i].remaining();
+        }
         try {
-            while (out.hasRemaining()) {
-                file.write(out);
+            // One gathering write for the whole group, usually a single system call.
+            for (long written = 0; written < bytes; ) {
+                written += file.write(out);
             }
         } catch (IOException e) {
-            // Nothing of a failed batch may stay behind, or a resent batch would be stored twice.
+            // Nothing of a failed group may stay behind, or a resent batch would be stored twice.
             try {
                 file.truncate(before);
                 file.position(before);

@@ -5,6 +5,7 @@ import ar.loteria.central.storage.CsvBetStore;
 import ar.loteria.central.storage.CsvRows;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetBatch;
+import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.MessageDecoder;
 import ar.loteria.codec.MessageEncoder;
 import ar.loteria.codec.WireBets;
@@ -22,7 +23,6 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doThrow;
@@ -103,11 +103,11 @@ class LotteryTest {
         Lottery lottery = new Lottery(store, 1);
         CsvRows stored = decoded(1, bet("1", WIN));
         CsvRows failing = decoded(1, bet("2", WIN));
-        doThrow(new IOException("disk full")).when(store).append(failing);
+        doThrow(new IOException("disk full")).when(store).append(List.of(failing));
 
         // when
         assertTrue(lottery.store(stored, 0).acknowledged());
-        assertThrows(IOException.class, () -> lottery.store(failing, 1));
+        assertEquals(ErrorCode.STORAGE_FAILURE, lottery.store(failing, 1).code());
         assertTrue(lottery.finish(1, 1).acknowledged());
 
         // then: only the stored batch's winner, and the failed batch is not counted
