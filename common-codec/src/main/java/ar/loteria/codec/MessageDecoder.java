@@ -132,9 +132,9 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
             }
             int start = position;
             position += length;
-            // One pass over the bytes records what they hold; only a field with non-ASCII bytes needs the UTF-8 check.
+            // One pass over the bytes checks the UTF-8 and records what they hold.
             int classes = WireBets.classesOf(bytes, start, position);
-            if ((classes & WireBets.NON_ASCII) != 0 && !Utf8.isValid(bytes, start, position)) {
+            if (classes < 0) {
                 throw new CorruptedFrameException("invalid UTF-8 in " + field);
             }
             layout[at] = start;

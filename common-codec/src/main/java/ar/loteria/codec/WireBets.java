@@ -97,11 +97,26 @@ public final class WireBets extends AbstractList<Bet> implements RandomAccess {
         return layout[bet * (2 * TEXT_FIELDS + 1) + 2 * field + 1] >>> 8;
     }
 
-    /** The {@link #classes} of {@code bytes[from, to)}. */
+    /**
+     * The {@link #classes} of {@code bytes[from, to)}, checking in the same pass that they are well-formed UTF-8.
+     *
+     * @return the classes, or -1 when the bytes are not well-formed UTF-8
+     */
     static int classesOf(byte[] bytes, int from, int to) {
         int classes = 0;
-        for (int i = from; i < to; i++) {
-            classes |= CLASS_OF[bytes[i] & 0xFF];
+        int i = from;
+        while (i < to) {
+            int b = bytes[i] & 0xFF;
+            if (b < 0x80) {
+                classes |= CLASS_OF[b];
+                i++;
+            } else {
+                i = Utf8.sequenceEnd(bytes, i, to);
+                if (i < 0) {
+                    return -1;
+                }
+                classes |= NON_ASCII | NON_DIGIT;
+            }
         }
         return classes;
     }

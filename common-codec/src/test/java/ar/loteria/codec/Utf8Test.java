@@ -19,6 +19,8 @@ class Utf8Test {
     void acceptsWellFormedUtf8(String hex) {
         byte[] bytes = HexFormat.of().parseHex(hex);
         assertEquals(true, Utf8.isValid(bytes, 0, bytes.length), hex);
+        // the decoder's one-pass check of a field agrees
+        assertEquals(true, WireBets.classesOf(bytes, 0, bytes.length) >= 0, hex);
     }
 
     @ParameterizedTest
@@ -27,6 +29,7 @@ class Utf8Test {
     void refusesMalformedUtf8(String hex) {
         byte[] bytes = HexFormat.of().parseHex(hex);
         assertEquals(false, Utf8.isValid(bytes, 0, bytes.length), hex);
+        assertEquals(-1, WireBets.classesOf(bytes, 0, bytes.length), hex);
     }
 
     @org.junit.jupiter.api.Test
@@ -35,7 +38,9 @@ class Utf8Test {
         for (int round = 0; round < 200_000; round++) {
             byte[] bytes = new byte[random.nextInt(6)];
             random.nextBytes(bytes);
-            assertEquals(jdkAccepts(bytes), Utf8.isValid(bytes, 0, bytes.length), HexFormat.of().formatHex(bytes));
+            boolean accepted = jdkAccepts(bytes);
+            assertEquals(accepted, Utf8.isValid(bytes, 0, bytes.length), HexFormat.of().formatHex(bytes));
+            assertEquals(accepted, WireBets.classesOf(bytes, 0, bytes.length) >= 0, HexFormat.of().formatHex(bytes));
         }
     }
 

@@ -25,7 +25,10 @@ final class DeadlineFrameDecoder extends LengthFieldBasedFrameDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(DeadlineFrameDecoder.class);
 
     private final long timeoutNanos;
-    private ScheduledFuture<?> deadline;
+    /** The one pending check of the deadline, or {@code null}. */
+    private ScheduledFuture<?> check;
+    /** When the current partial frame began without a frame completing since; -1 between frames. */
+    private long midFrameSince = -1;
     private boolean frameCompleted;
 
     DeadlineFrameDecoder(Duration timeout) {
@@ -49,29 +52,43 @@ final class DeadlineFrameDecoder extends LengthFieldBasedFrameDecoder {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         super.channelRead(ctx, msg);
-        boolean midFrame = actualReadableBytes() > 0;
         // A completed frame restarts the clock: a pipelining agency is almost always mid-frame between reads.
-        if (deadline != null && (!midFrame || frameCompleted)) {
-            deadline.cancel(false);
-            deadline = null;
-        }
-        if (midFrame && deadline == null) {
-            deadline = ctx.executor().schedule(() -> expire(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
+        // Only a timestamp moves per read; the one scheduled check looks at it when it fires and schedules itself
+        // again for what is left, so no timer is created or cancelled per read.
+        if (actualReadableBytes() == 0) {
+            midFrameSince = -1;
+        } else if (frameCompleted || midFrameSince < 0) {
+            midFrameSince = ctx.executor().ticker().nanoTime();
         }
         frameCompleted = false;
+        if (midFrameSince >= 0 && check == null) {
+            check = ctx.executor().schedule(() -> checkDeadline(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
-        if (deadline != null) {
-            deadline.cancel(false);
-            deadline = null;
+        if (check != null) {
+            check.cancel(false);
+            check = null;
         }
         super.handlerRemoved0(ctx);
     }
 
+    private void checkDeadline(ChannelHandlerContext ctx) {
+        check = null;
+        if (midFrameSince < 0) {
+            return;
+        }
+        long left = midFrameSince + timeoutNanos - ctx.executor().ticker().nanoTime();
+        if (left > 0) {
+            check = ctx.executor().schedule(() -> checkDeadline(ctx), left, TimeUnit.NANOSECONDS);
+        } else {
+            expire(ctx);
+        }
+    }
+
     private void expire(ChannelHandlerContext ctx) {
-        deadline = null;
         if (!ctx.channel().isActive() || AgencyAttributes.refused(ctx.channel())) {
             return;
         }

@@ -475,6 +475,33 @@ class CentralPipelineTest {
     }
 
     @Test
+    void theIdleTimeoutCountsFromTheLastCompletedFrame() throws IOException {
+        // given: a frame begun at 0 s, completed at 20 s together with the head of the next one
+        central(5);
+        AgencyWire wire = agency(1);
+        var first = AgencyWire.frame(new BetBatch(1, 0, List.of(GOOD)));
+        var second = AgencyWire.frame(new BetBatch(1, 1, List.of(GOOD)));
+        wire.sendRaw(first.readRetainedSlice(5));
+        wire.channel().advanceTimeBy(20, TimeUnit.SECONDS);
+        wire.channel().runScheduledPendingTasks();
+        wire.sendRaw(Unpooled.wrappedBuffer(first, second.readRetainedSlice(5)));
+        second.release();
+        assertEquals(List.of(new BatchAck(0, 1)), wire.replies());
+
+        // when: silence until 49 s, then until 51 s
+        wire.channel().advanceTimeBy(29, TimeUnit.SECONDS);
+        wire.channel().runScheduledPendingTasks();
+
+        // then: still open at 49 s (29 s after the progress), closed after 30 s
+        assertTrue(wire.channel().isActive());
+        assertEquals(List.of(), wire.replies());
+        wire.channel().advanceTimeBy(2, TimeUnit.SECONDS);
+        wire.channel().runScheduledPendingTasks();
+        assertEquals(ErrorCode.IDLE_TIMEOUT, ((ErrorReply) wire.reply()).code());
+        assertFalse(wire.channel().isActive());
+    }
+
+    @Test
     void agencyThatKeepsCompletingFramesIsNeverTimedOutEvenWhenAlwaysMidFrame() throws IOException {
         // given: every read ends in the middle of the next frame, for far longer than the timeout
         central(5);
