@@ -192,10 +192,12 @@ public final class LoadGenerator {
             System.out.printf(Locale.ROOT, "run %d bets acknowledged per 50 ms: %s%n", run,
                     Arrays.stream(slices).mapToObj(String::valueOf).collect(Collectors.joining(" ")));
             long[] latencies = agencies.stream().flatMapToLong(a -> Arrays.stream(a.latencies())).sorted().toArray();
-            Map<String, Double> centralCpu = central.cpuByRole();
+            Map<String, Double> centralCpu = new java.util.TreeMap<>();
             Map<String, Double> centralCpuInRun = new java.util.TreeMap<>();
-            centralCpu.forEach((role, seconds) -> centralCpuInRun.put(role,
-                    Math.round((seconds - centralCpuBefore.getOrDefault(role, 0.0)) * 100) / 100.0));
+            central.cpuByRole().forEach((role, seconds) -> {
+                centralCpu.put(role, Math.round(seconds * 100) / 100.0);
+                centralCpuInRun.put(role, Math.round((seconds - centralCpuBefore.getOrDefault(role, 0.0)) * 100) / 100.0);
+            });
             System.out.printf(Locale.ROOT, "run %d cpu s: central %s, of which since the agencies connected %s;"
                     + " load generator %.2f%n", run, centralCpu, centralCpuInRun, (ownCpuNanos() - cpuBefore) / 1e9);
             double rssMb = central.status("VmHWM") / 1024.0;

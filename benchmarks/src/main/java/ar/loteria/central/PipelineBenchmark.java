@@ -74,8 +74,8 @@ public final class PipelineBenchmark {
                 System.getProperty("java.version"));
         for (Figure figure : run(bets, runs)) {
             System.out.println(figure.line());
-            if (figure.stage().startsWith("draw")) {
-                System.out.printf(Locale.ROOT, "%-22s %8.1f ms for the whole store%n", "draw",
+            if (figure.stage().startsWith("read back")) {
+                System.out.printf(Locale.ROOT, "%-22s %8.1f ms for the whole store%n", "read back",
                         figure.median() * bets / 1e6);
             }
         }
@@ -97,9 +97,9 @@ public final class PipelineBenchmark {
             List<BetBatch> wireBatches = decodeAll(frames);
             double[] store = new double[runs];
             double[] pipeline = new double[runs];
-            double[] draw = new double[runs];
-            Path drawFile = dir.resolve("draw.csv");
-            try (CsvBetStore full = CsvBetStore.open(drawFile)) {
+            double[] readBack = new double[runs];
+            Path fullFile = dir.resolve("full.csv");
+            try (CsvBetStore full = CsvBetStore.open(fullFile)) {
                 for (BetBatch batch : batches) {
                     full.append(batch.agency(), batch.bets());
                 }
@@ -111,7 +111,7 @@ public final class PipelineBenchmark {
                 double rw = render(wireBatches, bets);
                 double s = store(batches, bets, dir.resolve("store-" + run + ".csv"));
                 double p = pipeline(frames, bets, dir.resolve("pipeline-" + run + ".csv"));
-                double w = draw(drawFile, bets);
+                double w = readBack(fullFile, bets);
                 if (run >= 0) {
                     decode[run] = d;
                     validate[run] = v;
@@ -119,13 +119,13 @@ public final class PipelineBenchmark {
                     renderWire[run] = rw;
                     store[run] = s;
                     pipeline[run] = p;
-                    draw[run] = w;
+                    readBack[run] = w;
                 }
             }
             return List.of(new Figure("decode", decode), new Figure("validate", validate),
                     new Figure("validate (wire bytes)", validateWire), new Figure("render rows (wire bytes)", renderWire),
                     new Figure("csv store (to file)", store), new Figure("whole pipeline", pipeline),
-                    new Figure("draw (read back)", draw));
+                    new Figure("read back (restart)", readBack));
         } finally {
             frames.forEach(ByteBuf::release);
             try (var files = Files.list(dir)) {
@@ -256,8 +256,8 @@ public final class PipelineBenchmark {
         return (double) elapsed / bets;
     }
 
-    /** Reads the whole store back for the winners, as the draw does. */
-    private static double draw(Path file, int bets) throws IOException {
+    /** Reads the whole store back for the winners, as a central restarted on a full store does at start. */
+    private static double readBack(Path file, int bets) throws IOException {
         long start = System.nanoTime();
         long winners;
         try (CsvBetStore store = CsvBetStore.open(file)) {

@@ -15,7 +15,7 @@ class PipelineBenchmarkSmokeTest {
         List<PipelineBenchmark.Figure> figures = PipelineBenchmark.run(5_000, 2);
 
         assertEquals(List.of("decode", "validate", "validate (wire bytes)", "render rows (wire bytes)",
-                "csv store (to file)", "whole pipeline", "draw (read back)"),
+                "csv store (to file)", "whole pipeline", "read back (restart)"),
                 figures.stream().map(PipelineBenchmark.Figure::stage).toList());
         for (PipelineBenchmark.Figure figure : figures) {
             assertEquals(2, figure.nanosPerBet().length);
