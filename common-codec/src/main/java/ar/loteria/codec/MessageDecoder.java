@@ -132,7 +132,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
             }
             int start = position;
             position += length;
-            // One pass over the bytes checks the UTF-8 and records what they hold.
+            // One pass over the bytes records what they hold and, where needed, checks their UTF-8.
             int classes = WireBets.classesOf(bytes, start, position);
             if (classes < 0) {
                 throw new CorruptedFrameException("invalid UTF-8 in " + field);

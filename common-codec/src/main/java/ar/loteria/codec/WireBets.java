@@ -98,27 +98,18 @@ public final class WireBets extends AbstractList<Bet> implements RandomAccess {
     }
 
     /**
-     * The {@link #classes} of {@code bytes[from, to)}, checking in the same pass that they are well-formed UTF-8.
+     * The {@link #classes} of {@code bytes[from, to)}, and whether they are well-formed UTF-8: one branch-free pass
+     * over the bytes, and a second look only at a field that holds non-ASCII bytes.
      *
      * @return the classes, or -1 when the bytes are not well-formed UTF-8
      */
     static int classesOf(byte[] bytes, int from, int to) {
         int classes = 0;
-        int i = from;
-        while (i < to) {
-            int b = bytes[i] & 0xFF;
-            if (b < 0x80) {
-                classes |= CLASS_OF[b];
-                i++;
-            } else {
-                i = Utf8.sequenceEnd(bytes, i, to);
-                if (i < 0) {
-                    return -1;
-                }
-                classes |= NON_ASCII | NON_DIGIT;
-            }
+        for (int i = from; i < to; i++) {
+            classes |= CLASS_OF[bytes[i] & 0xFF];
         }
-        return classes;
+        // Only a field with non-ASCII bytes needs a closer look at their UTF-8.
+        return (classes & NON_ASCII) == 0 || Utf8.isValid(bytes, from, to) ? classes : -1;
     }
 
     /** The layout slot that holds a field's length and its byte classes. */
