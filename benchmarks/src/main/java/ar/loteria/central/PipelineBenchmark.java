@@ -240,10 +240,9 @@ public final class PipelineBenchmark {
                 channel.writeInbound(frame.retainedDuplicate());
                 for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
                     ByteBuf reply = (ByteBuf) out;
-                    // The prepender writes the length and the payload as two buffers; a BATCH_ACK payload is
-                    // type, first u32, count u16.
-                    if (reply.readableBytes() == 7 && reply.getByte(reply.readerIndex()) == (byte) 0x82) {
-                        acked += reply.getUnsignedShort(reply.readerIndex() + 5);
+                    // One buffer per reply: a BATCH_ACK frame is length u32, type, first u32, count u16.
+                    if (reply.readableBytes() == 11 && reply.getByte(reply.readerIndex() + 4) == (byte) 0x82) {
+                        acked += reply.getUnsignedShort(reply.readerIndex() + 9);
                     }
                     ReferenceCountUtil.release(reply);
                 }

@@ -1,8 +1,8 @@
 package ar.loteria.agency;
 
+import ar.loteria.codec.FrameEncoder;
 import ar.loteria.codec.Frames;
 import ar.loteria.codec.MessageDecoder;
-import ar.loteria.codec.MessageEncoder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 
@@ -16,7 +16,6 @@ final class AgencyInitializer extends ChannelInitializer<Channel> {
     static final String FRAME_DECODER = "frameDecoder";
     static final String FRAME_ENCODER = "frameEncoder";
     static final String MESSAGE_DECODER = "messageDecoder";
-    static final String MESSAGE_ENCODER = "messageEncoder";
     static final String AGENCY_HANDLER = "agencyHandler";
     static final String EXCEPTION_HANDLER = "exceptionHandler";
 
@@ -37,9 +36,8 @@ final class AgencyInitializer extends ChannelInitializer<Channel> {
         }
         ch.pipeline()
                 .addLast(FRAME_DECODER, Frames.newDecoder())
-                .addLast(FRAME_ENCODER, Frames.PREPENDER)
+                .addLast(FRAME_ENCODER, FrameEncoder.INSTANCE)
                 .addLast(MESSAGE_DECODER, MessageDecoder.INSTANCE)
-                .addLast(MESSAGE_ENCODER, MessageEncoder.INSTANCE)
                 .addLast(AGENCY_HANDLER, new AgencyHandler(run))
                 // Last, so that it sees exceptions from every handler above, decoding errors included.
                 .addLast(EXCEPTION_HANDLER, exceptionHandler);

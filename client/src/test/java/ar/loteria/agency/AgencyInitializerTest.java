@@ -33,8 +33,8 @@ class AgencyInitializerTest {
 
         // then
         assertEquals(List.of(AgencyInitializer.FRAME_DECODER, AgencyInitializer.FRAME_ENCODER,
-                AgencyInitializer.MESSAGE_DECODER, AgencyInitializer.MESSAGE_ENCODER, AgencyInitializer.AGENCY_HANDLER,
-                AgencyInitializer.EXCEPTION_HANDLER), ch.pipeline().names().subList(0, 6));
+                AgencyInitializer.MESSAGE_DECODER, AgencyInitializer.AGENCY_HANDLER,
+                AgencyInitializer.EXCEPTION_HANDLER), ch.pipeline().names().subList(0, 5));
         readFrame(ch);
         assertFalse(ch.finish());
     }

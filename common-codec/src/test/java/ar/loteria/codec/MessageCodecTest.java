@@ -1,6 +1,7 @@
 package ar.loteria.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -225,6 +226,39 @@ class MessageCodecTest {
         byte[] payload = {(byte) 0xEE, 0x7F, 0x7F, 0, 0, 0, 0, 0, 0};
 
         assertThrows(CorruptedFrameException.class, () -> decodePayload(payload));
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyMessage")
+    void frameEncoderWritesThePrependersBytesInOneBuffer(Message message) {
+        // given
+        EmbeddedChannel framed = new EmbeddedChannel(FrameEncoder.INSTANCE);
+
+        // when
+        framed.writeOutbound(message);
+        ByteBuf one = framed.readOutbound();
+
+        // then: exactly the two-handler encoding, as a single buffer
+        assertNull(framed.readOutbound());
+        ByteBuf two = encode(message);
+        assertEquals(ByteBufUtil.hexDump(two), ByteBufUtil.hexDump(one));
+        one.release();
+        two.release();
+        assertFalse(framed.finish());
+    }
+
+    @Test
+    void frameEncoderRefusesAPayloadOverAFrameAndWritesNothing() {
+        // given: one bet more than a frame carries
+        EmbeddedChannel framed = new EmbeddedChannel(FrameEncoder.INSTANCE);
+        Bet shortBet = new Bet("A", "B", "1", "2000-01-01", 1);
+        int fit = (Frames.MAX_PAYLOAD_BYTES - MessageEncoder.BATCH_HEADER_BYTES) / MessageEncoder.betBytes(shortBet);
+        BetBatch tooBig = new BetBatch(1, 0, Collections.nCopies(fit + 1, shortBet));
+
+        // when / then
+        assertThrows(io.netty.handler.codec.EncoderException.class, () -> framed.writeOutbound(tooBig));
+        assertNull(framed.readOutbound());
+        assertFalse(framed.finish());
     }
 
     @Test

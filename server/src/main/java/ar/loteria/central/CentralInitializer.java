@@ -2,9 +2,8 @@ package ar.loteria.central;
 
 import ar.loteria.central.config.ServerConfig;
 import ar.loteria.central.draw.Lottery;
-import ar.loteria.codec.Frames;
+import ar.loteria.codec.FrameEncoder;
 import ar.loteria.codec.MessageDecoder;
-import ar.loteria.codec.MessageEncoder;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.Channel;
@@ -57,9 +56,8 @@ final class CentralInitializer extends ChannelInitializer<Channel> {
         }
         ch.pipeline()
                 .addLast(HandlerNames.FRAME_DECODER, new DeadlineFrameDecoder(config.idleTimeout()))
-                .addLast(HandlerNames.FRAME_ENCODER, Frames.PREPENDER)
+                .addLast(HandlerNames.FRAME_ENCODER, FrameEncoder.INSTANCE)
                 .addLast(HandlerNames.MESSAGE_DECODER, MessageDecoder.INSTANCE)
-                .addLast(HandlerNames.MESSAGE_ENCODER, MessageEncoder.INSTANCE)
                 .addLast(HandlerNames.AGENCY_BINDING,
                         new AgencyBindingHandler(lottery, storage, config.agencyTokens(), config.idleTimeout()))
                 .addLast(HandlerNames.BETS, bets)

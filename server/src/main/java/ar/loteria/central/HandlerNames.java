@@ -9,7 +9,6 @@ final class HandlerNames {
     static final String FRAME_DECODER = "frameDecoder";
     static final String FRAME_ENCODER = "frameEncoder";
     static final String MESSAGE_DECODER = "messageDecoder";
-    static final String MESSAGE_ENCODER = "messageEncoder";
     static final String AGENCY_BINDING = "agencyBinding";
     static final String BETS = "bets";
     static final String FINISH = "finish";

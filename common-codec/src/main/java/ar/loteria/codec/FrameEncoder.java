@@ -1,0 +1,37 @@
+package ar.loteria.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToByteEncoder;
+
+/**
+ * Writes a {@link Message} as a whole frame, its length header and its payload ({@link MessageEncoder}) in one
+ * buffer: the same bytes as {@link MessageEncoder} behind {@link Frames#PREPENDER}, with one buffer, one pipeline
+ * step and one entry in the outbound queue per message instead of two.
+ *
+ * <p>{@code @Sharable}: stateless, one instance serves every channel.
+ */
+@Sharable
+public final class FrameEncoder extends MessageToByteEncoder<Message> {
+
+    public static final FrameEncoder INSTANCE = new FrameEncoder();
+
+    private FrameEncoder() {
+        super(Message.class);
+    }
+
+    @Override
+    protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, Message msg, boolean preferDirect) {
+        int estimate = msg instanceof BetBatch ? Frames.MAX_FRAME_BYTES : 64;
+        return preferDirect ? ctx.alloc().ioBuffer(estimate) : ctx.alloc().heapBuffer(estimate);
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, Message msg, ByteBuf out) {
+        int header = out.writerIndex();
+        out.writeInt(0);
+        MessageEncoder.encode(msg, out);
+        out.setInt(header, out.writerIndex() - header - Frames.HEADER_BYTES);
+    }
+}
