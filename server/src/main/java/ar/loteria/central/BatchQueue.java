@@ -28,6 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * sending each event loop one task with the answers for its connections, instead of a task and a wake-up per batch
  * each way.
  *
+ * <p>It also keeps the count of batches added and not yet answered over all connections, against a budget: a
+ * connection that sends while the count is over it is paused (see {@link BetsHandler}) and read again when its
+ * own batches have been answered, so the heap held by waiting batches stays bounded whatever the number of agencies.
+ *
  * <p>Order is kept: a batch added before a task is submitted to the storage executor (a FINISH, a refusal) is
  * stored and answered before that task runs, because adding either finds a drain already queued ahead of that
  * task, or queues one. Thread-safe; one instance per server.
@@ -41,15 +45,34 @@ final class BatchQueue {
     private record Waiting(Channel channel, BetBatch batch, CsvRows rows, AtomicInteger pending) {
     }
 
+    /** Heap a waiting batch may take at most: its 8 kB frame as bytes, their layout and their CSV rows. */
+    static final int BATCH_MEMORY_BYTES = 32 * 1024;
+
     private final Lottery lottery;
     private final EventExecutor storage;
     private final Queue<Waiting> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private final Runnable drain = this::drain;
+    /** Batches added and not yet answered, over all connections; and the budget for them. */
+    private final AtomicInteger unanswered = new AtomicInteger();
+    private final int maxQueued;
 
-    BatchQueue(Lottery lottery, EventExecutor storage) {
+    /** @param maxQueued the budget of unanswered batches over all connections ({@link #overBudget}) */
+    BatchQueue(Lottery lottery, EventExecutor storage, int maxQueued) {
         this.lottery = lottery;
         this.storage = storage;
+        this.maxQueued = maxQueued;
+    }
+
+    /** A budget of waiting batches that keeps them within a quarter of the heap (at least 64). */
+    static int defaultMaxQueued() {
+        return (int) Math.min(Integer.MAX_VALUE,
+                Math.max(64, Runtime.getRuntime().maxMemory() / 4 / BATCH_MEMORY_BYTES));
+    }
+
+    /** Whether the unanswered batches of all connections are at or over the budget. Any thread. */
+    boolean overBudget() {
+        return unanswered.get() >= maxQueued;
     }
 
     /**
@@ -58,6 +81,7 @@ final class BatchQueue {
      * @param pending the connection's count of unanswered batches, decremented with the answer
      */
     void add(Channel channel, BetBatch batch, CsvRows rows, AtomicInteger pending) {
+        unanswered.incrementAndGet();
         queue.add(new Waiting(channel, batch, rows, pending));
         if (drainQueued.compareAndSet(false, true)) {
             try {
@@ -73,6 +97,7 @@ final class BatchQueue {
     private void refuseAllQueued() {
         for (Waiting waiting; (waiting = queue.poll()) != null; ) {
             waiting.pending().decrementAndGet();
+            unanswered.decrementAndGet();
             Replies.refuse(waiting.channel(), ErrorCode.SHUTTING_DOWN, waiting.batch().first(),
                     "the central is stopping");
         }
@@ -125,7 +150,7 @@ final class BatchQueue {
     }
 
     /** Event loop: writes the answers for its connections, in order, then flushes each of them once. */
-    private static void answerAll(List<Answer> answers) {
+    private void answerAll(List<Answer> answers) {
         Set<Channel> written = new LinkedHashSet<>();
         for (Answer answer : answers) {
             answer(answer.waiting(), answer.outcome());
@@ -135,10 +160,13 @@ final class BatchQueue {
     }
 
     /** Event loop of the batch's connection. */
-    private static void answer(Waiting waiting, Outcome outcome) {
+    private void answer(Waiting waiting, Outcome outcome) {
         Channel channel = waiting.channel();
-        // Reading resumes once the storage thread has caught up with this connection.
-        if (waiting.pending().decrementAndGet() == BetsHandler.RESUME_BELOW - 1) {
+        int left = waiting.pending().decrementAndGet();
+        unanswered.decrementAndGet();
+        // A paused connection is read again once the storage thread has caught up with it and the budget allows;
+        // with none of its batches left it is read again in any case, so no connection waits on others forever.
+        if (!channel.config().isAutoRead() && (left == 0 || left < BetsHandler.RESUME_BELOW && !overBudget())) {
             channel.config().setAutoRead(true);
         }
         BetBatch batch = waiting.batch();

@@ -34,13 +34,19 @@ final class CentralInitializer extends ChannelInitializer<Channel> {
      */
     CentralInitializer(ServerConfig config, Lottery lottery, EventExecutor storage, ChannelGroup channels,
                        SslContext ssl) {
+        this(config, lottery, storage, channels, ssl, BatchQueue.defaultMaxQueued());
+    }
+
+    /** @param maxQueued budget of batches waiting for the storage thread, over all connections */
+    CentralInitializer(ServerConfig config, Lottery lottery, EventExecutor storage, ChannelGroup channels,
+                       SslContext ssl, int maxQueued) {
         this.config = config;
         this.lottery = lottery;
         this.storage = storage;
         this.channels = channels;
         this.ssl = ssl;
         this.connectionLimit = new ConnectionLimitHandler(config.maxConnections());
-        this.bets = new BetsHandler(lottery, storage, Clock.systemDefaultZone());
+        this.bets = new BetsHandler(lottery, storage, Clock.systemDefaultZone(), maxQueued);
         this.finish = new FinishHandler(lottery, storage);
         this.results = new ResultsHandler(lottery, storage);
     }

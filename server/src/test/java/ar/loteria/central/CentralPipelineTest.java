@@ -70,11 +70,16 @@ class CentralPipelineTest {
 
     private void central(int agencies, Map<Long, String> tokens, int maxConnections, EventExecutor storage)
             throws IOException {
+        central(agencies, tokens, maxConnections, storage, BatchQueue.defaultMaxQueued());
+    }
+
+    private void central(int agencies, Map<Long, String> tokens, int maxConnections, EventExecutor storage,
+                         int maxQueued) throws IOException {
         ServerConfig config = new ServerConfig(0, "server", 5, "INFO", Level.INFO, agencies, Path.of("unused.csv"),
                 maxConnections, Duration.ofSeconds(30), tokens);
         lottery = new Lottery(store, agencies);
         lottery.start();
-        initializer = new CentralInitializer(config, lottery, storage, channels, null);
+        initializer = new CentralInitializer(config, lottery, storage, channels, null, maxQueued);
     }
 
     /**
@@ -549,6 +554,38 @@ class CentralPipelineTest {
         // then: every batch is acknowledged in order and reading resumes
         assertEquals(BetsHandler.PAUSE_AT, wire.replies().stream().filter(BatchAck.class::isInstance).count());
         assertTrue(wire.channel().config().isAutoRead());
+        storageThread.finishAndReleaseAll();
+    }
+
+    @Test
+    void connectionsPauseWhileAllWaitingBatchesTogetherAreOverTheBudget() throws IOException {
+        // given: a budget of three waiting batches over all connections, and a storage thread that has not run
+        when(store.countsAtOpen()).thenReturn(Map.of());
+        EmbeddedChannel storageThread = new EmbeddedChannel();
+        central(5, Map.of(), 100, storageThread.eventLoop(), 3);
+        AgencyWire first = welcomedThrough(storageThread, 1);
+        AgencyWire second = welcomedThrough(storageThread, 2);
+
+        // when: two batches each, far below the per-connection limit
+        first.send(new BetBatch(1, 0, List.of(GOOD)));
+        first.send(new BetBatch(1, 1, List.of(GOOD)));
+        assertTrue(first.channel().config().isAutoRead());
+        second.send(new BetBatch(2, 0, List.of(GOOD)));
+
+        // then: the connection that reached the budget stops being read; the first one is paused by its next batch
+        assertFalse(second.channel().config().isAutoRead());
+        assertTrue(first.channel().config().isAutoRead());
+        first.send(new BetBatch(1, 2, List.of(GOOD)));
+        assertFalse(first.channel().config().isAutoRead());
+
+        // when: the storage thread catches up
+        storageThread.runPendingTasks();
+
+        // then: everything answered in order, and both are read again
+        assertEquals(List.of(new BatchAck(0, 1), new BatchAck(1, 1), new BatchAck(2, 1)), first.replies());
+        assertEquals(List.of(new BatchAck(0, 1)), second.replies());
+        assertTrue(first.channel().config().isAutoRead());
+        assertTrue(second.channel().config().isAutoRead());
         storageThread.finishAndReleaseAll();
     }
 
