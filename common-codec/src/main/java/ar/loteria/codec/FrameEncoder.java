@@ -23,8 +23,7 @@ public final class FrameEncoder extends MessageToByteEncoder<Message> {
 
     @Override
     protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, Message msg, boolean preferDirect) {
-        int estimate = msg instanceof BetBatch ? Frames.MAX_FRAME_BYTES : 64;
-        return preferDirect ? ctx.alloc().ioBuffer(estimate) : ctx.alloc().heapBuffer(estimate);
+        return MessageEncoder.allocate(ctx, msg, preferDirect, Frames.HEADER_BYTES);
     }
 
     @Override

@@ -39,7 +39,12 @@ public final class MessageEncoder extends MessageToByteEncoder<Message> {
 
     @Override
     protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, Message msg, boolean preferDirect) {
-        int estimate = msg instanceof BetBatch ? Frames.MAX_PAYLOAD_BYTES : 64;
+        return allocate(ctx, msg, preferDirect, 0);
+    }
+
+    /** A buffer sized for {@code msg}'s payload plus {@code header} bytes: a whole frame for a batch, else small. */
+    static ByteBuf allocate(ChannelHandlerContext ctx, Message msg, boolean preferDirect, int header) {
+        int estimate = header + (msg instanceof BetBatch ? Frames.MAX_PAYLOAD_BYTES : 60);
         return preferDirect ? ctx.alloc().ioBuffer(estimate) : ctx.alloc().heapBuffer(estimate);
     }
 

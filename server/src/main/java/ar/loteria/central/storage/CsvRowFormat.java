@@ -147,15 +147,12 @@ final class CsvRowFormat {
             // int division: the compilers turn it into cheap arithmetic, a long one can be a runtime call
             return writeNumber(out, pos, (int) value);
         }
-        int digits = 0;
-        for (long v = value; v > 0; v /= 10) {
-            digits++;
+        // An agency id above 2^31 - 1 (ids are u32 on the wire): rare enough for the plain way.
+        String digits = Long.toString(value);
+        for (int i = 0; i < digits.length(); i++) {
+            out[pos++] = (byte) digits.charAt(i);
         }
-        for (int i = pos + digits - 1; i >= pos; i--) {
-            out[i] = (byte) ('0' + value % 10);
-            value /= 10;
-        }
-        return pos + digits;
+        return pos;
     }
 
     private static int writeNumber(byte[] out, int pos, int value) {
