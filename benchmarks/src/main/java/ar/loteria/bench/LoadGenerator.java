@@ -52,7 +52,7 @@ import java.util.stream.Collectors;
  * java -cp lottery-bench.jar ar.loteria.bench.LoadGenerator --server-jar server/target/lottery-server.jar
  *      [--agencies 50] [--shape 26936,25518,16014,9238,991] [--batch 200] [--window 32] [--runs 5] [--warmup 1]
  *      [--server-opts "@docker/jvm.options -Xmx64m"] [--server-java /path/to/bin/java] [--event-loops 1]
- *      [--data DIR] [--parked N]
+ *      [--data DIR] [--parked N] [--slice-ms 50]
  *      [--keep true]
  * </pre>
  * {@code --shape} lists bets per agency, repeated over the agencies: the default is the course's data set, so 50
@@ -187,9 +187,10 @@ public final class LoadGenerator {
                 }
             }
             // How the ingest rate grows as the central's code warms up: bets acknowledged in each 50 ms slice.
-            long[] slices = new long[(int) Math.ceil(timeline.ingestSeconds() * 20) + 1];
-            agencies.forEach(a -> a.addAcksTo(slices, timeline.firstByteNanos(), 50_000_000L));
-            System.out.printf(Locale.ROOT, "run %d bets acknowledged per 50 ms: %s%n", run,
+            int sliceMs = intOption("slice-ms", 50);
+            long[] slices = new long[(int) Math.ceil(timeline.ingestSeconds() * 1000 / sliceMs) + 1];
+            agencies.forEach(a -> a.addAcksTo(slices, timeline.firstByteNanos(), sliceMs * 1_000_000L));
+            System.out.printf(Locale.ROOT, "run %d bets acknowledged per %d ms: %s%n", run, sliceMs,
                     Arrays.stream(slices).mapToObj(String::valueOf).collect(Collectors.joining(" ")));
             long[] latencies = agencies.stream().flatMapToLong(a -> Arrays.stream(a.latencies())).sorted().toArray();
             Map<String, Double> centralCpu = new java.util.TreeMap<>();

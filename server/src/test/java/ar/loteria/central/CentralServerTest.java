@@ -26,7 +26,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,8 +47,12 @@ class CentralServerTest {
     private final List<CentralServer> servers = new ArrayList<>();
 
     private CentralServer start(int agencies) throws Exception {
+        return start(agencies, dir.resolve("bets.csv"));
+    }
+
+    private CentralServer start(int agencies, Path store) throws Exception {
         ServerConfig config = new ServerConfig(0, "server", 128, "INFO", Level.INFO, agencies,
-                dir.resolve("bets.csv"), 1000, Duration.ofSeconds(30), Map.of());
+                store, 1000, Duration.ofSeconds(30), Map.of());
         CentralServer server = new CentralServer(config, null, 2);
         server.start();
         servers.add(server);
@@ -83,6 +91,63 @@ class CentralServerTest {
             assertEquals(new Winners(true, List.of("00000003", "00000004")), two.receive());
         }
         assertEquals(4, Files.readAllLines(dir.resolve("bets.csv")).size());
+    }
+
+    @Test
+    void agenciesThatSendBatchesFinishAndResultsWithoutWaitingGetEveryAnswerInOrder() throws Exception {
+        // Several agencies at once, each writing its batches, FINISH and RESULTS back to back: batches of different
+        // connections share the storage thread's groups, and a FINISH must still find all its batches stored.
+        int agencies = 6;
+        int batches = 60;
+        ExecutorService threads = Executors.newFixedThreadPool(agencies);
+        try {
+            for (int round = 0; round < 3; round++) {
+                CentralServer server = start(agencies, dir.resolve("round-" + round + ".csv"));
+                List<Future<?>> done = new ArrayList<>();
+                for (int id = 1; id <= agencies; id++) {
+                    long agency = id;
+                    Random random = new Random(round * 100L + id);
+                    done.add(threads.submit(() -> {
+                        pipelineAllAndCheck(server.port(), agency, batches, random);
+                        return null;
+                    }));
+                }
+                for (Future<?> agency : done) {
+                    agency.get(30, TimeUnit.SECONDS);
+                }
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static void pipelineAllAndCheck(int port, long agency, int batches, Random random) throws IOException {
+        try (SocketAgency socket = new SocketAgency(port)) {
+            assertEquals(new Welcome(agency, 0), socket.send(new Hello(agency, "")).receive());
+            List<Message> expected = new ArrayList<>();
+            List<String> winners = new ArrayList<>();
+            long first = 0;
+            for (int b = 0; b < batches; b++) {
+                List<Bet> bets = new ArrayList<>();
+                for (int i = 1 + random.nextInt(5); i > 0; i--) {
+                    String document = String.format("%02d%06d", agency, first + bets.size());
+                    int number = random.nextInt(4) == 0 ? 7574 : random.nextInt(7574);
+                    if (number == 7574) {
+                        winners.add(document);
+                    }
+                    bets.add(new Bet("Ana", "Paz", document, "1990-01-01", number));
+                }
+                socket.send(new BetBatch(agency, first, bets));
+                expected.add(new BatchAck(first, bets.size()));
+                first += bets.size();
+            }
+            socket.send(new Finish(agency, first)).send(new ResultsRequest(agency));
+            expected.add(new FinishAck(agency, first));
+            expected.add(new Winners(true, winners));
+            for (Message message : expected) {
+                assertEquals(message, socket.receive(), "agency " + agency);
+            }
+        }
     }
 
     @Test
