@@ -197,7 +197,8 @@ public final class LoadGenerator {
             Map<String, Double> centralCpuInRun = new java.util.TreeMap<>();
             central.cpuByRole().forEach((role, seconds) -> {
                 centralCpu.put(role, Math.round(seconds * 100) / 100.0);
-                centralCpuInRun.put(role, Math.round((seconds - centralCpuBefore.getOrDefault(role, 0.0)) * 100) / 100.0);
+                double inRun = seconds - centralCpuBefore.getOrDefault(role, 0.0);
+                centralCpuInRun.put(role, Math.round(inRun * 100) / 100.0);
             });
             System.out.printf(Locale.ROOT, "run %d cpu s: central %s, of which since the agencies connected %s;"
                     + " load generator %.2f%n", run, centralCpu, centralCpuInRun, (ownCpuNanos() - cpuBefore) / 1e9);

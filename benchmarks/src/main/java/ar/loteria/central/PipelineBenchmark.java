@@ -123,7 +123,8 @@ public final class PipelineBenchmark {
                 }
             }
             return List.of(new Figure("decode", decode), new Figure("validate", validate),
-                    new Figure("validate (wire bytes)", validateWire), new Figure("render rows (wire bytes)", renderWire),
+                    new Figure("validate (wire bytes)", validateWire),
+                    new Figure("render rows (wire bytes)", renderWire),
                     new Figure("csv store (to file)", store), new Figure("whole pipeline", pipeline),
                     new Figure("read back (restart)", readBack));
         } finally {

@@ -121,7 +121,11 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
             return value;
         }
 
-        /** Checks one str8 field and records its start, length and byte classes in {@code layout}; returns the next slot. */
+        /**
+         * Checks one str8 field and records its start, its length and its byte classes in {@code layout}.
+         *
+         * @return the next slot of {@code layout}
+         */
         int field(int[] layout, int at, String field) {
             if (position >= limit) {
                 throw truncated(field, 1);

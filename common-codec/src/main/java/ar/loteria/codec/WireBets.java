@@ -57,7 +57,10 @@ public final class WireBets extends AbstractList<Bet> implements RandomAccess {
     }
 
     private final byte[] bytes;
-    /** Per bet: start, and length with the field's byte classes above its low 8 bits, of each text field; then the number. */
+    /**
+     * Per bet: for each text field its start, then its length with the field's byte classes above the low 8 bits;
+     * then the number.
+     */
     private final int[] layout;
     private final int size;
 

@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Validates a batch whole and renders its CSV rows on the event loop, then hands it to the storage thread through
- * a {@link BatchQueue}; the answer (ACK or ERROR) is written when the store is done. A batch with one bad bet is refused whole and nothing
- * of it is stored.
+ * a {@link BatchQueue}; the answer (ACK or ERROR) is written when the store is done. A batch with one bad bet is
+ * refused whole and nothing of it is stored.
  *
  * <p>{@code @Sharable}: stateless; one instance per server.
  */
