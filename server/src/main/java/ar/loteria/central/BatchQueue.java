@@ -6,11 +6,15 @@ import ar.loteria.central.storage.CsvRows;
 import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.ErrorCode;
+import ar.loteria.logging.ActionLine;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,6 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * task, or queues one. Thread-safe; one instance per server.
  */
 final class BatchQueue {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchQueue.class);
 
     /** Batches per append: bounds the bytes one gathering write carries (at most 64 frames of 8 kB). */
     static final int MAX_GROUP = 64;
@@ -124,7 +130,19 @@ final class BatchQueue {
     }
 
     private void store(List<Waiting> group, List<Lottery.Batch> batches) {
-        List<Outcome> outcomes = lottery.store(batches);
+        List<Outcome> outcomes;
+        try {
+            outcomes = lottery.store(batches);
+        } catch (RuntimeException e) {
+            // Not expected (store failures come back as outcomes), but every batch still gets its answer.
+            for (Lottery.Batch batch : batches) {
+                LOG.error("{}", ActionLine.fail("apuesta_recibida").with("cantidad", batch.rows().bets().size())
+                        .with("agency", batch.rows().agency()).withError(String.valueOf(e)));
+            }
+            Outcome failed = new Outcome(Outcome.Kind.REFUSED, ErrorCode.STORAGE_FAILURE,
+                    "the batch could not be stored");
+            outcomes = Collections.nCopies(batches.size(), failed);
+        }
         Map<EventLoop, List<Answer>> byLoop = new IdentityHashMap<>();
         for (int i = 0; i < group.size(); i++) {
             Waiting waiting = group.get(i);
@@ -140,7 +158,12 @@ final class BatchQueue {
             if (loop.inEventLoop()) {
                 answerAll(answers);
             } else {
-                loop.execute(() -> answerAll(answers));
+                try {
+                    loop.execute(() -> answerAll(answers));
+                } catch (RejectedExecutionException e) {
+                    // The event loops have stopped (shutdown): their connections are closed and get no answer.
+                    unanswered.addAndGet(-answers.size());
+                }
             }
         });
     }
