@@ -67,8 +67,9 @@ public final class CentralServer implements AutoCloseable {
     public void start() throws IOException, InterruptedException {
         store = CsvBetStore.open(config.storagePath());
         storage = new DefaultEventExecutor(new DefaultThreadFactory("bet-storage"));
-        lottery = new Lottery(store, config.agencies());
         try {
+            // Reads the winners among the rows already stored (a restart); the storage thread owns it from here.
+            lottery = new Lottery(store, config.agencies());
             storage.submit(() -> {
                 lottery.start();
                 return null;
