@@ -83,10 +83,14 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
         // The bets are the bulk of all traffic: they are checked and kept as bytes, and Bet objects are only built
         // when someone asks for them (see WireBets).
         int length = in.readableBytes();
+        if (length > Frames.MAX_PAYLOAD_BYTES) {
+            // A frame cannot carry it; and WireBets keeps offsets in 13 bits.
+            throw new CorruptedFrameException("BETS payload of " + length + " bytes is larger than a frame");
+        }
         byte[] bytes = new byte[length];
         in.readBytes(bytes);
         BetReader reader = new BetReader(bytes, length);
-        int[] layout = new int[count * (2 * WireBets.TEXT_FIELDS + 1)];
+        int[] layout = new int[count * WireBets.SLOTS_PER_BET];
         int at = 0;
         for (int i = 0; i < count; i++) {
             at = reader.field(layout, at, "first_name");
@@ -141,9 +145,8 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
             if (classes < 0) {
                 throw new CorruptedFrameException("invalid UTF-8 in " + field);
             }
-            layout[at] = start;
-            layout[at + 1] = WireBets.lengthSlot(length, classes);
-            return at + 2;
+            layout[at] = WireBets.slot(start, length, classes);
+            return at + 1;
         }
 
         private CorruptedFrameException truncated(String field, int needed) {

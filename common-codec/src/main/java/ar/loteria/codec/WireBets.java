@@ -17,6 +17,11 @@ public final class WireBets extends AbstractList<Bet> implements RandomAccess {
     public static final int DOCUMENT = 2;
     public static final int BIRTHDATE = 3;
     static final int TEXT_FIELDS = 4;
+    /** Layout ints per bet: one per text field and the number. */
+    static final int SLOTS_PER_BET = TEXT_FIELDS + 1;
+    private static final int START_MASK = (1 << 13) - 1;
+    private static final int LENGTH_SHIFT = 13;
+    private static final int CLASSES_SHIFT = 21;
 
     // Byte classes a text field can hold, recorded by the single pass that decodes it (see classes()).
 
@@ -58,8 +63,8 @@ public final class WireBets extends AbstractList<Bet> implements RandomAccess {
 
     private final byte[] bytes;
     /**
-     * Per bet: for each text field its start, then its length with the field's byte classes above the low 8 bits;
-     * then the number.
+     * Per bet: one int per text field, its start (bits 0-12: a payload is under 8 kB), length (bits 13-20) and
+     * byte classes (bits 21-26); then the number.
      */
     private final int[] layout;
     private final int size;
@@ -84,12 +89,12 @@ public final class WireBets extends AbstractList<Bet> implements RandomAccess {
 
     /** The bet's number. */
     public int number(int bet) {
-        return layout[bet * (2 * TEXT_FIELDS + 1) + 2 * TEXT_FIELDS];
+        return layout[bet * SLOTS_PER_BET + TEXT_FIELDS];
     }
 
     /** Length in bytes of a text field. */
     public int length(int bet, int field) {
-        return layout[bet * (2 * TEXT_FIELDS + 1) + 2 * field + 1] & 0xFF;
+        return layout[bet * SLOTS_PER_BET + field] >>> LENGTH_SHIFT & 0xFF;
     }
 
     /**
@@ -97,7 +102,7 @@ public final class WireBets extends AbstractList<Bet> implements RandomAccess {
      * that questions such as "does it need CSV quotes" or "is it all digits" take no second look at its bytes.
      */
     public int classes(int bet, int field) {
-        return layout[bet * (2 * TEXT_FIELDS + 1) + 2 * field + 1] >>> 8;
+        return layout[bet * SLOTS_PER_BET + field] >>> CLASSES_SHIFT;
     }
 
     /**
@@ -115,9 +120,9 @@ public final class WireBets extends AbstractList<Bet> implements RandomAccess {
         return (classes & NON_ASCII) == 0 || Utf8.isValid(bytes, from, to) ? classes : -1;
     }
 
-    /** The layout slot that holds a field's length and its byte classes. */
-    static int lengthSlot(int length, int classes) {
-        return length | classes << 8;
+    /** The layout slot of a text field. */
+    static int slot(int start, int length, int classes) {
+        return start | length << LENGTH_SHIFT | classes << CLASSES_SHIFT;
     }
 
     /** A text field as a string. */
@@ -151,7 +156,7 @@ public final class WireBets extends AbstractList<Bet> implements RandomAccess {
     }
 
     int start(int bet, int field) {
-        return layout[bet * (2 * TEXT_FIELDS + 1) + 2 * field];
+        return layout[bet * SLOTS_PER_BET + field] & START_MASK;
     }
 
     private void checkIndex(int index) {

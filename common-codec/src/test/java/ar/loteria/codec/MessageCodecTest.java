@@ -206,6 +206,27 @@ class MessageCodecTest {
     }
 
     @Test
+    void refusesABatchPayloadLargerThanAFrameEvenWithoutTheFrameDecoder() {
+        // given: a well-formed BETS payload of more bets than a frame holds, decoded straight from a buffer
+        Bet bet = new Bet("Ana", "Paz", "12345678", "1990-01-01", 1);
+        int count = Frames.MAX_PAYLOAD_BYTES / MessageEncoder.betBytes(bet) + 1;
+        ByteBuf payload = Unpooled.buffer().writeByte(MessageType.BETS.code()).writeInt(1).writeInt(0)
+                .writeShort(count);
+        for (int i = 0; i < count; i++) {
+            payload.writeByte(3).writeBytes("Ana".getBytes()).writeByte(3).writeBytes("Paz".getBytes())
+                    .writeByte(8).writeBytes("12345678".getBytes()).writeByte(10).writeBytes("1990-01-01".getBytes())
+                    .writeShort(1);
+        }
+
+        // when / then
+        try {
+            assertThrows(CorruptedFrameException.class, () -> MessageDecoder.decode(payload));
+        } finally {
+            payload.release();
+        }
+    }
+
+    @Test
     void refusesBatchWithoutBets() {
         byte[] payload = {0x02, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0};
 
