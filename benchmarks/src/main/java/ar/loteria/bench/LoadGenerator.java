@@ -186,7 +186,7 @@ public final class LoadGenerator {
                             + " winners, expected " + data.get(i).winners);
                 }
             }
-            // How the ingest rate grows as the central's code warms up: bets acknowledged in each 50 ms slice.
+            // How the ingest rate grows as the central's code warms up: bets acknowledged in each time slice.
             int sliceMs = intOption("slice-ms", 50);
             long[] slices = new long[(int) Math.ceil(timeline.ingestSeconds() * 1000 / sliceMs) + 1];
             agencies.forEach(a -> a.addAcksTo(slices, timeline.firstByteNanos(), sliceMs * 1_000_000L));
@@ -204,7 +204,7 @@ public final class LoadGenerator {
                     + " load generator %.2f%n", run, centralCpu, centralCpuInRun, (ownCpuNanos() - cpuBefore) / 1e9);
             double rssMb = central.status("VmHWM") / 1024.0;
             double threads = central.status("Threads");
-            // Peak RSS also counts the store's pages the draw mapped (file-backed, reclaimable): show the heap side.
+            // Peak RSS can count file-backed pages (a central reading a store back maps it): show the anonymous side.
             System.out.printf(Locale.ROOT, "run %d memory: peak RSS %.0f MB, anonymous RSS now %.0f MB%n", run, rssMb,
                     central.status("RssAnon") / 1024.0);
             int exit = central.stop();
