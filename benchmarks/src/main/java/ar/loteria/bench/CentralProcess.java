@@ -29,6 +29,7 @@ final class CentralProcess implements AutoCloseable {
     private final long startedNanos;
     private final Thread reader;
     private volatile long readyNanos;
+    private volatile boolean shutdownLogged;
 
     private CentralProcess(Process process, long startedNanos, Path log) {
         this.process = process;
@@ -60,6 +61,7 @@ final class CentralProcess implements AutoCloseable {
                 StandardCharsets.UTF_8)); PrintWriter out = new PrintWriter(Files.newBufferedWriter(log))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 out.println(line);
+                shutdownLogged |= line.contains("action: shutdown | result: success");
                 Matcher matcher = LISTENING.matcher(line);
                 if (!port.isDone() && matcher.find()) {
                     readyNanos = System.nanoTime();
@@ -133,9 +135,16 @@ final class CentralProcess implements AutoCloseable {
         return "other";
     }
 
+    /** Whether the central logged the end of its orderly shutdown; read after {@link #stop()}. */
+    boolean shutdownLogged() {
+        return shutdownLogged;
+    }
+
     /** SIGTERM, then the exit code (bounded wait). */
     int stop() throws InterruptedException {
-        process.destroy();
+        // SIGTERM through the handle: Process.destroy() would also close our end of its output, losing the
+        // shutdown lines it logs.
+        process.toHandle().destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             return -1;

@@ -52,13 +52,13 @@ import java.util.stream.Collectors;
  * java -cp lottery-bench.jar ar.loteria.bench.LoadGenerator --server-jar server/target/lottery-server.jar
  *      [--agencies 50] [--shape 26936,25518,16014,9238,991] [--batch 200] [--window 32] [--runs 5] [--warmup 1]
  *      [--server-opts "@docker/jvm.options -Xmx64m"] [--server-java /path/to/bin/java] [--event-loops 1]
- *      [--data DIR] [--parked N] [--slice-ms 50]
+ *      [--data DIR] [--parked N] [--slice-ms 50] [--storage-sync false]
  *      [--keep true]
  * </pre>
  * {@code --shape} lists bets per agency, repeated over the agencies: the default is the course's data set, so 50
  * agencies are that set ten times (786,970 bets). {@code --warmup N} runs first that are not counted (the generator's
- * code warms up; each run's central is new and cold). {@code --parked N} instead holds N RESULTS requests before the
- * draw.
+ * code warms up; each run's central is new and cold). {@code --storage-sync true} runs the central with every write
+ * forced to the disk. {@code --parked N} instead holds N RESULTS requests before the draw.
  */
 public final class LoadGenerator {
 
@@ -161,7 +161,8 @@ public final class LoadGenerator {
         Path dir = work.resolve("run-" + run);
         Map<String, String> env = new HashMap<>(Map.of("SERVER_PORT", "0", "AGENCIES", String.valueOf(data.size()),
                 "STORAGE_FILEPATH", dir.resolve("bets.csv").toString(), "SERVER_LISTEN_BACKLOG", "4096",
-                "MAX_CONNECTIONS", String.valueOf(data.size() + 100), "LOGGING_LEVEL", "INFO"));
+                "MAX_CONNECTIONS", String.valueOf(data.size() + 100), "LOGGING_LEVEL", "INFO",
+                "STORAGE_SYNC", option("storage-sync", "false")));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(intOption("event-loops", 1),
                 new DefaultThreadFactory("load-io"), NioIoHandler.newFactory());
         try (CentralProcess central = CentralProcess.start(serverJava(), serverJar(),
@@ -208,8 +209,9 @@ public final class LoadGenerator {
             System.out.printf(Locale.ROOT, "run %d memory: peak RSS %.0f MB, anonymous RSS now %.0f MB%n", run, rssMb,
                     central.status("RssAnon") / 1024.0);
             int exit = central.stop();
-            if (exit != 0) {
-                throw new IllegalStateException("the central exited " + exit);
+            if (exit != 0 || !central.shutdownLogged()) {
+                throw new IllegalStateException("the central exited " + exit
+                        + (central.shutdownLogged() ? "" : " without its shutdown line"));
             }
             long rows = countRows(dir.resolve("bets.csv"));
             if (rows != bets) {

@@ -52,6 +52,9 @@ public final class CentralMain {
         LOG.info("{}", ActionLine.success("config").with("port", config.port())
                 .with("listen_backlog", config.listenBacklog()).with("logging_level", config.loggingLevel())
                 .with("agencies", config.agencies()));
+        if (config.syncWrites()) {
+            LOG.info("{}", ActionLine.success("storage_sync").with("file", config.storagePath()));
+        }
         if (tls.enabled()) {
             LOG.info("{}", ActionLine.success("tls").with("keystore", tls.keystore()));
         }

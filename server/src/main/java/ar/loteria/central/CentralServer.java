@@ -65,7 +65,7 @@ public final class CentralServer implements AutoCloseable {
 
     /** Opens the store, draws at once when no agency has to finish, and starts listening. */
     public void start() throws IOException, InterruptedException {
-        store = CsvBetStore.open(config.storagePath());
+        store = CsvBetStore.open(config.storagePath(), config.syncWrites());
         storage = new DefaultEventExecutor(new DefaultThreadFactory("bet-storage"));
         try {
             // Reads the winners among the rows already stored (a restart); the storage thread owns it from here.
@@ -143,8 +143,13 @@ public final class CentralServer implements AutoCloseable {
             try {
                 long bytes = store.size();
                 store.close();
-                LOG.info("{}", ActionLine.success("close_store").with("file", config.storagePath())
-                        .with("bytes", bytes));
+                ActionLine closed = ActionLine.success("close_store").with("file", config.storagePath())
+                        .with("bytes", bytes);
+                if (store instanceof CsvBetStore csv && config.syncWrites()) {
+                    // How many disk flushes the grouped appends needed.
+                    closed = closed.with("syncs", csv.syncs());
+                }
+                LOG.info("{}", closed);
             } catch (IOException e) {
                 LOG.error("{}", ActionLine.fail("close_store").with("file", config.storagePath())
                         .withError(e.getMessage()));

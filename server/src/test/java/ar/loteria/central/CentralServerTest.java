@@ -51,8 +51,12 @@ class CentralServerTest {
     }
 
     private CentralServer start(int agencies, Path store) throws Exception {
+        return start(agencies, store, false);
+    }
+
+    private CentralServer start(int agencies, Path store, boolean sync) throws Exception {
         ServerConfig config = new ServerConfig(0, "server", 128, "INFO", Level.INFO, agencies,
-                store, 1000, Duration.ofSeconds(30), Map.of());
+                store, 1000, Duration.ofSeconds(30), Map.of(), sync);
         CentralServer server = new CentralServer(config, null, 2);
         server.start();
         servers.add(server);
@@ -97,12 +101,14 @@ class CentralServerTest {
     void agenciesThatSendBatchesFinishAndResultsWithoutWaitingGetEveryAnswerInOrder() throws Exception {
         // Several agencies at once, each writing its batches, FINISH and RESULTS back to back: batches of different
         // connections share the storage thread's groups, and a FINISH must still find all its batches stored.
+        // The last round syncs every write to the disk, which makes the groups larger.
         int agencies = 6;
         int batches = 60;
         ExecutorService threads = Executors.newFixedThreadPool(agencies);
         try {
-            for (int round = 0; round < 3; round++) {
-                CentralServer server = start(agencies, dir.resolve("round-" + round + ".csv"));
+            for (int round = 0; round < 4; round++) {
+                // the last round with every write forced to the disk (STORAGE_SYNC)
+                CentralServer server = start(agencies, dir.resolve("round-" + round + ".csv"), round == 3);
                 List<Future<?>> done = new ArrayList<>();
                 for (int id = 1; id <= agencies; id++) {
                     long agency = id;

@@ -21,10 +21,20 @@ import java.util.Objects;
  * @param idleTimeout     IDLE_TIMEOUT_SECONDS, how long a connection may stay silent in the middle of a frame or
  *                        before saying HELLO
  * @param agencyTokens    AGENCY_TOKENS, the shared secret of each agency that has one
+ * @param syncWrites      STORAGE_SYNC, whether every write to the store is forced to the disk before its batches
+ *                        are acknowledged
  */
 public record ServerConfig(int port, String serverIp, int listenBacklog, String loggingLevel, Level level,
                            int agencies, Path storagePath, int maxConnections, Duration idleTimeout,
-                           Map<Long, String> agencyTokens) {
+                           Map<Long, String> agencyTokens, boolean syncWrites) {
+
+    /** A configuration whose store writes are not forced to the disk (the default). */
+    public ServerConfig(int port, String serverIp, int listenBacklog, String loggingLevel, Level level,
+                        int agencies, Path storagePath, int maxConnections, Duration idleTimeout,
+                        Map<Long, String> agencyTokens) {
+        this(port, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath, maxConnections, idleTimeout,
+                agencyTokens, false);
+    }
 
     public ServerConfig {
         Objects.requireNonNull(serverIp, "serverIp");
@@ -38,6 +48,6 @@ public record ServerConfig(int port, String serverIp, int listenBacklog, String 
     /** The same configuration on another port (tests bind port 0). */
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(newPort, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath,
-                maxConnections, idleTimeout, agencyTokens);
+                maxConnections, idleTimeout, agencyTokens, syncWrites);
     }
 }

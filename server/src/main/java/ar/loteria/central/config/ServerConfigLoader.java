@@ -29,6 +29,7 @@ public final class ServerConfigLoader {
     static final String MAX_CONNECTIONS = "MAX_CONNECTIONS";
     static final String IDLE_TIMEOUT = "IDLE_TIMEOUT_SECONDS";
     static final String TOKENS = "AGENCY_TOKENS";
+    static final String SYNC = "STORAGE_SYNC";
 
     private static final Map<String, String> DEFAULTS = Map.of(
             PORT, "12345",
@@ -39,7 +40,8 @@ public final class ServerConfigLoader {
             STORAGE, "./bets.csv",
             MAX_CONNECTIONS, "10000",
             IDLE_TIMEOUT, "30",
-            TOKENS, "");
+            TOKENS, "",
+            SYNC, "false");
 
     private ServerConfigLoader() {
     }
@@ -72,7 +74,8 @@ public final class ServerConfigLoader {
                 Path.of(storage),
                 integer(values, MAX_CONNECTIONS, 1, 1_000_000),
                 Duration.ofSeconds(integer(values, IDLE_TIMEOUT, 1, 86_400)),
-                tokens(values.get(TOKENS)));
+                tokens(values.get(TOKENS)),
+                bool(values, SYNC));
     }
 
     /** The keys of {@code file} (upper case) and their values; a missing file has none. */
@@ -115,6 +118,20 @@ public final class ServerConfigLoader {
             // reported below with the key's name
         }
         throw new ConfigException(key + " must be an integer from " + min + " to " + max + ", was '" + value + "'");
+    }
+
+    /** A boolean as Python's {@code configparser} reads one: 1/yes/true/on or 0/no/false/off, in any case. */
+    private static boolean bool(Map<String, String> values, String key) throws ConfigException {
+        String value = values.get(key);
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "1", "yes", "true", "on" -> {
+                return true;
+            }
+            case "0", "no", "false", "off" -> {
+                return false;
+            }
+            default -> throw new ConfigException(key + " must be true or false, was '" + value + "'");
+        }
     }
 
     /** {@code 1=secret-one,2=secret-two}: the agencies listed must say their token in HELLO. */

@@ -3,6 +3,8 @@ package ar.loteria.central.config;
 import ch.qos.logback.classic.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,6 +48,24 @@ class ServerConfigLoaderTest {
         assertEquals(10_000, config.maxConnections());
         assertEquals(Duration.ofSeconds(30), config.idleTimeout());
         assertEquals(Map.of(), config.agencyTokens());
+        assertEquals(false, config.syncWrites());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"true,true", "yes,true", "On,true", "1,true", "false,false",
+        "no,false", "OFF,false", "0,false"})
+    void readsStorageSyncAsConfigparserReadsABoolean(String value, boolean expected) throws Exception {
+        assertEquals(expected, ServerConfigLoader.load(write(COURSE_FILE + "STORAGE_SYNC = " + value + "\n"),
+                Map.of()).syncWrites());
+        assertEquals(expected, ServerConfigLoader.load(dir.resolve("absent.ini"), Map.of("STORAGE_SYNC", value))
+                .syncWrites());
+    }
+
+    @Test
+    void aStorageSyncThatIsNotABooleanIsAnErrorNamingTheKey() {
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> ServerConfigLoader.load(dir.resolve("absent.ini"), Map.of("STORAGE_SYNC", "sometimes")));
+        assertTrue(error.getMessage().contains("STORAGE_SYNC"), error.getMessage());
     }
 
     @Test

@@ -96,6 +96,25 @@ class CsvBetStoreTest {
     }
 
     @Test
+    void aStoreOpenedToSyncForcesEveryAppendToTheDiskAndOnlyThen() throws IOException {
+        Path synced = dir.resolve("synced.csv");
+        Path plain = dir.resolve("plain.csv");
+        try (CsvBetStore store = CsvBetStore.open(synced, true); CsvBetStore other = CsvBetStore.open(plain)) {
+            // when: one batch, then a group of two
+            store.append(1, List.of(new Bet("A", "B", "1", "2000-01-01", 5)));
+            store.append(List.of(CsvRows.render(2, List.of(new Bet("C", "D", "2", "2000-01-01", 6))),
+                    CsvRows.render(3, List.of(new Bet("E", "F", "3", "2000-01-01", 7)))));
+            other.append(1, List.of(new Bet("A", "B", "1", "2000-01-01", 5)));
+
+            // then: one disk flush per append, the same rows as without, and none for the plain store
+            assertEquals(2, store.syncs());
+            assertEquals(0, other.syncs());
+            assertEquals("1,A,B,1,2000-01-01,5\r\n2,C,D,2,2000-01-01,6\r\n3,E,F,3,2000-01-01,7\r\n",
+                    Files.readString(synced));
+        }
+    }
+
+    @Test
     void appendedRowsAreInTheFileBeforeAppendReturns() throws IOException {
         Path file = dir.resolve("bets.csv");
         try (CsvBetStore store = CsvBetStore.open(file)) {
