@@ -196,6 +196,37 @@ class LocalCompositionTest {
     }
 
     @Test
+    void centralWithStorageSyncSaysSoStoresTheBetsAndStopsCleanly() throws Exception {
+        // given
+        JarProcess server = composition.server(1, Map.of("STORAGE_SYNC", "yes"));
+        String port = awaitPort(server);
+
+        // when
+        JarProcess agency = agency(1, port, Map.of("NOMBRE", "Ana", "APELLIDO", "Paz", "DOCUMENTO", "7",
+                "NACIMIENTO", "2000-01-01", "NUMERO", "1"));
+
+        // then
+        assertEquals(0, agency.awaitExit(RUN), String.join("\n", agency.lines()));
+        server.terminate();
+        assertEquals(0, server.awaitExit(START));
+        List<String> log = server.lines();
+        assertTrue(log.stream().anyMatch(l -> l.contains("action: storage_sync | result: success")),
+                String.join("\n", log));
+        String closed = ".*action: close_store \\| result: success .*\\| syncs: [1-9].*";
+        assertTrue(log.stream().anyMatch(l -> l.matches(closed)), String.join("\n", log));
+        assertWellFormed(log);
+    }
+
+    @Test
+    void centralWithAStorageSyncThatIsNotABooleanFailsNamingTheKey() throws Exception {
+        JarProcess server = composition.server(1, Map.of("STORAGE_SYNC", "sometimes"));
+
+        assertEquals(1, server.awaitExit(START));
+        assertTrue(server.lines().stream().anyMatch(l -> l.contains("STORAGE_SYNC")),
+                String.join("\n", server.lines()));
+    }
+
+    @Test
     void centralKeepsRunningAfterAllAgenciesLeaveAndExitsZeroOnSigterm() throws Exception {
         JarProcess server = composition.server(0, Map.of());
         String port = awaitPort(server);
