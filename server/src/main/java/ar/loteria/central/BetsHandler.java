@@ -75,8 +75,10 @@ final class BetsHandler extends SimpleChannelInboundHandler<BetBatch> {
         queue.add(channel, batch, rows, pending);
         // Back-pressure: a connection stops being read while it has many batches waiting for the storage thread, or
         // while the waiting batches of all connections are over their budget, so memory stays bounded however fast
-        // and however many agencies send. Answers run on this same event loop, which reads again (BatchQueue).
-        if (pending.get() >= PAUSE_AT || queue.overBudget()) {
+        // and however many agencies send. Answers run on this same event loop, which reads again (BatchQueue); a
+        // connection with nothing waiting has no answer to come, so the budget alone never pauses it.
+        int waiting = pending.get();
+        if (waiting >= PAUSE_AT || waiting > 0 && queue.overBudget()) {
             channel.config().setAutoRead(false);
         }
     }
