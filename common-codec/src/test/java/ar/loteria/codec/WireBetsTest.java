@@ -1,7 +1,6 @@
 package ar.loteria.codec;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import ar.loteria.testkit.WireBatches;
 import org.junit.jupiter.api.Test;
 
 import java.time.LocalDate;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /** Decoded bets stay wire bytes; everything read from them must match what the same bets as objects give. */
 class WireBetsTest {
@@ -44,21 +42,12 @@ class WireBetsTest {
         return bets;
     }
 
-    private static WireBets decode(List<Bet> bets) {
-        ByteBuf payload = Unpooled.buffer();
-        try {
-            MessageEncoder.encode(new BetBatch(1, 0, bets), payload);
-            return assertInstanceOf(WireBets.class, ((BetBatch) MessageDecoder.decode(payload)).bets());
-        } finally {
-            payload.release();
-        }
-    }
 
     @Test
     void decodedBetsEqualTheBetsSent() {
         List<Bet> bets = randomBets(1, 150);
 
-        WireBets wire = decode(bets);
+        WireBets wire = WireBatches.decoded(bets);
 
         assertEquals(bets, wire);
         assertEquals(wire, bets);
@@ -74,7 +63,7 @@ class WireBetsTest {
             List<Bet> bets = randomBets(seed, 100);
 
             // when
-            WireBets wire = decode(bets);
+            WireBets wire = WireBatches.decoded(bets);
 
             // then
             for (int i = 0; i < bets.size(); i++) {
@@ -91,7 +80,7 @@ class WireBetsTest {
     @Test
     void copiesFieldsAsTheirUtf8() {
         List<Bet> bets = List.of(new Bet("Ñandú \"el\", 🎰", "x", "42", "2000-01-01", 1));
-        WireBets wire = decode(bets);
+        WireBets wire = WireBatches.decoded(bets);
         byte[] out = new byte[64];
 
         int end = wire.copyDoubling(0, WireBets.FIRST_NAME, (byte) '"', out, 0);
@@ -102,7 +91,7 @@ class WireBetsTest {
     @Test
     void recordsTheByteClassesOfEachField() {
         List<Bet> bets = List.of(new Bet("Ñandú \"el\", 🎰", "a\tb\r\n", "42", "   ", 1));
-        WireBets wire = decode(bets);
+        WireBets wire = WireBatches.decoded(bets);
 
         assertEquals(WireBets.NON_ASCII | WireBets.VISIBLE_ASCII | WireBets.COMMA_OR_QUOTE | WireBets.NON_DIGIT,
                 wire.classes(0, WireBets.FIRST_NAME));

@@ -4,13 +4,8 @@ import ar.loteria.central.storage.BetStore;
 import ar.loteria.central.storage.CsvBetStore;
 import ar.loteria.central.storage.CsvRows;
 import ar.loteria.codec.Bet;
-import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.ErrorCode;
-import ar.loteria.codec.MessageDecoder;
-import ar.loteria.codec.MessageEncoder;
-import ar.loteria.codec.WireBets;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import ar.loteria.testkit.WireBatches;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doThrow;
@@ -42,14 +36,7 @@ class LotteryTest {
 
     /** The bets as the central holds them after decoding a frame: wire bytes, not Bet objects. */
     private static CsvRows decoded(long agency, Bet... bets) {
-        ByteBuf payload = Unpooled.buffer();
-        try {
-            MessageEncoder.encode(new BetBatch(agency, 0, List.of(bets)), payload);
-            WireBets wire = assertInstanceOf(WireBets.class, ((BetBatch) MessageDecoder.decode(payload)).bets());
-            return CsvRows.render(agency, wire);
-        } finally {
-            payload.release();
-        }
+        return CsvRows.render(agency, WireBatches.decoded(List.of(bets)));
     }
 
     private static Map<Long, List<String>> winnersOf(Lottery lottery, long... agencies) {

@@ -1,12 +1,7 @@
 package ar.loteria.central.storage;
 
 import ar.loteria.codec.Bet;
-import ar.loteria.codec.BetBatch;
-import ar.loteria.codec.MessageDecoder;
-import ar.loteria.codec.MessageEncoder;
-import ar.loteria.codec.WireBets;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import ar.loteria.testkit.WireBatches;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -16,7 +11,6 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 class CsvRowsTest {
 
@@ -35,7 +29,7 @@ class CsvRowsTest {
             long agency = 1 + random.nextInt(3_000);
 
             // when
-            byte[] fromWire = CsvRows.render(agency, decode(bets)).bytes();
+            byte[] fromWire = CsvRows.render(agency, WireBatches.decoded(bets)).bytes();
             byte[] fromBets = CsvRows.render(agency, bets).bytes();
 
             // then
@@ -58,7 +52,7 @@ class CsvRowsTest {
             }
 
             // when
-            for (List<Bet> rendered : List.of(bets, decode(bets.subList(0, 200)))) {
+            for (List<Bet> rendered : List.of(bets, WireBatches.decoded(bets.subList(0, 200)))) {
                 String rows = new String(CsvRows.render(agency, rendered).bytes(), StandardCharsets.US_ASCII);
 
                 // then
@@ -77,13 +71,4 @@ class CsvRowsTest {
         return text.toString();
     }
 
-    private static WireBets decode(List<Bet> bets) {
-        ByteBuf payload = Unpooled.buffer();
-        try {
-            MessageEncoder.encode(new BetBatch(1, 0, bets), payload);
-            return assertInstanceOf(WireBets.class, ((BetBatch) MessageDecoder.decode(payload)).bets());
-        } finally {
-            payload.release();
-        }
-    }
 }
