@@ -42,7 +42,6 @@ class WireBetsTest {
         return bets;
     }
 
-
     @Test
     void decodedBetsEqualTheBetsSent() {
         List<Bet> bets = randomBets(1, 150);

@@ -70,5 +70,4 @@ class CsvRowsTest {
         }
         return text.toString();
     }
-
 }
