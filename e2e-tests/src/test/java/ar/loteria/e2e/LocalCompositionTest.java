@@ -4,6 +4,8 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -186,13 +188,13 @@ class LocalCompositionTest {
                 String.join("\n", agency.lines()));
     }
 
-    @Test
-    void centralWithAMalformedValueFailsNamingTheKey() throws Exception {
-        JarProcess server = composition.server(1, Map.of("SERVER_LISTEN_BACKLOG", "many"));
+    @ParameterizedTest
+    @CsvSource({"SERVER_LISTEN_BACKLOG,many", "STORAGE_SYNC,sometimes"})
+    void centralWithAMalformedValueFailsNamingTheKey(String key, String value) throws Exception {
+        JarProcess server = composition.server(1, Map.of(key, value));
 
         assertEquals(1, server.awaitExit(START));
-        assertTrue(server.lines().stream().anyMatch(l -> l.contains("SERVER_LISTEN_BACKLOG")),
-                String.join("\n", server.lines()));
+        assertTrue(server.lines().stream().anyMatch(l -> l.contains(key)), String.join("\n", server.lines()));
     }
 
     @Test
@@ -215,15 +217,6 @@ class LocalCompositionTest {
         String closed = ".*action: close_store \\| result: success .*\\| syncs: [1-9].*";
         assertTrue(log.stream().anyMatch(l -> l.matches(closed)), String.join("\n", log));
         assertWellFormed(log);
-    }
-
-    @Test
-    void centralWithAStorageSyncThatIsNotABooleanFailsNamingTheKey() throws Exception {
-        JarProcess server = composition.server(1, Map.of("STORAGE_SYNC", "sometimes"));
-
-        assertEquals(1, server.awaitExit(START));
-        assertTrue(server.lines().stream().anyMatch(l -> l.contains("STORAGE_SYNC")),
-                String.join("\n", server.lines()));
     }
 
     @Test
