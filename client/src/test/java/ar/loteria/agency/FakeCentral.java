@@ -7,11 +7,11 @@ import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.ErrorReply;
 import ar.loteria.codec.Finish;
 import ar.loteria.codec.FinishAck;
+import ar.loteria.codec.FrameEncoder;
 import ar.loteria.codec.Frames;
 import ar.loteria.codec.Hello;
 import ar.loteria.codec.Message;
 import ar.loteria.codec.MessageDecoder;
-import ar.loteria.codec.MessageEncoder;
 import ar.loteria.codec.ResultsRequest;
 import ar.loteria.codec.Welcome;
 import ar.loteria.codec.Winners;
@@ -91,9 +91,8 @@ final class FakeCentral implements AutoCloseable {
                         }
                         ch.pipeline()
                                 .addLast(Frames.newDecoder())
-                                .addLast(Frames.PREPENDER)
+                                .addLast(FrameEncoder.INSTANCE)
                                 .addLast(MessageDecoder.INSTANCE)
-                                .addLast(MessageEncoder.INSTANCE)
                                 .addLast(new CentralHandler());
                     }
                 })

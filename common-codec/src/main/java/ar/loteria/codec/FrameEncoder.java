@@ -7,8 +7,7 @@ import io.netty.handler.codec.MessageToByteEncoder;
 
 /**
  * Writes a {@link Message} as a whole frame, its length header and its payload ({@link MessageEncoder}) in one
- * buffer: the same bytes as {@link MessageEncoder} behind {@link Frames#PREPENDER}, with one buffer, one pipeline
- * step and one entry in the outbound queue per message instead of two.
+ * buffer, so each message is one buffer, one pipeline step and one entry in the outbound queue.
  *
  * <p>{@code @Sharable}: stateless, one instance serves every channel.
  */

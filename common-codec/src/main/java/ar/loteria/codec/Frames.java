@@ -1,10 +1,9 @@
 package ar.loteria.codec;
 
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.codec.LengthFieldPrepender;
 
 /**
- * Framing constants of the wire protocol and factories for Netty's framing handlers.
+ * Framing constants of the wire protocol and the factory for its frame decoder ({@link FrameEncoder} writes frames).
  *
  * <pre>
  * +----------------+------------------------------+
@@ -22,9 +21,6 @@ public final class Frames {
     public static final int MAX_FRAME_BYTES = 8192;
     /** Largest payload a frame may carry. */
     public static final int MAX_PAYLOAD_BYTES = MAX_FRAME_BYTES - HEADER_BYTES;
-
-    /** Stateless, so one instance serves every channel. */
-    public static final LengthFieldPrepender PREPENDER = new LengthFieldPrepender(HEADER_BYTES);
 
     private Frames() {
     }

@@ -9,7 +9,7 @@ import io.netty.handler.codec.MessageToByteEncoder;
 
 /**
  * Writes a {@link Message} as one frame payload, the mirror of {@link MessageDecoder} (layout there and in
- * {@code docs/PROTOCOL.md}). The length header is added by {@link Frames#PREPENDER}.
+ * {@code docs/PROTOCOL.md}). {@link FrameEncoder} puts the length header in front of it; pipelines use that.
  *
  * <p>{@code @Sharable}: stateless, one instance serves every channel.
  */

@@ -7,11 +7,11 @@ import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.Finish;
 import ar.loteria.codec.FinishAck;
+import ar.loteria.codec.FrameEncoder;
 import ar.loteria.codec.Frames;
 import ar.loteria.codec.Hello;
 import ar.loteria.codec.Message;
 import ar.loteria.codec.MessageDecoder;
-import ar.loteria.codec.MessageEncoder;
 import ar.loteria.codec.ResultsRequest;
 import ar.loteria.codec.Welcome;
 import ar.loteria.codec.Winners;
@@ -185,7 +185,7 @@ class TlsCentralTest {
 
     /** The bytes of one frame, as an agency would write them. */
     private static byte[] frame(Message message) {
-        EmbeddedChannel encoder = new EmbeddedChannel(Frames.PREPENDER, MessageEncoder.INSTANCE);
+        EmbeddedChannel encoder = new EmbeddedChannel(FrameEncoder.INSTANCE);
         encoder.writeOutbound(message);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (ByteBuf part = encoder.readOutbound(); part != null; part = encoder.readOutbound()) {
@@ -229,9 +229,8 @@ class TlsCentralTest {
                         ch.pipeline()
                                 .addLast(tls.get())
                                 .addLast(Frames.newDecoder())
-                                .addLast(Frames.PREPENDER)
+                                .addLast(FrameEncoder.INSTANCE)
                                 .addLast(MessageDecoder.INSTANCE)
-                                .addLast(MessageEncoder.INSTANCE)
                                 .addLast(new SimpleChannelInboundHandler<Message>() {
                                     @Override
                                     protected void channelRead0(ChannelHandlerContext ctx, Message msg) {
