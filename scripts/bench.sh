@@ -19,7 +19,7 @@ if ! [[ $agencies =~ ^[0-9]+$ ]] || [[ $agencies -lt 1 ]]; then
     exit 2
 fi
 if [[ ! -f benchmarks/target/lottery-bench.jar || ! -f server/target/lottery-server.jar ]] \
-    || [[ -n $(find common-codec server client benchmarks pom.xml -newer benchmarks/target/lottery-bench.jar \
+    || [[ -n $(find common-codec common-logging server client benchmarks pom.xml -newer benchmarks/target/lottery-bench.jar \
         \( -name '*.java' -o -name 'pom.xml' \) -not -path '*/target/*' -print -quit) ]]; then
     echo "building (mvn -B -q package -DskipTests) ..."
     mvn -B -q package -DskipTests

@@ -24,7 +24,7 @@ client_jar=client/target/lottery-client.jar
 
 # Build when a jar is missing or older than any source or pom.
 stale() {
-    [[ ! -f $1 ]] || [[ -n $(find common-codec server client pom.xml -newer "$1" \
+    [[ ! -f $1 ]] || [[ -n $(find common-codec common-logging server client pom.xml -newer "$1" \
         \( -name '*.java' -o -name 'pom.xml' -o -name '*.xml' \) -not -path '*/target/*' -print -quit) ]]
 }
 if stale "$server_jar" || stale "$client_jar"; then
