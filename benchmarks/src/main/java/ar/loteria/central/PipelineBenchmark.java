@@ -1,7 +1,7 @@
 package ar.loteria.central;
 
 import ar.loteria.central.config.ServerConfig;
-import ar.loteria.central.draw.Lottery;
+import ar.loteria.central.draw.FileLedger;
 import ar.loteria.central.storage.CsvBetStore;
 import ar.loteria.central.storage.CsvRows;
 import ar.loteria.codec.Bet;
@@ -26,6 +26,7 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -233,9 +234,11 @@ public final class PipelineBenchmark {
         long acked = 0;
         long start = System.nanoTime();
         try (CsvBetStore store = CsvBetStore.open(file)) {
-            Lottery lottery = new Lottery(store, 1);
-            EmbeddedChannel channel = new EmbeddedChannel(new CentralInitializer(config, lottery,
-                    ImmediateEventExecutor.INSTANCE, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), null));
+            FileLedger ledger = new FileLedger(store, file, 1, Clock.systemDefaultZone());
+            StorageDispatcher storage = new StorageDispatcher(ImmediateEventExecutor.INSTANCE, ledger,
+                    StorageDispatcher.defaultMaxQueued(), Clock.systemDefaultZone());
+            EmbeddedChannel channel = new EmbeddedChannel(new CentralInitializer(config, storage,
+                    new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), null));
             channel.writeInbound(frame(new Hello(1, "")));
             for (ByteBuf frame : frames) {
                 channel.writeInbound(frame.retainedDuplicate());
@@ -263,7 +266,7 @@ public final class PipelineBenchmark {
         try (CsvBetStore store = CsvBetStore.open(file)) {
             long opened = System.nanoTime();
             Map<Long, List<String>> found = new java.util.HashMap<>();
-            store.documentsOfBetsOn(Lottery.WINNING_NUMBER, 0, found);
+            store.winningDocuments(found);
             winners = found.values().stream().mapToLong(List::size).sum();
             start = opened;
         }

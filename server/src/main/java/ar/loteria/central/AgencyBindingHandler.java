@@ -1,20 +1,14 @@
 package ar.loteria.central;
 
-import ar.loteria.central.draw.Lottery;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.Finish;
 import ar.loteria.codec.Hello;
 import ar.loteria.codec.Message;
 import ar.loteria.codec.ResultsRequest;
-import ar.loteria.codec.Welcome;
-import ar.loteria.logging.ActionLine;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,26 +17,25 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Binds a connection to one agency. The first message must be HELLO (with the agency's token, when it has one),
- * and must come within the idle timeout; every later message must name the same agency. Passes on only messages
- * an agency may send, from a bound connection.
+ * Binds a connection to one agency, for as long as it is open. The first message must be HELLO (with the agency's
+ * token, when it has one), and must come within the idle timeout; every later message must name the same agency.
+ * Passes on only messages an agency may send, from a bound connection. Also relays the connection's life to the
+ * storage side: its writability (replies draining) and its end (parked RESULTS forgotten).
  *
- * <p>Per channel (holds the HELLO deadline). Event loop only; the WELCOME's stored count is read on the storage
- * executor.
+ * <p>Per channel (holds the HELLO deadline). Event loop only.
  */
 final class AgencyBindingHandler extends SimpleChannelInboundHandler<Message> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AgencyBindingHandler.class);
-
-    private final Lottery lottery;
-    private final EventExecutor storage;
+    private final AgencyConnection connection;
+    private final StorageDispatcher storage;
     private final Map<Long, String> tokens;
     private final Duration helloTimeout;
     private ScheduledFuture<?> helloDeadline;
 
-    AgencyBindingHandler(Lottery lottery, EventExecutor storage, Map<Long, String> tokens, Duration helloTimeout) {
+    AgencyBindingHandler(AgencyConnection connection, StorageDispatcher storage, Map<Long, String> tokens,
+                         Duration helloTimeout) {
         super(Message.class, false);
-        this.lottery = lottery;
+        this.connection = connection;
         this.storage = storage;
         this.tokens = tokens;
         this.helloTimeout = helloTimeout;
@@ -51,9 +44,9 @@ final class AgencyBindingHandler extends SimpleChannelInboundHandler<Message> {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         helloDeadline = ctx.executor().schedule(() -> {
-            LOG.warn("{}", ActionLine.fail("identificar").with("remote", ctx.channel().remoteAddress())
-                    .withError("no HELLO within " + helloTimeout.toSeconds() + " s"));
-            Replies.refuse(ctx.channel(), ErrorCode.IDLE_TIMEOUT, 0, "no HELLO in time");
+            CentralLog.identificationRefused(null, ctx.channel().remoteAddress(),
+                    "no HELLO within " + helloTimeout.toSeconds() + " s");
+            connection.refuse(ErrorCode.IDLE_TIMEOUT, 0, "no HELLO in time");
         }, helloTimeout.toNanos(), TimeUnit.NANOSECONDS);
         super.channelActive(ctx);
     }
@@ -61,12 +54,25 @@ final class AgencyBindingHandler extends SimpleChannelInboundHandler<Message> {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         cancelHelloDeadline();
+        Long agency = connection.agency();
+        if (agency != null) {
+            storage.closed(connection, agency);
+        }
         super.channelInactive(ctx);
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        connection.writabilityChanged();
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
     protected void channelRead0(ChannelHandlerContext ctx, Message msg) {
-        Long bound = AgencyAttributes.agencyOf(ctx.channel());
+        if (connection.refused()) {
+            return;
+        }
+        Long bound = connection.agency();
         if (msg instanceof Hello hello) {
             bind(ctx, bound, hello);
             return;
@@ -89,9 +95,9 @@ final class AgencyBindingHandler extends SimpleChannelInboundHandler<Message> {
         if (named != bound) {
             String reason = "connection speaks for agency " + bound + ", not " + named;
             if (msg instanceof BetBatch batch) {
-                LOG.error("{}", ActionLine.fail("apuesta_recibida").with("cantidad", batch.bets().size())
-                        .with("agency", bound).withError(reason));
-                Replies.refuse(ctx.channel(), ErrorCode.WRONG_AGENCY, batch.first(), reason);
+                CentralLog.batchRefused(batch.bets().size(), bound, reason);
+                storage.countRefused(ErrorCode.WRONG_AGENCY);
+                connection.refuse(ErrorCode.WRONG_AGENCY, batch.first(), reason);
             } else {
                 refuse(ctx, ErrorCode.WRONG_AGENCY, reason);
             }
@@ -121,26 +127,14 @@ final class AgencyBindingHandler extends SimpleChannelInboundHandler<Message> {
             return;
         }
         cancelHelloDeadline();
-        ctx.channel().attr(AgencyAttributes.AGENCY).set(agency);
-        LOG.debug("{}", ActionLine.success("identificar").with("agency", agency)
-                .with("remote", ctx.channel().remoteAddress()));
-        try {
-            storage.submit(() -> lottery.stored(agency)).addListener(done -> {
-                if (done.isSuccess()) {
-                    ctx.channel().writeAndFlush(new Welcome(agency, (Long) done.getNow()));
-                } else {
-                    Replies.refuse(ctx.channel(), ErrorCode.SHUTTING_DOWN, 0, "the central is stopping");
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            Replies.refuse(ctx.channel(), ErrorCode.SHUTTING_DOWN, 0, "the central is stopping");
-        }
+        connection.bind(agency);
+        CentralLog.identified(agency, ctx.channel().remoteAddress());
+        storage.hello(connection, agency);
     }
 
     private void refuse(ChannelHandlerContext ctx, ErrorCode code, String reason) {
-        LOG.warn("{}", ActionLine.fail("identificar").with("agency", AgencyAttributes.agencyOf(ctx.channel()))
-                .with("remote", ctx.channel().remoteAddress()).withError(reason));
-        Replies.refuse(ctx.channel(), code, 0, reason);
+        CentralLog.identificationRefused(connection.agency(), ctx.channel().remoteAddress(), reason);
+        connection.refuse(code, 0, reason);
     }
 
     private void cancelHelloDeadline() {

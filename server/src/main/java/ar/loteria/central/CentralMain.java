@@ -5,14 +5,10 @@ import ar.loteria.central.config.ServerConfig;
 import ar.loteria.central.config.ServerConfigLoader;
 import ar.loteria.central.config.TlsSettings;
 import ar.loteria.central.storage.CorruptStoreException;
-import ar.loteria.logging.ActionLine;
 import ar.loteria.logging.LogLevels;
 import io.netty.handler.ssl.SslContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
@@ -23,7 +19,6 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class CentralMain {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CentralMain.class);
     /** Netty's switch for its JFR events. */
     static final String NETTY_JFR = "io.netty.jfr.enabled";
 
@@ -44,19 +39,17 @@ public final class CentralMain {
             tls = TlsSettings.load(Path.of("config.ini"), System.getenv());
             ssl = tls.newServerContext();
         } catch (ConfigException e) {
-            LOG.error("{}", ActionLine.fail("config").withError(e.getMessage()));
+            CentralLog.configRefused(e.getMessage());
             System.exit(1);
             return;
         }
         LogLevels.apply(config.level());
-        LOG.info("{}", ActionLine.success("config").with("port", config.port())
-                .with("listen_backlog", config.listenBacklog()).with("logging_level", config.loggingLevel())
-                .with("agencies", config.agencies()));
+        CentralLog.config(config.port(), config.listenBacklog(), config.loggingLevel(), config.agencies());
         if (config.syncWrites()) {
-            LOG.info("{}", ActionLine.success("storage_sync").with("file", config.storagePath()));
+            CentralLog.storageSync(config.storagePath());
         }
         if (tls.enabled()) {
-            LOG.info("{}", ActionLine.success("tls").with("keystore", tls.keystore()));
+            CentralLog.tlsOn(tls.keystore());
         }
 
         CountDownLatch stop = new CountDownLatch(1);
@@ -68,20 +61,19 @@ public final class CentralMain {
         try {
             server.start();
         } catch (CorruptStoreException e) {
-            LOG.error("{}", ActionLine.fail("abrir_almacen").withError(e.getMessage()));
+            CentralLog.storeUnusable(e.getMessage());
             System.exit(1);
             return;
-        } catch (IOException | RuntimeException e) {
-            LOG.error("{}", ActionLine.fail("accept_connections").with("port", config.port())
-                    .withError(String.valueOf(e.getMessage())));
+        } catch (Exception e) {
+            CentralLog.cannotListen(config.port(), String.valueOf(e.getMessage()));
             System.exit(1);
             return;
         }
-        LOG.info("{}", ActionLine.inProgress("accept_connections").with("port", server.port()));
+        CentralLog.listening(server.port());
         stop.await();
-        LOG.info("{}", ActionLine.inProgress("shutdown"));
+        CentralLog.shutdownStarted();
         server.close();
-        LOG.info("{}", ActionLine.success("shutdown"));
+        CentralLog.shutdownDone();
         System.exit(0);
     }
 }

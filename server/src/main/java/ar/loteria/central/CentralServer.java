@@ -1,51 +1,47 @@
 package ar.loteria.central;
 
 import ar.loteria.central.config.ServerConfig;
-import ar.loteria.central.draw.Lottery;
-import ar.loteria.central.storage.BetStore;
-import ar.loteria.central.storage.CsvBetStore;
+import ar.loteria.central.draw.FileLedger;
+import ar.loteria.central.status.CentralStatus;
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.ErrorReply;
-import ar.loteria.logging.ActionLine;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The central: one bounded event-loop group for every connection, and one single-thread storage executor that owns
- * the bets file and the draw. {@link #start()} opens the store and listens; {@link #close()} shuts down in
- * dependency order, logging each closed resource.
+ * The central: one bounded event-loop group for every connection, and the {@link StorageDispatcher}, whose single
+ * storage thread owns the bets file and the draw. {@link #start()} opens the store and listens; {@link #close()}
+ * shuts down in dependency order, logging each closed resource.
  */
 public final class CentralServer implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CentralServer.class);
     private static final long QUIET_MILLIS = 0;
     private static final long SHUTDOWN_TIMEOUT_MILLIS = 5_000;
+    /** Unsent replies above which a connection is no longer writable, and stops being read until they drain. */
+    static final WriteBufferWaterMark REPLY_WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+    /** How often the storage thread publishes the status for the operator's view. */
+    static final Duration STATUS_PERIOD = Duration.ofMillis(250);
 
     private final ServerConfig config;
     private final SslContext ssl;
     private final int eventLoopThreads;
     private EventLoopGroup group;
-    private EventExecutor storage;
-    private BetStore store;
-    private Lottery lottery;
+    private StorageDispatcher storage;
     private ChannelGroup channels;
     private Channel listener;
     private CentralInitializer initializer;
@@ -63,31 +59,27 @@ public final class CentralServer implements AutoCloseable {
         this.eventLoopThreads = eventLoopThreads;
     }
 
-    /** Opens the store, draws at once when no agency has to finish, and starts listening. */
-    public void start() throws IOException, InterruptedException {
-        store = CsvBetStore.open(config.storagePath(), config.syncWrites());
-        storage = new DefaultEventExecutor(new DefaultThreadFactory("bet-storage"));
-        try {
-            // Reads the winners among the rows already stored (a restart); the storage thread owns it from here.
-            lottery = new Lottery(store, config.agencies());
-            storage.submit(() -> {
-                lottery.start();
-                return null;
-            }).sync();
-        } catch (Exception e) {
-            close();
-            throw e;
-        }
+    /**
+     * Opens the store on the storage thread (drawing at once when no agency has to finish) and starts listening.
+     *
+     * @throws Exception when the store cannot be opened (a {@code CorruptStoreException} for a file that is not a
+     *                   bets file) or the port cannot be bound; nothing is left running
+     */
+    public void start() throws Exception {
+        storage = StorageDispatcher.open(() -> FileLedger.open(config.storagePath(), config.syncWrites(),
+                config.agencies()));
+        storage.publishStatusEvery(STATUS_PERIOD);
         group = new MultiThreadIoEventLoopGroup(eventLoopThreads, new DefaultThreadFactory("central-io"),
                 NioIoHandler.newFactory());
         channels = new DefaultChannelGroup("agencies", GlobalEventExecutor.INSTANCE);
-        initializer = new CentralInitializer(config, lottery, storage, channels, ssl);
+        initializer = new CentralInitializer(config, storage, channels, ssl);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, config.listenBacklog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, REPLY_WATER_MARK)
                 .childHandler(initializer);
         try {
             listener = bootstrap.bind(new InetSocketAddress(config.port())).sync().channel();
@@ -107,6 +99,11 @@ public final class CentralServer implements AutoCloseable {
         return initializer == null ? 0 : initializer.openConnections();
     }
 
+    /** The latest status the storage thread published, or {@code null} before {@link #start()}. Any thread. */
+    public CentralStatus status() {
+        return storage == null ? null : storage.status();
+    }
+
     /**
      * Stops accepting, tells connected agencies the central is stopping, lets queued batches reach the file,
      * and closes the store. Every step waits a bounded time. Idempotent.
@@ -116,7 +113,7 @@ public final class CentralServer implements AutoCloseable {
         if (listener != null) {
             listener.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
             listener = null;
-            LOG.info("{}", ActionLine.success("close_listener"));
+            CentralLog.closed("close_listener");
         }
         if (channels != null) {
             int open = channels.size();
@@ -124,37 +121,18 @@ public final class CentralServer implements AutoCloseable {
                     .awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
             channels.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
             channels = null;
-            LOG.info("{}", ActionLine.success("close_connections").with("conexiones", open));
+            CentralLog.closed("close_connections", "conexiones", open);
         }
         if (group != null) {
             group.shutdownGracefully(QUIET_MILLIS, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
                     .awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS * 2);
             group = null;
-            LOG.info("{}", ActionLine.success("close_event_loops"));
+            CentralLog.closed("close_event_loops");
         }
         if (storage != null) {
-            // Runs what is queued (batches already taken get written) before it terminates.
-            storage.shutdownGracefully(QUIET_MILLIS, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
-                    .awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS * 2);
+            // Stores what is queued, closes the store on its own thread, then stops that thread.
+            storage.close();
             storage = null;
-            LOG.info("{}", ActionLine.success("close_storage_executor"));
-        }
-        if (store != null) {
-            try {
-                long bytes = store.size();
-                store.close();
-                ActionLine closed = ActionLine.success("close_store").with("file", config.storagePath())
-                        .with("bytes", bytes);
-                if (store instanceof CsvBetStore csv && config.syncWrites()) {
-                    // How many disk flushes the grouped appends needed.
-                    closed = closed.with("syncs", csv.syncs());
-                }
-                LOG.info("{}", closed);
-            } catch (IOException e) {
-                LOG.error("{}", ActionLine.fail("close_store").with("file", config.storagePath())
-                        .withError(e.getMessage()));
-            }
-            store = null;
         }
     }
 }

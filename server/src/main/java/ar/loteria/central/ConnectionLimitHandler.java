@@ -1,12 +1,9 @@
 package ar.loteria.central;
 
 import ar.loteria.codec.ErrorCode;
-import ar.loteria.logging.ActionLine;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,8 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @Sharable
 final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimitHandler.class);
 
     private final int limit;
     private final AtomicInteger open = new AtomicInteger();
@@ -30,10 +25,11 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         int now = open.incrementAndGet();
         if (now > limit) {
-            LOG.warn("{}", ActionLine.fail("aceptar_conexion").with("remote", ctx.channel().remoteAddress())
-                    .withError("more than " + limit + " connections"));
-            ctx.channel().config().setAutoRead(false);
-            Replies.refuse(ctx.channel(), ErrorCode.SERVER_BUSY, 0, "more than " + limit + " connections");
+            CentralLog.connectionRefused(ctx.channel().remoteAddress(), "more than " + limit + " connections");
+            // Nothing of it was read yet, so the refusal goes out at once.
+            AgencyConnection.of(ctx.channel()).stopReading();
+            AgencyConnection.of(ctx.channel()).refuseNow(ErrorCode.SERVER_BUSY, 0, "more than " + limit
+                    + " connections");
             return;
         }
         super.channelActive(ctx);

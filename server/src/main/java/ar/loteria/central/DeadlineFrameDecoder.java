@@ -2,13 +2,10 @@ package ar.loteria.central;
 
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.Frames;
-import ar.loteria.logging.ActionLine;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class DeadlineFrameDecoder extends LengthFieldBasedFrameDecoder {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DeadlineFrameDecoder.class);
-
+    private final AgencyConnection connection;
     private final long timeoutNanos;
     /** The one pending check of the deadline, or {@code null}. */
     private ScheduledFuture<?> check;
@@ -31,14 +27,15 @@ final class DeadlineFrameDecoder extends LengthFieldBasedFrameDecoder {
     private long midFrameSince = -1;
     private boolean frameCompleted;
 
-    DeadlineFrameDecoder(Duration timeout) {
+    DeadlineFrameDecoder(AgencyConnection connection, Duration timeout) {
         super(Frames.MAX_FRAME_BYTES, 0, Frames.HEADER_BYTES, 0, Frames.HEADER_BYTES, true);
+        this.connection = connection;
         this.timeoutNanos = timeout.toNanos();
     }
 
     @Override
     protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
-        if (AgencyAttributes.refused(ctx.channel())) {
+        if (connection.refused()) {
             // A closing ERROR went out: frames that arrived in the same read behind the bad one are dropped,
             // not decoded, so nothing after it is stored or answered.
             in.skipBytes(in.readableBytes());
@@ -89,12 +86,11 @@ final class DeadlineFrameDecoder extends LengthFieldBasedFrameDecoder {
     }
 
     private void expire(ChannelHandlerContext ctx) {
-        if (!ctx.channel().isActive() || AgencyAttributes.refused(ctx.channel())) {
+        if (!ctx.channel().isActive() || connection.refused()) {
             return;
         }
-        LOG.warn("{}", ActionLine.fail("recibir_mensaje").with("agency", AgencyAttributes.agencyOf(ctx.channel()))
-                .with("remote", ctx.channel().remoteAddress())
-                .withError("frame incomplete after " + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s"));
-        Replies.refuse(ctx.channel(), ErrorCode.IDLE_TIMEOUT, 0, "frame not completed in time");
+        CentralLog.frameTimedOut(connection.agency(), ctx.channel().remoteAddress(),
+                "frame incomplete after " + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s");
+        connection.refuse(ErrorCode.IDLE_TIMEOUT, 0, "frame not completed in time");
     }
 }

@@ -2,14 +2,11 @@ package ar.loteria.central;
 
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.UnknownMessageTypeException;
-import ar.loteria.logging.ActionLine;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLException;
 import java.io.IOException;
@@ -26,41 +23,35 @@ final class ExceptionHandler extends ChannelInboundHandlerAdapter {
 
     static final ExceptionHandler INSTANCE = new ExceptionHandler();
 
-    private static final Logger LOG = LoggerFactory.getLogger(ExceptionHandler.class);
-
     private ExceptionHandler() {
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Long agency = AgencyAttributes.agencyOf(ctx.channel());
+        AgencyConnection connection = AgencyConnection.of(ctx.channel());
+        Long agency = connection.agency();
         if (cause instanceof IOException) {
-            LOG.debug("{}", ActionLine.fail("conexion").with("agency", agency)
-                    .with("remote", ctx.channel().remoteAddress()).withError(cause.getMessage()));
+            CentralLog.connectionLost(agency, ctx.channel().remoteAddress(), cause.getMessage());
             ctx.close();
             return;
         }
         if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
             // A peer that does not speak TLS, or fails the handshake: no reply of ours could reach it.
-            LOG.warn("{}", ActionLine.fail("tls").with("remote", ctx.channel().remoteAddress())
-                    .withError(rootMessage(cause)));
+            CentralLog.tlsRefused(ctx.channel().remoteAddress(), rootMessage(cause));
             ctx.close();
             return;
         }
         ErrorCode code = codeFor(cause);
         if (code != null) {
-            LOG.error("{}", ActionLine.fail("recibir_mensaje").with("agency", agency)
-                    .with("remote", ctx.channel().remoteAddress()).with("code", code)
-                    .withError(rootMessage(cause)));
-            if (ctx.channel().isActive()) {
-                // Read no more: the stream cannot be trusted after a bad frame.
-                ctx.channel().config().setAutoRead(false);
-                Replies.refuse(ctx.channel(), code, 0, rootMessage(cause));
+            CentralLog.undecodable(agency, ctx.channel().remoteAddress(), code, rootMessage(cause));
+            if (ctx.channel().isActive() && !connection.refused()) {
+                // The stream cannot be trusted after a bad frame: nothing more is read; the answers to the frames
+                // before it still go out, then the ERROR, then the connection closes.
+                connection.refuse(code, 0, rootMessage(cause));
             }
             return;
         }
-        LOG.error("{}", ActionLine.fail("conexion").with("agency", agency)
-                .with("remote", ctx.channel().remoteAddress()).withError(String.valueOf(cause)), cause);
+        CentralLog.connectionFailed(agency, ctx.channel().remoteAddress(), cause);
         ctx.close();
     }
 

@@ -1,7 +1,7 @@
 package ar.loteria.central;
 
 import ar.loteria.central.config.ServerConfig;
-import ar.loteria.central.draw.Lottery;
+import ar.loteria.central.draw.FileLedger;
 import ar.loteria.central.storage.BetStore;
 import ar.loteria.central.storage.CsvRows;
 import ar.loteria.codec.BatchAck;
@@ -41,8 +41,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyList;
-import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
@@ -61,7 +59,8 @@ class CentralPipelineTest {
     private final BetStore store = mock(BetStore.class);
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final List<AgencyWire> wires = new ArrayList<>();
-    private Lottery lottery;
+    private FileLedger ledger;
+    private StorageDispatcher storage;
     private CentralInitializer initializer;
 
     private void central(int agencies, Map<Long, String> tokens, int maxConnections) throws IOException {
@@ -70,16 +69,16 @@ class CentralPipelineTest {
 
     private void central(int agencies, Map<Long, String> tokens, int maxConnections, EventExecutor storage)
             throws IOException {
-        central(agencies, tokens, maxConnections, storage, BatchQueue.defaultMaxQueued());
+        central(agencies, tokens, maxConnections, storage, StorageDispatcher.defaultMaxQueued());
     }
 
     private void central(int agencies, Map<Long, String> tokens, int maxConnections, EventExecutor storage,
                          int maxQueued) throws IOException {
         ServerConfig config = new ServerConfig(0, "server", 5, "INFO", Level.INFO, agencies, Path.of("unused.csv"),
                 maxConnections, Duration.ofSeconds(30), tokens);
-        lottery = new Lottery(store, agencies);
-        lottery.start();
-        initializer = new CentralInitializer(config, lottery, storage, channels, null, maxQueued);
+        ledger = Dispatchers.ledger(store, agencies);
+        this.storage = Dispatchers.on(storage, ledger, maxQueued);
+        initializer = new CentralInitializer(config, this.storage, channels, null);
     }
 
     /**
@@ -126,14 +125,11 @@ class CentralPipelineTest {
     /** The mocked store held these winners when it was opened: reading it from the start reports them. */
     @SuppressWarnings("unchecked")
     private void storeHoldsWinners(Map<Long, List<String>> winners) throws IOException {
-        when(store.documentsOfBetsOn(eq(7574), anyLong(), any())).thenAnswer(call -> {
-            long from = call.getArgument(1);
-            if (from == 0) {
-                winners.forEach((agency, documents) -> ((Map<Long, List<String>>) call.getArgument(2))
-                        .computeIfAbsent(agency, a -> new ArrayList<>()).addAll(documents));
-            }
-            return 100L;
-        });
+        org.mockito.Mockito.doAnswer(call -> {
+            winners.forEach((agency, documents) -> ((Map<Long, List<String>>) call.getArgument(0))
+                    .computeIfAbsent(agency, a -> new ArrayList<>()).addAll(documents));
+            return null;
+        }).when(store).winningDocuments(any());
     }
 
     /** One append of the rows of exactly these bets of {@code agency}, rendered as the store writes them. */
@@ -294,7 +290,7 @@ class CentralPipelineTest {
 
         // then: no answer yet, not even a partial one
         assertEquals(List.of(), first.replies());
-        assertFalse(lottery.drawn());
+        assertFalse(ledger.drawn());
 
         // when: the last agency finishes
         second.send(new Finish(2, 0));
@@ -318,7 +314,7 @@ class CentralPipelineTest {
 
         // then: both acknowledged, but one agency is not two
         assertEquals(List.of(new FinishAck(1, 0), new FinishAck(1, 0)), wire.replies());
-        assertFalse(lottery.drawn());
+        assertFalse(ledger.drawn());
     }
 
     @Test
@@ -331,7 +327,7 @@ class CentralPipelineTest {
         AgencyWire wire = agency(4).send(new ResultsRequest(4));
 
         // then
-        assertTrue(lottery.drawn());
+        assertTrue(ledger.drawn());
         assertEquals(new Winners(true, List.of("1", "2")), wire.reply());
     }
 
@@ -398,7 +394,7 @@ class CentralPipelineTest {
         wire.send(new Finish(1, 10));
 
         assertEquals(ErrorCode.COUNT_MISMATCH, ((ErrorReply) wire.reply()).code());
-        assertFalse(lottery.drawn());
+        assertFalse(ledger.drawn());
     }
 
     @Test
@@ -413,7 +409,7 @@ class CentralPipelineTest {
 
         // then: refused, and the position did not move
         assertEquals(ErrorCode.STORAGE_FAILURE, ((ErrorReply) wire.reply()).code());
-        assertEquals(0, lottery.stored(1));
+        assertEquals(0, ledger.stored(1));
     }
 
     @Test
@@ -541,7 +537,7 @@ class CentralPipelineTest {
         AgencyWire wire = welcomedThrough(storageThread);
 
         // when: as many batches as make the connection pause
-        for (int i = 0; i < BetsHandler.PAUSE_AT; i++) {
+        for (int i = 0; i < AgencyConnection.PAUSE_AT; i++) {
             wire.send(new BetBatch(1, i, List.of(GOOD)));
         }
 
@@ -552,7 +548,7 @@ class CentralPipelineTest {
         storageThread.runPendingTasks();
 
         // then: every batch is acknowledged in order and reading resumes
-        assertEquals(BetsHandler.PAUSE_AT, wire.replies().stream().filter(BatchAck.class::isInstance).count());
+        assertEquals(AgencyConnection.PAUSE_AT, wire.replies().stream().filter(BatchAck.class::isInstance).count());
         assertTrue(wire.channel().config().isAutoRead());
         storageThread.finishAndReleaseAll();
     }
@@ -611,8 +607,8 @@ class CentralPipelineTest {
                 .equals(List.of("1:1", "2:2", "1:1", "2:1", "1:2"))));
         assertEquals(List.of(new BatchAck(0, 1), new BatchAck(1, 1), new BatchAck(2, 2)), first.replies());
         assertEquals(List.of(new BatchAck(0, 2), new BatchAck(2, 1)), second.replies());
-        assertEquals(4, lottery.stored(1));
-        assertEquals(3, lottery.stored(2));
+        assertEquals(4, ledger.stored(1));
+        assertEquals(3, ledger.stored(2));
         storageThread.finishAndReleaseAll();
     }
 
@@ -621,7 +617,7 @@ class CentralPipelineTest {
         // given: more waiting batches than one append carries
         EmbeddedChannel storageThread = centralWithLaggingStorage();
         AgencyWire wire = welcomedThrough(storageThread);
-        int batches = BatchQueue.MAX_GROUP + 3;
+        int batches = StorageDispatcher.MAX_GROUP + 3;
         List<Integer> appended = new ArrayList<>();
         org.mockito.Mockito.doAnswer(call -> appended.add(call.<List<CsvRows>>getArgument(0).size()))
                 .when(store).append(anyList());
@@ -635,7 +631,7 @@ class CentralPipelineTest {
         storageThread.runPendingTasks();
 
         // then
-        assertEquals(List.of(BatchQueue.MAX_GROUP, 3), appended);
+        assertEquals(List.of(StorageDispatcher.MAX_GROUP, 3), appended);
         List<Message> replies = wire.replies();
         assertEquals(batches, replies.size());
         for (int i = 0; i < batches; i++) {
@@ -731,14 +727,14 @@ class CentralPipelineTest {
         central(2);
         AgencyWire wire = agency(1);
         wire.send(new ResultsRequest(1));
-        assertEquals(1, lottery.waitingCount());
+        assertEquals(1, storage.parkedCount());
 
         // when
         wire.channel().close();
         wire.channel().runPendingTasks();
 
         // then
-        assertEquals(0, lottery.waitingCount());
+        assertEquals(0, storage.parkedCount());
     }
 
     @Test

@@ -1,7 +1,8 @@
 package ar.loteria.central;
 
 import ar.loteria.central.config.ServerConfig;
-import ar.loteria.central.draw.Lottery;
+import ar.loteria.central.draw.FileLedger;
+import ar.loteria.central.draw.Ledger;
 import ar.loteria.central.storage.CsvBetStore;
 import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.Bet;
@@ -31,7 +32,6 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,15 +133,14 @@ class FuzzTest {
     @Test
     void mutatedConversationsNeverBreakThePipelineOrStorePartOfABatch() throws Exception {
         try (CsvBetStore store = CsvBetStore.open(store())) {
-            Lottery lottery = new Lottery(store, AGENCIES_TO_DRAW);
-            lottery.start();
-            CentralInitializer initializer = new CentralInitializer(config(AGENCIES_TO_DRAW), lottery,
-                    ImmediateEventExecutor.INSTANCE, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), null);
+            FileLedger ledger = Dispatchers.ledger(store, AGENCIES_TO_DRAW);
+            CentralInitializer initializer = new CentralInitializer(config(AGENCIES_TO_DRAW),
+                    Dispatchers.immediate(ledger), new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), null);
             Stats stats = new Stats();
             long deadline = System.nanoTime() + BUDGET.toNanos();
             int i = 0;
             for (; i < PIPELINE_ITERATIONS && System.nanoTime() < deadline; i++) {
-                pipelineIteration(i, initializer, lottery, stats);
+                pipelineIteration(i, initializer, ledger, stats);
             }
             System.out.println("FuzzTest pipeline: seed " + SEED + ", " + i + " conversations, " + stats);
             assertTrue(stats.storedBatches > 0 && stats.closingErrors > 0, "the fuzz reached both ends: " + stats);
@@ -149,11 +148,11 @@ class FuzzTest {
         assertEquals(model(), StoreRows.byAgency(store()));
     }
 
-    private void pipelineIteration(int iteration, CentralInitializer initializer, Lottery lottery, Stats stats)
+    private void pipelineIteration(int iteration, CentralInitializer initializer, Ledger ledger, Stats stats)
             throws IOException {
         Random random = random(iteration);
         long agency = 1 + random.nextInt(FUZZ_AGENCIES);
-        Mutated mutated = mutate(random, conversation(random, agency, lottery.stored(agency), true));
+        Mutated mutated = mutate(random, conversation(random, agency, ledger.stored(agency), true));
         String context = "seed " + SEED + " iteration " + iteration + " " + mutated.description();
         List<BetBatch> candidates = batchesTheCentralCanDecode(mutated.bytes(), context);
 
@@ -192,7 +191,7 @@ class FuzzTest {
         }
 
         assertNoUnexpectedFailure(context);
-        List<BatchAck> acks = acksOf(messages, agency, lottery, context, stats);
+        List<BatchAck> acks = acksOf(messages, agency, ledger, context, stats);
         List<BetBatch> stored = checkStoredRows(candidates, context);
         for (BetBatch batch : stored) {
             assertTrue(acks.contains(new BatchAck(batch.first(), batch.bets().size())),
@@ -232,7 +231,7 @@ class FuzzTest {
      * The replies' batch ACKs, after checking that each reply is one the central may send and that an ACK names
      * bets that are stored.
      */
-    private List<BatchAck> acksOf(List<Message> replies, long agency, Lottery lottery, String context,
+    private List<BatchAck> acksOf(List<Message> replies, long agency, Ledger ledger, String context,
                                   Stats stats) {
         Long bound = null;
         List<BatchAck> acks = new ArrayList<>();
@@ -243,8 +242,8 @@ class FuzzTest {
             } else if (reply instanceof BatchAck ack) {
                 acks.add(ack);
                 long of = bound != null ? bound : agency;
-                assertTrue(ack.first() + ack.count() <= lottery.stored(of), context + ": ACK " + ack
-                        + " for bets not stored; agency " + of + " has " + lottery.stored(of));
+                assertTrue(ack.first() + ack.count() <= ledger.stored(of), context + ": ACK " + ack
+                        + " for bets not stored; agency " + of + " has " + ledger.stored(of));
             } else if (reply instanceof ErrorReply error) {
                 assertFalse(error.code() == ErrorCode.STORAGE_FAILURE || error.code() == ErrorCode.SHUTTING_DOWN,
                         context + ": " + error);

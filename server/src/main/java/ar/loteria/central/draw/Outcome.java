@@ -14,10 +14,10 @@ public record Outcome(Kind kind, ErrorCode code, String reason) {
     /** The three outcomes. */
     public enum Kind { DONE, ALREADY_DONE, REFUSED }
 
-    static final Outcome DONE = new Outcome(Kind.DONE, null, null);
-    static final Outcome ALREADY_DONE = new Outcome(Kind.ALREADY_DONE, null, null);
+    public static final Outcome DONE = new Outcome(Kind.DONE, null, null);
+    public static final Outcome ALREADY_DONE = new Outcome(Kind.ALREADY_DONE, null, null);
 
-    static Outcome refused(ErrorCode code, String reason) {
+    public static Outcome refused(ErrorCode code, String reason) {
         return new Outcome(Kind.REFUSED, code, reason);
     }
 

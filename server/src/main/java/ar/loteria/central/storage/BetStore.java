@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where accepted bets live. Every method runs on the storage executor, one call at a time, so implementations
- * need no locks.
+ * The file where accepted bets live. Opened, used and closed on the storage thread (by the file ledger), one call
+ * at a time, so implementations need no locks.
  */
 public interface BetStore extends AutoCloseable {
 
@@ -33,12 +33,13 @@ public interface BetStore extends AutoCloseable {
     }
 
     /**
-     * Reads the store back from byte {@code from} (0, or an offset this method returned) to its end, and adds the
-     * documents of the bets on {@code number} to {@code into}, per agency, in store order.
-     *
-     * @return where the read stopped: the {@code from} of the next call
+     * Reads the whole store back and adds the documents of its winning bets ({@code WinningRule}) to {@code into},
+     * per agency, in store order.
      */
-    long documentsOfBetsOn(int number, long from, Map<Long, List<String>> into) throws IOException;
+    void winningDocuments(Map<Long, List<String>> into) throws IOException;
+
+    /** Appends forced to the disk so far, or -1 when appends are not forced to the disk. */
+    long syncs();
 
     /** Bytes in the store. */
     long size() throws IOException;

@@ -1,8 +1,7 @@
 package ar.loteria.central.storage;
 
-import ar.loteria.logging.ActionLine;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import ar.loteria.central.CentralLog;
+import ar.loteria.codec.WinningRule;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,11 +21,10 @@ import java.util.Map;
  * append is also forced to the disk (fdatasync) before it returns, so an acknowledged batch survives a power loss
  * too, at the price of one disk flush per append.
  *
- * <p>Storage executor only: not thread-safe by design.
+ * <p>Storage thread only (opened, used and closed there): not thread-safe by design.
  */
 public final class CsvBetStore implements BetStore {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CsvBetStore.class);
     private static final int FIELDS = 6;
 
     private final Path path;
@@ -76,8 +74,7 @@ public final class CsvBetStore implements BetStore {
             long size = file.size();
             if (scan.completeBytes() < size) {
                 file.truncate(scan.completeBytes());
-                LOG.warn("{}", ActionLine.success("reparar_almacen").with("file", path)
-                        .with("bytes_cortados", size - scan.completeBytes()));
+                CentralLog.storeRepaired(path, size - scan.completeBytes());
             }
             file.position(scan.completeBytes());
             return new CsvBetStore(path, file, counts, sync);
@@ -124,20 +121,23 @@ public final class CsvBetStore implements BetStore {
     }
 
     @Override
-    public long documentsOfBetsOn(int number, long from, Map<Long, List<String>> into) throws IOException {
-        long end = file.size();
-        StoredRowScanner.scanRowsOn(file, from, number, (row, start, stop, fields, line) -> {
+    public void winningDocuments(Map<Long, List<String>> into) throws IOException {
+        documentsOn(WinningRule.NUMBER, into);
+    }
+
+    /** Reads the whole store back and adds the documents of its bets on {@code number}, per agency, in order. */
+    void documentsOn(int number, Map<Long, List<String>> into) throws IOException {
+        StoredRowScanner.scanRowsOn(file, 0, number, (row, start, stop, fields, line) -> {
             if (fields == FIELDS) {
                 long agency = StoredRowScanner.number(row, start[0], stop[0]);
                 into.computeIfAbsent(agency, a -> new ArrayList<>()).add(StoredRowScanner.text(row, start[3], stop[3]));
             }
         });
-        return end;
     }
 
-    /** Appends forced to the disk so far: 0 unless the store was opened to sync. */
+    @Override
     public long syncs() {
-        return syncs;
+        return sync ? syncs : -1;
     }
 
     @Override

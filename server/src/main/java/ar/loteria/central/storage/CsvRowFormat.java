@@ -8,7 +8,7 @@ import ar.loteria.codec.WireBets;
  * {@code ,}, a field quoted only when it holds {@code ,}, {@code "}, {@code \r} or {@code \n} (QUOTE_MINIMAL),
  * quotes doubled inside a quoted field, and every row ended by {@code \r\n}.
  *
- * <p>Not thread-safe: one instance belongs to the store, on the storage executor.
+ * <p>Static and stateless: any thread (the event loops render each batch's rows before it is queued).
  */
 final class CsvRowFormat {
 

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * (with {@code ""} for a quote) and then hold commas and line breaks, a record ends at {@code \r\n} or {@code \n}
  * outside quotes. It streams the file in fixed-size chunks, so memory does not grow with the file.
  *
- * <p>Not thread-safe; used on the storage executor (or before the server starts).
+ * <p>Static entry points; each scan holds its own state. Used on the storage thread when the store opens.
  */
 final class StoredRowScanner {
 

@@ -1,0 +1,33 @@
+package ar.loteria.central;
+
+import ar.loteria.central.draw.FileLedger;
+import ar.loteria.central.draw.Ledger;
+import ar.loteria.central.storage.BetStore;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** Storage sides for tests: a real {@link StorageDispatcher} over a ledger, on an executor the test chooses. */
+final class Dispatchers {
+
+    private Dispatchers() {
+    }
+
+    /** A file ledger over {@code store}, drawing when {@code agencies} have finished. */
+    static FileLedger ledger(BetStore store, int agencies) throws IOException {
+        return new FileLedger(store, Path.of("test.csv"), agencies, Clock.systemDefaultZone());
+    }
+
+    /** Handles every message at once, on the caller's thread: tests run synchronously. */
+    static StorageDispatcher immediate(Ledger ledger) {
+        return on(ImmediateEventExecutor.INSTANCE, ledger, StorageDispatcher.defaultMaxQueued());
+    }
+
+    /** On {@code storage}, with a budget of {@code maxQueued} waiting batches over all connections. */
+    static StorageDispatcher on(EventExecutor storage, Ledger ledger, int maxQueued) {
+        return new StorageDispatcher(storage, ledger, maxQueued, Clock.systemDefaultZone());
+    }
+}

@@ -1,0 +1,145 @@
+package ar.loteria.central;
+
+import ar.loteria.central.draw.Ledger;
+import ar.loteria.central.draw.Outcome;
+import ar.loteria.central.storage.CsvRows;
+import ar.loteria.codec.Bet;
+import ar.loteria.codec.BetBatch;
+import ar.loteria.codec.ErrorCode;
+import ar.loteria.codec.ErrorReply;
+import ar.loteria.codec.Welcome;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+class StorageDispatcherTest {
+
+    private static final Bet BET = new Bet("Ana", "Paz", "1", "1990-01-01", 5);
+
+    private static BetBatch batch(long agency, long first) {
+        return new BetBatch(agency, first, List.of(BET));
+    }
+
+    @Test
+    void aFailureOutsideTheStoreStillAnswersEveryBatchAndFreesItsPlace() {
+        // given: a ledger that fails in an unexpected way, and a budget of one waiting batch
+        Ledger ledger = mock(Ledger.class);
+        when(ledger.store(anyList())).thenThrow(new IllegalStateException("a bug"));
+        StorageDispatcher storage = Dispatchers.on(ImmediateEventExecutor.INSTANCE, ledger, 1);
+        EmbeddedChannel channel = new EmbeddedChannel();
+        AgencyConnection connection = AgencyConnection.attach(channel, storage);
+        BetBatch batch = batch(3, 0);
+
+        // when
+        storage.store(connection, batch, CsvRows.render(3, batch.bets()));
+
+        // then: refused as not stored, nothing left waiting, the budget free again
+        ErrorReply reply = assertInstanceOf(ErrorReply.class, channel.readOutbound());
+        assertEquals(ErrorCode.STORAGE_FAILURE, reply.code());
+        assertEquals(0, reply.ref());
+        assertNull(channel.readOutbound());
+        assertEquals(0, connection.waiting());
+        assertFalse(storage.overBudget());
+        assertTrue(channel.config().isAutoRead());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aLedgerThatCannotAnswerAHelloClosesTheConnectionSoTheAgencyConnectsAgain() {
+        // given
+        Ledger ledger = mock(Ledger.class);
+        when(ledger.stored(anyLong())).thenThrow(new IllegalStateException("database gone"));
+        StorageDispatcher storage = Dispatchers.on(ImmediateEventExecutor.INSTANCE, ledger, 10);
+        EmbeddedChannel channel = new EmbeddedChannel();
+        AgencyConnection connection = AgencyConnection.attach(channel, storage);
+
+        // when
+        storage.hello(connection, 4);
+
+        // then
+        ErrorReply reply = assertInstanceOf(ErrorReply.class, channel.readOutbound());
+        assertEquals(ErrorCode.STORAGE_FAILURE, reply.code());
+        assertFalse(channel.isActive());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void messagesQueuedAfterTheStorageThreadStoppedAreRefusedAsShuttingDownAndNothingIsStored() {
+        // given: a dispatcher that has been closed
+        Ledger ledger = mock(Ledger.class);
+        StorageDispatcher storage = Dispatchers.on(ImmediateEventExecutor.INSTANCE, ledger, 10);
+        storage.close();
+        EmbeddedChannel channel = new EmbeddedChannel();
+        AgencyConnection connection = AgencyConnection.attach(channel, storage);
+
+        // when
+        storage.store(connection, batch(2, 7), CsvRows.render(2, List.of(BET)));
+
+        // then
+        ErrorReply reply = assertInstanceOf(ErrorReply.class, channel.readOutbound());
+        assertEquals(ErrorCode.SHUTTING_DOWN, reply.code());
+        assertEquals(7, reply.ref());
+        assertFalse(channel.isActive());
+        verify(ledger, never()).store(anyList());
+        verify(ledger).close();
+        assertFalse(storage.overBudget());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aRefusalDecidedOnTheEventLoopWaitsBehindTheConnectionsQueuedMessages() {
+        // given: a storage thread that has not run yet, with a HELLO of the connection queued
+        Ledger ledger = mock(Ledger.class);
+        when(ledger.stored(1)).thenReturn(0L);
+        EmbeddedChannel storageThread = new EmbeddedChannel();
+        StorageDispatcher storage = Dispatchers.on(storageThread.eventLoop(), ledger, 10);
+        EmbeddedChannel channel = new EmbeddedChannel();
+        AgencyConnection connection = AgencyConnection.attach(channel, storage);
+        storage.hello(connection, 1);
+
+        // when: a refusal is decided on the event loop
+        connection.refuse(ErrorCode.INVALID_BET, 4, "bad");
+
+        // then: nothing is written before the HELLO is answered, and then both in order
+        assertNull(channel.readOutbound());
+        storageThread.runPendingTasks();
+        assertEquals(new Welcome(1, 0), channel.readOutbound());
+        assertEquals(ErrorCode.INVALID_BET, ((ErrorReply) channel.readOutbound()).code());
+        channel.finishAndReleaseAll();
+        storageThread.finishAndReleaseAll();
+    }
+
+    @Test
+    void aConnectionWithNothingQueuedIsRefusedAtOnce() {
+        // given
+        Ledger ledger = mock(Ledger.class);
+        when(ledger.store(anyList())).thenReturn(List.of(Outcome.DONE));
+        EmbeddedChannel storageThread = new EmbeddedChannel();
+        StorageDispatcher storage = Dispatchers.on(storageThread.eventLoop(), ledger, 10);
+        EmbeddedChannel channel = new EmbeddedChannel();
+        AgencyConnection connection = AgencyConnection.attach(channel, storage);
+
+        // when
+        connection.refuse(ErrorCode.WRONG_AGENCY, 0, "not yours");
+
+        // then
+        assertEquals(ErrorCode.WRONG_AGENCY, ((ErrorReply) channel.readOutbound()).code());
+        assertTrue(channel.isActive());
+        channel.finishAndReleaseAll();
+        storageThread.finishAndReleaseAll();
+    }
+}
