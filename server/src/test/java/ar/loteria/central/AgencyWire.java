@@ -72,6 +72,17 @@ final class AgencyWire {
         channel.finishAndReleaseAll();
     }
 
+    /** Several messages as complete frames back to back in one buffer, as one write of a pipelining agency. */
+    static ByteBuf frames(Message... messages) {
+        ByteBuf all = Unpooled.buffer();
+        for (Message message : messages) {
+            ByteBuf frame = frame(message);
+            all.writeBytes(frame);
+            frame.release();
+        }
+        return all;
+    }
+
     static ByteBuf frame(Message message) {
         ByteBuf payload = Unpooled.buffer();
         MessageEncoder.encode(message, payload);

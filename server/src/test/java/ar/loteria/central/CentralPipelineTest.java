@@ -658,6 +658,74 @@ class CentralPipelineTest {
     }
 
     @Test
+    void batchesSentBehindAFinishInOneWriteAreRefusedAfterItAndNeverStored() throws IOException {
+        // given: a storage thread that has not run yet
+        EmbeddedChannel storageThread = centralWithLaggingStorage();
+        AgencyWire wire = welcomedThrough(storageThread);
+
+        // when: a batch, the FINISH for it, and one more batch, all before the storage thread runs
+        wire.sendRaw(AgencyWire.frames(new BetBatch(1, 0, List.of(GOOD, WINNER)), new Finish(1, 2),
+                new BetBatch(1, 2, List.of(GOOD))));
+        storageThread.runPendingTasks();
+
+        // then: the FINISH counts the bets before it, and the batch after it is refused as sent after the FINISH
+        List<Message> replies = wire.replies();
+        assertEquals(List.of(new BatchAck(0, 2), new FinishAck(1, 2)), replies.subList(0, 2));
+        ErrorReply late = (ErrorReply) replies.get(2);
+        assertEquals(ErrorCode.BETS_AFTER_FINISH, late.code());
+        assertEquals(2, late.ref());
+        assertEquals(3, replies.size());
+        verify(store, times(1)).append(anyList());
+        verify(store).append(rowsOf(1, GOOD, WINNER));
+        assertEquals(2, ledger.stored(1));
+        storageThread.finishAndReleaseAll();
+    }
+
+    @Test
+    void aHelloIsAnsweredWithWhatWasStoredBeforeItNotWithBatchesSentAfterIt() throws IOException {
+        // given: agency 1's batch waiting for the storage thread on one connection
+        EmbeddedChannel storageThread = centralWithLaggingStorage();
+        AgencyWire first = welcomedThrough(storageThread);
+        first.send(new BetBatch(1, 0, List.of(GOOD)));
+
+        // when: a second connection of agency 1 pipelines HELLO and the next batch in one write
+        AgencyWire second = connect();
+        second.sendRaw(AgencyWire.frames(new Hello(1, ""), new BetBatch(1, 1, List.of(WINNER))));
+        storageThread.runPendingTasks();
+
+        // then: its WELCOME counts the batch received before its HELLO, and comes before its batch's ack
+        assertEquals(List.of(new BatchAck(0, 1)), first.replies());
+        assertEquals(List.of(new Welcome(1, 1), new BatchAck(1, 1)), second.replies());
+        storageThread.finishAndReleaseAll();
+    }
+
+    @Test
+    void aBadFrameIsRefusedAfterTheAnswersToTheFramesBeforeIt() throws IOException {
+        // given: a storage thread that has not run yet
+        EmbeddedChannel storageThread = centralWithLaggingStorage();
+        AgencyWire wire = welcomedThrough(storageThread);
+
+        // when: a good batch, then a frame with an unknown type, then another batch, in one write
+        var bytes = AgencyWire.frames(new BetBatch(1, 0, List.of(GOOD)));
+        bytes.writeBytes(new byte[] {0, 0, 0, 1, 0x40});
+        var after = AgencyWire.frames(new BetBatch(1, 1, List.of(GOOD)));
+        bytes.writeBytes(after);
+        after.release();
+        wire.sendRaw(bytes);
+        assertFalse(wire.channel().config().isAutoRead(), "nothing more is read after a bad frame");
+        storageThread.runPendingTasks();
+
+        // then: the batch before the bad frame is acknowledged, then the ERROR, and the connection closes
+        List<Message> replies = wire.replies();
+        assertEquals(new BatchAck(0, 1), replies.get(0));
+        assertEquals(ErrorCode.UNKNOWN_TYPE, ((ErrorReply) replies.get(1)).code());
+        assertEquals(2, replies.size());
+        assertFalse(wire.channel().isActive());
+        verify(store).append(rowsOf(1, GOOD));
+        storageThread.finishAndReleaseAll();
+    }
+
+    @Test
     void refusalOfABadBatchComesAfterTheAnswersToEarlierBatches() throws IOException {
         // given: a storage thread that has not run yet, and a good batch waiting for it
         EmbeddedChannel storageThread = centralWithLaggingStorage();

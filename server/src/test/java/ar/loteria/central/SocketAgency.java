@@ -47,6 +47,19 @@ final class SocketAgency implements AutoCloseable {
         return this;
     }
 
+    /** Several messages as frames back to back, in one write, as a pipelining agency sends them. */
+    SocketAgency sendAll(Message... messages) throws IOException {
+        ByteBuf all = AgencyWire.frames(messages);
+        try {
+            byte[] bytes = new byte[all.readableBytes()];
+            all.readBytes(bytes);
+            sendRaw(bytes);
+        } finally {
+            all.release();
+        }
+        return this;
+    }
+
     void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
