@@ -23,10 +23,21 @@ import java.util.Objects;
  * @param agencyTokens    AGENCY_TOKENS, the shared secret of each agency that has one
  * @param syncWrites      STORAGE_SYNC, whether every write to the store is forced to the disk before its batches
  *                        are acknowledged
+ * @param status          STATUS_PORT, STATUS_BIND, STATUS_TOKEN: the operator's view
+ * @param database        STORAGE_URL, STORAGE_USER, STORAGE_PASSWORD: a database instead of the CSV file
  */
 public record ServerConfig(int port, String serverIp, int listenBacklog, String loggingLevel, Level level,
                            int agencies, Path storagePath, int maxConnections, Duration idleTimeout,
-                           Map<Long, String> agencyTokens, boolean syncWrites) {
+                           Map<Long, String> agencyTokens, boolean syncWrites, StatusSettings status,
+                           DatabaseSettings database) {
+
+    /** A configuration with the CSV store and no operator's view. */
+    public ServerConfig(int port, String serverIp, int listenBacklog, String loggingLevel, Level level,
+                        int agencies, Path storagePath, int maxConnections, Duration idleTimeout,
+                        Map<Long, String> agencyTokens, boolean syncWrites) {
+        this(port, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath, maxConnections, idleTimeout,
+                agencyTokens, syncWrites, StatusSettings.OFF, DatabaseSettings.NONE);
+    }
 
     /** A configuration whose store writes are not forced to the disk (the default). */
     public ServerConfig(int port, String serverIp, int listenBacklog, String loggingLevel, Level level,
@@ -42,12 +53,26 @@ public record ServerConfig(int port, String serverIp, int listenBacklog, String 
         Objects.requireNonNull(level, "level");
         Objects.requireNonNull(storagePath, "storagePath");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(database, "database");
         agencyTokens = Map.copyOf(agencyTokens);
     }
 
     /** The same configuration on another port (tests bind port 0). */
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(newPort, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath,
-                maxConnections, idleTimeout, agencyTokens, syncWrites);
+                maxConnections, idleTimeout, agencyTokens, syncWrites, status, database);
+    }
+
+    /** The same configuration with another operator's view. */
+    public ServerConfig withStatus(StatusSettings newStatus) {
+        return new ServerConfig(port, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath,
+                maxConnections, idleTimeout, agencyTokens, syncWrites, newStatus, database);
+    }
+
+    /** The same configuration on another store. */
+    public ServerConfig withDatabase(DatabaseSettings newDatabase) {
+        return new ServerConfig(port, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath,
+                maxConnections, idleTimeout, agencyTokens, syncWrites, status, newDatabase);
     }
 }

@@ -30,18 +30,30 @@ public final class ServerConfigLoader {
     static final String IDLE_TIMEOUT = "IDLE_TIMEOUT_SECONDS";
     static final String TOKENS = "AGENCY_TOKENS";
     static final String SYNC = "STORAGE_SYNC";
+    static final String STATUS_PORT = "STATUS_PORT";
+    static final String STATUS_BIND = "STATUS_BIND";
+    static final String STATUS_TOKEN = "STATUS_TOKEN";
+    static final String STORAGE_URL = "STORAGE_URL";
+    static final String STORAGE_USER = "STORAGE_USER";
+    static final String STORAGE_PASSWORD = "STORAGE_PASSWORD";
 
-    private static final Map<String, String> DEFAULTS = Map.of(
-            PORT, "12345",
-            IP, "server",
-            BACKLOG, "5",
-            LEVEL, "INFO",
-            AGENCIES, "5",
-            STORAGE, "./bets.csv",
-            MAX_CONNECTIONS, "10000",
-            IDLE_TIMEOUT, "30",
-            TOKENS, "",
-            SYNC, "false");
+    private static final Map<String, String> DEFAULTS = Map.ofEntries(
+            Map.entry(PORT, "12345"),
+            Map.entry(IP, "server"),
+            Map.entry(BACKLOG, "5"),
+            Map.entry(LEVEL, "INFO"),
+            Map.entry(AGENCIES, "5"),
+            Map.entry(STORAGE, "./bets.csv"),
+            Map.entry(MAX_CONNECTIONS, "10000"),
+            Map.entry(IDLE_TIMEOUT, "30"),
+            Map.entry(TOKENS, ""),
+            Map.entry(SYNC, "false"),
+            Map.entry(STATUS_PORT, "8080"),
+            Map.entry(STATUS_BIND, "0.0.0.0"),
+            Map.entry(STATUS_TOKEN, ""),
+            Map.entry(STORAGE_URL, ""),
+            Map.entry(STORAGE_USER, ""),
+            Map.entry(STORAGE_PASSWORD, ""));
 
     private ServerConfigLoader() {
     }
@@ -75,7 +87,9 @@ public final class ServerConfigLoader {
                 integer(values, MAX_CONNECTIONS, 1, 1_000_000),
                 Duration.ofSeconds(integer(values, IDLE_TIMEOUT, 1, 86_400)),
                 tokens(values.get(TOKENS)),
-                bool(values, SYNC));
+                bool(values, SYNC),
+                status(values),
+                database(values));
     }
 
     /** The keys of {@code file} (upper case) and their values; a missing file has none. */
@@ -132,6 +146,28 @@ public final class ServerConfigLoader {
             }
             default -> throw new ConfigException(key + " must be true or false, was '" + value + "'");
         }
+    }
+
+    private static StatusSettings status(Map<String, String> values) throws ConfigException {
+        String bind = values.get(STATUS_BIND);
+        if (bind.isBlank()) {
+            throw new ConfigException(STATUS_BIND + " must name an interface (0.0.0.0 for all), was empty");
+        }
+        String token = values.get(STATUS_TOKEN);
+        return new StatusSettings(integer(values, STATUS_PORT, 0, 65_535), bind, token.isEmpty() ? null : token);
+    }
+
+    private static DatabaseSettings database(Map<String, String> values) throws ConfigException {
+        String url = values.get(STORAGE_URL);
+        if (url.isEmpty()) {
+            return DatabaseSettings.NONE;
+        }
+        if (!url.startsWith("jdbc:postgresql://")) {
+            throw new ConfigException(STORAGE_URL + " must look like jdbc:postgresql://host:port/db, was '" + url + "'");
+        }
+        String user = values.get(STORAGE_USER);
+        String password = values.get(STORAGE_PASSWORD);
+        return new DatabaseSettings(url, user.isEmpty() ? null : user, password.isEmpty() ? null : password);
     }
 
     /** {@code 1=secret-one,2=secret-two}: the agencies listed must say their token in HELLO. */

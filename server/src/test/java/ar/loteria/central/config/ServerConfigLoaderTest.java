@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,6 +50,21 @@ class ServerConfigLoaderTest {
         assertEquals(Duration.ofSeconds(30), config.idleTimeout());
         assertEquals(Map.of(), config.agencyTokens());
         assertEquals(false, config.syncWrites());
+        assertEquals(new StatusSettings(8080, "0.0.0.0", null), config.status());
+        assertEquals(DatabaseSettings.NONE, config.database());
+    }
+
+    @Test
+    void readsTheOperatorsViewAndTheDatabaseSettings() throws Exception {
+        ServerConfig config = ServerConfigLoader.load(write(COURSE_FILE + "STATUS_PORT = 9090\nSTATUS_BIND = 127.0.0.1\n"
+                + "STORAGE_URL = jdbc:postgresql://db:5432/lottery\nSTORAGE_USER = lottery\n"), Map.of(
+                "STATUS_TOKEN", "s3cret", "STORAGE_PASSWORD", "pw"));
+
+        assertEquals(new StatusSettings(9090, "127.0.0.1", "s3cret"), config.status());
+        assertEquals(new DatabaseSettings("jdbc:postgresql://db:5432/lottery", "lottery", "pw"), config.database());
+        assertTrue(config.database().enabled());
+        assertFalse(config.database().toString().contains("pw"), "the password never reaches a log line");
+        assertFalse(ServerConfigLoader.load(dir.resolve("absent.ini"), Map.of("STATUS_PORT", "0")).status().enabled());
     }
 
     @ParameterizedTest
@@ -125,6 +141,9 @@ class ServerConfigLoaderTest {
         assertMessageNames("LOGGING_LEVEL", Map.of("LOGGING_LEVEL", "LOUD"));
         assertMessageNames("AGENCY_TOKENS", Map.of("AGENCY_TOKENS", "one=x"));
         assertMessageNames("STORAGE_FILEPATH", Map.of("STORAGE_FILEPATH", " "));
+        assertMessageNames("STATUS_PORT", Map.of("STATUS_PORT", "http"));
+        assertMessageNames("STATUS_BIND", Map.of("STATUS_BIND", ""));
+        assertMessageNames("STORAGE_URL", Map.of("STORAGE_URL", "postgres://db/lottery"));
     }
 
     @Test
