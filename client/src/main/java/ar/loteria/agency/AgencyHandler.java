@@ -34,9 +34,13 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgencyHandler.class);
 
-    /** Refusals that say "not now" rather than "no": the agency tries again on a new connection. */
+    /**
+     * Refusals that say "not now" rather than "no": the agency tries again on a new connection, which resumes from
+     * WELCOME. STORAGE_FAILURE is one: nothing of the refused batch was kept, and a store that could not write (a
+     * full disk, a database restarting) takes bets again once it can.
+     */
     static final Set<ErrorCode> TRANSIENT = Set.of(ErrorCode.SHUTTING_DOWN, ErrorCode.SERVER_BUSY,
-            ErrorCode.IDLE_TIMEOUT);
+            ErrorCode.IDLE_TIMEOUT, ErrorCode.STORAGE_FAILURE);
 
     /** Where the conversation stands; each names the action its log lines report. */
     private enum Phase {

@@ -14,6 +14,8 @@ import ar.loteria.codec.Welcome;
 import ar.loteria.codec.Winners;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.StringReader;
 import java.nio.file.Path;
@@ -155,13 +157,14 @@ class AgencyHandlerTest {
         assertFalse(ch.finish());
     }
 
-    @Test
-    void transientRefusalClosesWithoutEndingTheRun() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = ErrorCode.class, names = {"SHUTTING_DOWN", "SERVER_BUSY", "IDLE_TIMEOUT", "STORAGE_FAILURE"})
+    void transientRefusalClosesWithoutEndingTheRun(ErrorCode code) throws Exception {
         // given
         EmbeddedChannel ch = waitingForResults();
 
-        // when
-        ch.writeInbound(new ErrorReply(ErrorCode.SHUTTING_DOWN, 0, "central stopping"));
+        // when: a refusal that says "not now"; the agency will connect again and resume from WELCOME
+        ch.writeInbound(new ErrorReply(code, 0, "not now"));
 
         // then
         assertFalse(outcome.isDone());
