@@ -15,10 +15,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Keeps every log line written while it is attached to the root logger, as {@code LEVEL message}, so a test can
  * check the line the central logged for what it refused. Any thread may log; the test thread reads.
  */
-final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
     /** One captured line. */
-    record Line(Level level, String message, boolean hasThrowable) {
+    public record Line(Level level, String message, boolean hasThrowable) {
         @Override
         public String toString() {
             return level + " " + message;
@@ -31,7 +31,7 @@ final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoClosea
     private LogCapture() {
     }
 
-    static LogCapture attach() {
+    public static LogCapture attach() {
         LogCapture capture = new LogCapture();
         capture.setContext(capture.root.getLoggerContext());
         capture.setName("test-capture");
@@ -45,17 +45,17 @@ final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoClosea
         lines.add(new Line(event.getLevel(), event.getFormattedMessage(), event.getThrowableProxy() != null));
     }
 
-    List<Line> lines() {
+    public List<Line> lines() {
         return List.copyOf(lines);
     }
 
     /** Lines whose {@code LEVEL message} text contains {@code fragment}. */
-    List<Line> matching(String fragment) {
+    public List<Line> matching(String fragment) {
         return lines.stream().filter(line -> line.toString().contains(fragment)).toList();
     }
 
     /** Waits up to {@code timeout} for a line containing {@code fragment}, and returns it. */
-    Line await(String fragment, Duration timeout) throws InterruptedException {
+    public Line await(String fragment, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         do {
             List<Line> found = matching(fragment);
@@ -68,7 +68,7 @@ final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoClosea
                 lines.stream().map(Line::toString).toList()));
     }
 
-    void clear() {
+    public void clear() {
         lines.clear();
     }
 
