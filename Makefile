@@ -5,7 +5,7 @@ DEV_COMPOSE := docker-compose-dev.yaml
 DOCKER_COMPOSE ?= docker compose
 
 .DEFAULT_GOAL := help
-.PHONY: help build test demo compose bench lint \
+.PHONY: help build test demo compose bench bench-postgres lint \
 	docker-image docker-compose-up docker-compose-down docker-compose-logs
 
 help:
@@ -14,6 +14,7 @@ help:
 	@echo "  test                 mvn verify: every module's tests"
 	@echo "  demo                 server and AGENCIES agencies as local processes (scripts/run-local.sh)"
 	@echo "  bench                ingest benchmark, 50 agencies or AGENCIES (scripts/bench.sh); ends with bets/s: N"
+	@echo "  bench-postgres       the same on a throwaway PostgreSQL server (STORE=postgres scripts/bench.sh)"
 	@echo "  compose              regenerate $(DEV_COMPOSE) for AGENCIES agencies"
 	@echo "  lint                 check the Docker setup without an engine (docker/check.sh)"
 	@echo "  docker-image         build server:latest and client:latest"
@@ -34,6 +35,9 @@ demo:
 # The standard case is 50 agencies (the course's data set ten times) unless AGENCIES is given.
 bench:
 	./scripts/bench.sh $(if $(filter command line environment,$(origin AGENCIES)),$(AGENCIES),50)
+
+bench-postgres:
+	STORE=postgres ./scripts/bench.sh $(if $(filter command line environment,$(origin AGENCIES)),$(AGENCIES),50)
 
 compose:
 	./generar-compose.sh $(DEV_COMPOSE) $(AGENCIES)

@@ -53,12 +53,14 @@ import java.util.stream.Collectors;
  *      [--agencies 50] [--shape 26936,25518,16014,9238,991] [--batch 200] [--window 32] [--runs 5] [--warmup 1]
  *      [--server-opts "@docker/jvm.options -Xmx64m"] [--server-java /path/to/bin/java] [--event-loops 1]
  *      [--data DIR] [--parked N] [--slice-ms 50] [--storage-sync false]
+ *      [--storage-url jdbc:postgresql://127.0.0.1:5432/lottery --storage-user U --storage-password P]
  *      [--keep true]
  * </pre>
  * {@code --shape} lists bets per agency, repeated over the agencies: the default is the course's data set, so 50
  * agencies are that set ten times (786,970 bets). {@code --warmup N} runs first that are not counted (the generator's
  * code warms up; each run's central is new and cold). {@code --storage-sync true} runs the central with every write
- * forced to the disk. {@code --parked N} instead holds N RESULTS requests before the draw.
+ * forced to the disk. {@code --storage-url} runs the central on that PostgreSQL server instead of the CSV file, in a
+ * new database per run ({@link BenchDatabase}). {@code --parked N} instead holds N RESULTS requests before the draw.
  */
 public final class LoadGenerator {
 
@@ -163,12 +165,18 @@ public final class LoadGenerator {
                 "STORAGE_FILEPATH", dir.resolve("bets.csv").toString(), "SERVER_LISTEN_BACKLOG", "4096",
                 "MAX_CONNECTIONS", String.valueOf(data.size() + 100), "LOGGING_LEVEL", "INFO",
                 "STORAGE_SYNC", option("storage-sync", "false")));
+        BenchDatabase database = BenchDatabase.of(options);
+        String runDatabase = "bench_run_" + (run + 100);
+        if (database != null) {
+            env.putAll(database.create(runDatabase));
+        }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(intOption("event-loops", 1),
                 new DefaultThreadFactory("load-io"), NioIoHandler.newFactory());
         try (CentralProcess central = CentralProcess.start(serverJava(), serverJar(),
                 serverOptions(), env, dir, work.resolve("central-" + run + ".log"))) {
             int port = central.awaitPort();
             long cpuBefore = ownCpuNanos();
+            double databaseCpuBefore = BenchDatabase.serverCpuSeconds();
             Map<String, Double> centralCpuBefore = central.cpuByRole();
             Timeline timeline = new Timeline();
             List<LoadAgency> agencies = new ArrayList<>();
@@ -202,7 +210,9 @@ public final class LoadGenerator {
                 centralCpuInRun.put(role, Math.round(inRun * 100) / 100.0);
             });
             System.out.printf(Locale.ROOT, "run %d cpu s: central %s, of which since the agencies connected %s;"
-                    + " load generator %.2f%n", run, centralCpu, centralCpuInRun, (ownCpuNanos() - cpuBefore) / 1e9);
+                    + " load generator %.2f%s%n", run, centralCpu, centralCpuInRun, (ownCpuNanos() - cpuBefore) / 1e9,
+                    database == null ? "" : String.format(Locale.ROOT, "; database server %.2f",
+                            BenchDatabase.serverCpuSeconds() - databaseCpuBefore));
             double rssMb = central.status("VmHWM") / 1024.0;
             double threads = central.status("Threads");
             // Peak RSS can count file-backed pages (a central reading a store back maps it): show the anonymous side.
@@ -213,7 +223,7 @@ public final class LoadGenerator {
                 throw new IllegalStateException("the central exited " + exit
                         + (central.shutdownLogged() ? "" : " without its shutdown line"));
             }
-            long rows = countRows(dir.resolve("bets.csv"));
+            long rows = database == null ? countRows(dir.resolve("bets.csv")) : database.bets(runDatabase);
             if (rows != bets) {
                 throw new IllegalStateException("the store holds " + rows + " rows, expected " + bets);
             }
@@ -223,6 +233,9 @@ public final class LoadGenerator {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             deleteTree(dir);
+            if (database != null) {
+                database.drop(runDatabase);
+            }
         }
     }
 
