@@ -143,9 +143,9 @@ final class AgencyConnection {
     /**
      * Writes one answer from the storage side (without flushing) and reads again if it may. Event loop only.
      *
-     * @see StorageDispatcher
+     * @see ReplyRouter
      */
-    void deliver(StorageDispatcher.Reply reply) {
+    void deliver(Reply reply) {
         if (reply.completes()) {
             waiting--;
         }
