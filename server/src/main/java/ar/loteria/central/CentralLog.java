@@ -164,6 +164,20 @@ public final class CentralLog {
         LOG.error("{}", ActionLine.fail("almacenamiento").withError(error), cause);
     }
 
+    /**
+     * The store stopped taking writes (a full disk, say): logged once per incident, not once per refused batch,
+     * since every agency keeps retrying until it can write again.
+     */
+    public static void storeCannotWrite(Object store, String error) {
+        LOG.error("{}", ActionLine.fail("escribir_almacen").with("file", store).withError(error));
+    }
+
+    /** The store takes writes again after an incident; how many batches were refused meanwhile. */
+    public static void storeWritesAgain(Object store, long refusedBatches) {
+        LOG.warn("{}", ActionLine.success("escribir_almacen").with("file", store)
+                .with("lotes_rechazados", refusedBatches));
+    }
+
     /** The draw, once, before any winners are sent. */
     public static void drawn() {
         LOG.info("{}", ActionLine.success("sorteo"));
