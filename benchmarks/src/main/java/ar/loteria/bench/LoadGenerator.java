@@ -14,6 +14,8 @@ import ar.loteria.codec.MessageEncoder;
 import ar.loteria.codec.ResultsRequest;
 import ar.loteria.codec.Welcome;
 import ar.loteria.codec.Winners;
+import ar.loteria.launch.JarProcess;
+import ar.loteria.launch.Launch;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -32,6 +34,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -61,6 +64,9 @@ import java.util.stream.Collectors;
  * forced to the disk. {@code --parked N} instead holds N RESULTS requests before the draw.
  */
 public final class LoadGenerator {
+
+    private static final Duration READY = Duration.ofSeconds(30);
+    private static final Duration STOP = Duration.ofSeconds(30);
 
     /** Bets per agency of the course's data set. */
     static final String COURSE_SHAPE = "26936,25518,16014,9238,991";
@@ -165,11 +171,12 @@ public final class LoadGenerator {
                 "STORAGE_SYNC", option("storage-sync", "false")));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(intOption("event-loops", 1),
                 new DefaultThreadFactory("load-io"), NioIoHandler.newFactory());
-        try (CentralProcess central = CentralProcess.start(serverJava(), serverJar(),
-                serverOptions(), env, dir, work.resolve("central-" + run + ".log"))) {
-            int port = central.awaitPort();
+        try (JarProcess central = JarProcess.start(centralLaunch(), env, dir,
+                work.resolve("central-" + run + ".log"))) {
+            int port = central.awaitPort(READY);
+            ProcessMeter meter = new ProcessMeter(central.pid());
             long cpuBefore = ownCpuNanos();
-            Map<String, Double> centralCpuBefore = central.cpuByRole();
+            Map<String, Double> centralCpuBefore = meter.cpuByRole();
             Timeline timeline = new Timeline();
             List<LoadAgency> agencies = new ArrayList<>();
             List<CompletableFuture<Integer>> done = new ArrayList<>();
@@ -196,19 +203,20 @@ public final class LoadGenerator {
             long[] latencies = agencies.stream().flatMapToLong(a -> Arrays.stream(a.latencies())).sorted().toArray();
             Map<String, Double> centralCpu = new java.util.TreeMap<>();
             Map<String, Double> centralCpuInRun = new java.util.TreeMap<>();
-            central.cpuByRole().forEach((role, seconds) -> {
+            meter.cpuByRole().forEach((role, seconds) -> {
                 centralCpu.put(role, Math.round(seconds * 100) / 100.0);
                 double inRun = seconds - centralCpuBefore.getOrDefault(role, 0.0);
                 centralCpuInRun.put(role, Math.round(inRun * 100) / 100.0);
             });
             System.out.printf(Locale.ROOT, "run %d cpu s: central %s, of which since the agencies connected %s;"
                     + " load generator %.2f%n", run, centralCpu, centralCpuInRun, (ownCpuNanos() - cpuBefore) / 1e9);
-            double rssMb = central.status("VmHWM") / 1024.0;
-            double threads = central.status("Threads");
+            double rssMb = meter.status("VmHWM") / 1024.0;
+            double threads = meter.status("Threads");
             // Peak RSS can count file-backed pages (a central reading a store back maps it): show the anonymous side.
             System.out.printf(Locale.ROOT, "run %d memory: peak RSS %.0f MB, anonymous RSS now %.0f MB%n", run, rssMb,
-                    central.status("RssAnon") / 1024.0);
-            int exit = central.stop();
+                    meter.status("RssAnon") / 1024.0);
+            central.terminate();
+            int exit = central.awaitExit(STOP);
             if (exit != 0 || !central.shutdownLogged()) {
                 throw new IllegalStateException("the central exited " + exit
                         + (central.shutdownLogged() ? "" : " without its shutdown line"));
@@ -238,10 +246,10 @@ public final class LoadGenerator {
                 "MAX_CONNECTIONS", String.valueOf(held + 100), "LOGGING_LEVEL", "INFO");
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(intOption("event-loops", 1),
                 new DefaultThreadFactory("load-io"), NioIoHandler.newFactory());
-        try (CentralProcess central = CentralProcess.start(serverJava(), serverJar(),
-                serverOptions(), env, dir, work.resolve("central-parked.log"))) {
-            int port = central.awaitPort();
-            long threadsIdle = central.status("Threads");
+        try (JarProcess central = JarProcess.start(centralLaunch(), env, dir, work.resolve("central-parked.log"))) {
+            int port = central.awaitPort(READY);
+            ProcessMeter meter = new ProcessMeter(central.pid());
+            long threadsIdle = meter.status("Threads");
             AtomicInteger welcomed = new AtomicInteger();
             List<CompletableFuture<Integer>> answered = new ArrayList<>();
             List<Channel> channels = new ArrayList<>();
@@ -256,8 +264,8 @@ public final class LoadGenerator {
             }
             Thread.sleep(2_000);
             long waitingDone = answered.stream().filter(CompletableFuture::isDone).count();
-            long threadsHeld = central.status("Threads");
-            double rssMb = central.status("VmHWM") / 1024.0;
+            long threadsHeld = meter.status("Threads");
+            double rssMb = meter.status("VmHWM") / 1024.0;
             System.out.printf(Locale.ROOT, "parked: %,d of %,d requests held for 2 s, %d answered early; central "
                     + "threads idle %d, holding %d; peak RSS %.0f MB%n", welcomed.get(), held, waitingDone,
                     threadsIdle, threadsHeld, rssMb);
@@ -270,8 +278,10 @@ public final class LoadGenerator {
                 answer.get(2, TimeUnit.MINUTES);
                 answers++;
             }
+            double answeredMillis = (System.nanoTime() - start) / 1e6;
+            central.terminate();
             System.out.printf(Locale.ROOT, "parked: all %,d answered %.0f ms after the FINISH wave; central exit %d%n",
-                    answers, (System.nanoTime() - start) / 1e6, central.stop());
+                    answers, answeredMillis, central.awaitExit(STOP));
             return waitingDone == 0 && answers == held ? 0 : 1;
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -309,12 +319,11 @@ public final class LoadGenerator {
         }
     }
 
-    private Path serverJar() {
-        return Path.of(option("server-jar", "server/target/lottery-server.jar"));
-    }
-
-    private Path serverJava() {
-        return options.containsKey("server-java") ? Path.of(options.get("server-java")) : null;
+    /** The central's jar run with the given {@code java} and JVM options. */
+    private Launch centralLaunch() {
+        Path java = options.containsKey("server-java") ? Path.of(options.get("server-java")) : null;
+        return Launch.jar(Path.of(option("server-jar", "server/target/lottery-server.jar"))).withJava(java)
+                .withJvmOptions(serverOptions());
     }
 
     /** The central's JVM options; an {@code @file} is made absolute, since the central runs in its own folder. */
