@@ -47,6 +47,7 @@ final class IngestRun {
             ProcessMeter meter = new ProcessMeter(process.pid());
             Map<String, Double> serverCpuBefore = meter.cpuByRole();
             double serverCpuStart = meter.cpuSeconds();
+            double machineStart = ProcessMeter.machineBusySeconds();
             long cpuStart = ownCpuNanos();
             long wallStart = System.nanoTime();
             Timeline timeline = new Timeline();
@@ -69,12 +70,11 @@ final class IngestRun {
             double wall = (System.nanoTime() - wallStart) / 1e9;
             double generatorCpu = (ownCpuNanos() - cpuStart) / 1e9;
             double serverCpu = meter.cpuSeconds() - serverCpuStart;
+            double othersCpu = Math.max(0, ProcessMeter.machineBusySeconds() - machineStart - serverCpu
+                    - generatorCpu);
             printSlices(tag, timeline, agencies);
             printCpu(tag, meter.cpuByRole(), serverCpuBefore, generatorCpu);
-            int cores = Runtime.getRuntime().availableProcessors();
-            System.out.printf(Locale.ROOT, "%s cores: server %.2f (%.0f %%), load generator %.2f (%.0f %%) of %d over "
-                    + "%.3f s%n", tag, serverCpu / wall, 100 * serverCpu / wall / cores, generatorCpu / wall,
-                    100 * generatorCpu / wall / cores, cores, wall);
+            printCores(tag, wall, serverCpu, generatorCpu, othersCpu);
             double rssMb = meter.status("VmHWM") / 1024.0;
             double threads = meter.status("Threads");
             // Peak RSS can count file-backed pages (a central reading a store back maps it): show the anonymous side.
@@ -96,7 +96,7 @@ final class IngestRun {
             return new RunFigures(timeline.ingestSeconds(), timeline.untilLastWinnersSeconds(),
                     bets / timeline.ingestSeconds(), percentile(latencies, 0.50) / 1e6,
                     percentile(latencies, 0.99) / 1e6, timeline.drawMillis(), process.readyMillis(), rssMb, threads,
-                    serverCpu / wall, generatorCpu / wall);
+                    serverCpu / wall, generatorCpu / wall, othersCpu / wall);
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             LoadGenerator.deleteTree(dir);
@@ -123,6 +123,19 @@ final class IngestRun {
         });
         System.out.printf(Locale.ROOT, "%s cpu s: server %s, of which since the agencies connected %s;"
                 + " load generator %.2f%n", tag, total, inRun, generatorCpu);
+    }
+
+    /**
+     * The machine's cores over the run, from the agencies' connecting to the last winners: what the server used, what
+     * the load generator used, what every other process took (a shared machine) and what was left idle.
+     */
+    private static void printCores(String tag, double wall, double server, double generator, double others) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        double idle = Math.max(0, cores * wall - server - generator - others);
+        System.out.printf(Locale.ROOT, "%s cores: server %.2f (%.0f %%), load generator %.2f (%.0f %%), other "
+                + "processes %.2f (%.0f %%), idle %.2f (%.0f %%) of %d over %.3f s%n", tag, server / wall,
+                100 * server / wall / cores, generator / wall, 100 * generator / wall / cores, others / wall,
+                100 * others / wall / cores, idle / wall, 100 * idle / wall / cores, cores, wall);
     }
 
     private static long ownCpuNanos() {

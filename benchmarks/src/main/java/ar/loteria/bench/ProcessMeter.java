@@ -61,6 +61,26 @@ final class ProcessMeter {
         return roles;
     }
 
+    /**
+     * CPU seconds the whole machine has been busy so far, all cores and processes together (every state of the
+     * first line of {@code /proc/stat} but idle and iowait), or -1.
+     */
+    static double machineBusySeconds() {
+        try {
+            String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < fields.length; i++) {
+                // user nice system idle iowait irq softirq steal guest guest_nice; guest time is inside user already
+                if (i != 4 && i != 5 && i < 9) {
+                    busy += Long.parseLong(fields[i]);
+                }
+            }
+            return busy / TICKS;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** utime + stime of a {@code stat} line; the fields after the command name, which may hold spaces. */
     private static double cpuSecondsOf(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -71,14 +71,16 @@ class LoadGeneratorSmokeTest {
                 .count(), output);
         assertEquals(7, output.lines().filter(l -> l.contains("of which since the agencies connected {")).count(),
                 output);
-        assertEquals(7, output.lines().filter(l -> l.matches("run \\d \\S+ cores: server \\d+\\.\\d\\d \\(\\d+ %\\), "
-                + "load generator \\d+\\.\\d\\d \\(\\d+ %\\) of \\d+ over \\d+\\.\\d+ s")).count(), output);
+        String share = " \\d+\\.\\d\\d \\(\\d+ %\\)";
+        assertEquals(7, output.lines().filter(l -> l.matches("run \\d \\S+ cores: server" + share + ", load generator"
+                + share + ", other processes" + share + ", idle" + share + " of \\d+ over \\d+\\.\\d+ s")).count(),
+                output);
         // medians per central, every figure
         for (String central : List.of("central", "null", "null+csv")) {
             assertTrue(output.contains("\n" + central + ", 2 runs:\n"), central + " missing in\n" + output);
         }
         for (String figure : new String[] {"ingest s", "last winners s", "ack p99 ms", "draw ms", "server ready ms",
-            "server peak RSS MB", "server threads", "server cores", "generator cores"}) {
+            "server peak RSS MB", "server threads", "server cores", "generator cores", "others cores"}) {
             assertEquals(3, output.lines().filter(l -> l.startsWith("  " + figure + " ")).count(),
                     figure + " missing in\n" + output);
         }
