@@ -97,8 +97,10 @@ public final class JarProcess implements AutoCloseable {
         } catch (IOException e) {
             port.completeExceptionally(e);
         }
-        port.completeExceptionally(new IllegalStateException("the process ended (exit " + exitOrRunning()
-                + ") before listening:\n" + tail()));
+        if (!port.isDone()) {
+            port.completeExceptionally(new IllegalStateException("the process ended (exit " + exitCode()
+                    + ") before listening:\n" + tail()));
+        }
     }
 
     /** Waits until the program says it listens and returns its port, or fails with its last lines. */
@@ -186,8 +188,14 @@ public final class JarProcess implements AutoCloseable {
         return "(" + log + ")\n" + String.join("\n", all.subList(Math.max(0, all.size() - 20), all.size()));
     }
 
-    private String exitOrRunning() {
-        return process.isAlive() ? "still running" : String.valueOf(process.exitValue());
+    /** The exit code once the process has ended (its output closing comes just before), bounded. */
+    private String exitCode() {
+        try {
+            return process.waitFor(2, TimeUnit.SECONDS) ? String.valueOf(process.exitValue()) : "none yet";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
     }
 
     /** Kills the process (SIGKILL) if it still runs. */

@@ -97,7 +97,9 @@ final class SelectorLoop {
                 toFlush.clear();
             }
         } catch (IOException | RuntimeException e) {
+            // Without its selector the reference answers no one: stop, loudly, rather than leave agencies waiting.
             ReferenceCentral.error(ActionLine.fail("selector").withError(e));
+            System.exit(1);
         }
     }
 
