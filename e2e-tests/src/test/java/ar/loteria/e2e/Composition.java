@@ -46,10 +46,16 @@ final class Composition implements AutoCloseable {
 
     /** Starts the server jar storing in central/bets.csv, with {@code extraEnv} over its defaults, into {@code log}. */
     JarProcess server(int agencies, Map<String, String> extraEnv, String log) throws IOException {
+        return server(agencies, extraEnv, log, JVM_OPTIONS);
+    }
+
+    /** As {@link #server(int, Map, String)}, with the JVM options {@code jvmOptions} instead of the small heap. */
+    JarProcess server(int agencies, Map<String, String> extraEnv, String log, List<String> jvmOptions)
+            throws IOException {
         Map<String, String> env = new HashMap<>(Map.of("SERVER_PORT", "0", "AGENCIES", String.valueOf(agencies),
                 "STORAGE_FILEPATH", dir.get().resolve("central/bets.csv").toString()));
         env.putAll(extraEnv);
-        return started(JarProcess.start(Launch.jar(jar("lottery.serverJar")).withJvmOptions(JVM_OPTIONS), env,
+        return started(JarProcess.start(Launch.jar(jar("lottery.serverJar")).withJvmOptions(jvmOptions), env,
                 dir.get().resolve("central"), dir.get().resolve(log)));
     }
 

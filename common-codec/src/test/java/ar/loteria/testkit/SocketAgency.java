@@ -1,8 +1,7 @@
-package ar.loteria.central;
+package ar.loteria.testkit;
 
 import ar.loteria.codec.Message;
 import ar.loteria.codec.MessageDecoder;
-import ar.loteria.codec.MessageEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
@@ -13,17 +12,19 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.util.ArrayList;
 import java.util.List;
 
-/** A blocking test agency over a real socket: one message out, one message in. */
-final class SocketAgency implements AutoCloseable {
+/**
+ * A blocking test agency over a real socket to a central on loopback: messages out as frames, replies in one at a
+ * time. For tests that speak the protocol the way an agency written by someone else would. Test-owned: close it.
+ */
+public final class SocketAgency implements AutoCloseable {
 
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
 
-    SocketAgency(int port) throws IOException {
+    public SocketAgency(int port) throws IOException {
         socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         socket.setSoTimeout(10_000);
@@ -32,40 +33,24 @@ final class SocketAgency implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    SocketAgency send(Message message) throws IOException {
-        ByteBuf payload = Unpooled.buffer();
-        try {
-            MessageEncoder.encode(message, payload);
-            byte[] frame = new byte[4 + payload.readableBytes()];
-            Unpooled.wrappedBuffer(frame).setInt(0, payload.readableBytes());
-            payload.readBytes(frame, 4, payload.readableBytes());
-            out.write(frame);
-            out.flush();
-        } finally {
-            payload.release();
-        }
+    /** Sends one message as one frame, in one write. */
+    public SocketAgency send(Message message) throws IOException {
+        sendRaw(WireFrames.bytes(message));
         return this;
     }
 
     /** Several messages as frames back to back, in one write, as a pipelining agency sends them. */
-    SocketAgency sendAll(Message... messages) throws IOException {
-        ByteBuf all = AgencyWire.frames(messages);
-        try {
-            byte[] bytes = new byte[all.readableBytes()];
-            all.readBytes(bytes);
-            sendRaw(bytes);
-        } finally {
-            all.release();
-        }
+    public SocketAgency sendAll(Message... messages) throws IOException {
+        sendRaw(WireFrames.bytes(messages));
         return this;
     }
 
-    void sendRaw(byte[] bytes) throws IOException {
+    public void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
-    Message receive() throws IOException {
+    public Message receive() throws IOException {
         int length = in.readInt();
         byte[] payload = new byte[length];
         in.readFully(payload);
@@ -73,7 +58,7 @@ final class SocketAgency implements AutoCloseable {
     }
 
     /** Whether the central closed the connection (reads end of stream within the socket timeout). */
-    boolean closedByPeer() throws IOException {
+    public boolean closedByPeer() throws IOException {
         return in.read() < 0;
     }
 
@@ -81,7 +66,7 @@ final class SocketAgency implements AutoCloseable {
      * Whether the central closed the connection: end of stream, or a reset (the central closes with bytes of ours
      * still unread when it stopped reading after an error).
      */
-    boolean closedOrReset() throws IOException {
+    public boolean closedOrReset() throws IOException {
         try {
             return in.read() < 0;
         } catch (SocketException e) {
@@ -89,8 +74,26 @@ final class SocketAgency implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads and drops whatever the central sent until it closes the connection: true on end of stream or a reset,
+     * false when nothing ends within the socket timeout.
+     */
+    public boolean closedAfterDraining() throws IOException {
+        byte[] chunk = new byte[64 * 1024];
+        try {
+            while (in.read(chunk) >= 0) {
+                // dropped: only the close matters
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (SocketException reset) {
+            return true;
+        }
+    }
+
     /** The next message if one arrives within {@code millis}, else {@code null}. */
-    Message receiveWithin(int millis) throws IOException {
+    public Message receiveWithin(int millis) throws IOException {
         socket.setSoTimeout(millis);
         try {
             return receive();
@@ -105,7 +108,7 @@ final class SocketAgency implements AutoCloseable {
      * Every message until the central closes the connection (end of stream or reset); the bytes must end on a
      * frame boundary.
      */
-    List<Message> receiveUntilClosed() throws IOException {
+    public List<Message> receiveUntilClosed() throws IOException {
         ByteBuf received = Unpooled.buffer();
         try {
             byte[] chunk = new byte[8192];
@@ -116,11 +119,7 @@ final class SocketAgency implements AutoCloseable {
             } catch (SocketException reset) {
                 // closed with our bytes unread: what arrived before the reset is all there is
             }
-            List<Message> messages = new ArrayList<>();
-            while (received.readableBytes() >= 4 && received.readableBytes() >= 4 + received.getInt(
-                    received.readerIndex())) {
-                messages.add(MessageDecoder.decode(received.readSlice(received.readInt())));
-            }
+            List<Message> messages = WireFrames.decodeAll(received);
             if (received.isReadable()) {
                 throw new AssertionError(received.readableBytes() + " bytes of a cut reply after " + messages);
             }
@@ -131,17 +130,17 @@ final class SocketAgency implements AutoCloseable {
     }
 
     /** Bytes received and not read yet. */
-    int available() throws IOException {
+    public int available() throws IOException {
         return in.available();
     }
 
     /** Closes with a reset instead of an orderly close, as a killed process or a dropped link would. */
-    void abort() throws IOException {
+    public void abort() throws IOException {
         socket.setSoLinger(true, 0);
         socket.close();
     }
 
-    void setTimeoutMillis(int millis) throws IOException {
+    public void setTimeoutMillis(int millis) throws IOException {
         socket.setSoTimeout(millis);
     }
 
