@@ -178,7 +178,9 @@ final class AgencyConnection {
             refused = true;
             channel.write(message).addListener(ChannelFutureListener.CLOSE);
         } else {
-            channel.write(message, channel.voidPromise());
+            // A promise of its own rather than the void one: if the connection closes with this still queued, the
+            // failed write is dropped quietly instead of firing an exception through the pipeline.
+            channel.write(message);
         }
     }
 
