@@ -1,9 +1,9 @@
 package ar.loteria.bench;
 
 import ar.loteria.agency.AgencyTuning;
-import ar.loteria.agency.BetBatcher;
-import ar.loteria.agency.BetCsvReader;
-import ar.loteria.agency.BetFileGenerator;
+import ar.loteria.agency.bets.BetBatcher;
+import ar.loteria.agency.bets.BetCsvReader;
+import ar.loteria.agency.generate.BetFileGenerator;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.Finish;
 import ar.loteria.codec.Frames;

@@ -1,5 +1,7 @@
 package ar.loteria.agency;
 
+import ar.loteria.agency.bets.BetInput;
+import ar.loteria.agency.config.AgencyConfig;
 import ar.loteria.logging.ActionLine;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -71,7 +73,7 @@ public final class AgencyClient implements AutoCloseable {
     }
 
     /** Completes once, when the run ends: with the winners, or with the failure's exit status. */
-    public CompletableFuture<Outcome> outcome() {
+    public CompletableFuture<AgencyOutcome> outcome() {
         return run.outcome();
     }
 
@@ -149,7 +151,7 @@ public final class AgencyClient implements AutoCloseable {
         if (now - firstFailureNanos >= tuning.retryBudget().toNanos()) {
             LOG.error("{}", ActionLine.fail("connect").with("server_address", config.serverAddress())
                     .with("attempts", failedAttempts).withError(cause.getMessage()));
-            run.end(Outcome.failure(ExitStatus.SERVER_UNREACHABLE));
+            run.end(AgencyOutcome.failure(ExitStatus.SERVER_UNREACHABLE));
             return;
         }
         LOG.info("{}", ActionLine.inProgress("connect").with("attempt", failedAttempts));

@@ -53,14 +53,14 @@ final class AgencyExceptionHandler extends ChannelInboundHandlerAdapter {
             tlsFailed(cause.getCause());
         } else if (cause instanceof DecoderException) {
             LOG.error("{}", ActionLine.fail("protocol").withError(cause.getMessage()));
-            run.end(Outcome.failure(ExitStatus.REFUSED));
+            run.end(AgencyOutcome.failure(ExitStatus.REFUSED));
         } else if (cause instanceof IOException) {
             LOG.debug("connection to {} lost: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
             LOG.error("{}", ActionLine.fail("agency").with("client_id", run.config().agencyId())
                     .with("server", ctx.channel().remoteAddress()).withError(cause.toString()));
             LOG.debug("unexpected exception", cause);
-            run.end(Outcome.failure(ExitStatus.REFUSED));
+            run.end(AgencyOutcome.failure(ExitStatus.REFUSED));
         }
         ctx.close();
     }
@@ -70,7 +70,7 @@ final class AgencyExceptionHandler extends ChannelInboundHandlerAdapter {
         if (!run.ended()) {
             LOG.error("{}", ActionLine.fail("tls").with("server_address", run.config().serverAddress())
                     .withError(cause.getMessage()));
-            run.end(Outcome.failure(ExitStatus.REFUSED));
+            run.end(AgencyOutcome.failure(ExitStatus.REFUSED));
         }
     }
 }

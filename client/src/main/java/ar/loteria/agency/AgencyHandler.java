@@ -1,5 +1,6 @@
 package ar.loteria.agency;
 
+import ar.loteria.agency.bets.BetFileException;
 import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.ErrorReply;
@@ -173,7 +174,7 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
         }
         LOG.info("{}", ActionLine.success("consulta_ganadores").with("cant_ganadores", winners.size()));
         phase = Phase.DONE;
-        run.end(Outcome.winners(winners));
+        run.end(AgencyOutcome.winners(winners));
         ctx.close();
     }
 
@@ -198,7 +199,7 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
     /** Ends the run, then closes: the outcome is set first, so the close starts no reconnect. */
     private void end(ChannelHandlerContext ctx, ExitStatus status) {
         phase = Phase.DONE;
-        run.end(Outcome.failure(status));
+        run.end(AgencyOutcome.failure(status));
         ctx.close();
     }
 }

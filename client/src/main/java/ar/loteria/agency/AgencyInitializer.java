@@ -1,5 +1,6 @@
 package ar.loteria.agency;
 
+import ar.loteria.agency.config.AgencyConfig;
 import ar.loteria.codec.FrameEncoder;
 import ar.loteria.codec.Frames;
 import ar.loteria.codec.MessageDecoder;

@@ -1,5 +1,9 @@
 package ar.loteria.agency;
 
+import ar.loteria.agency.bets.BetInput;
+import ar.loteria.agency.config.AgencyConfig;
+import ar.loteria.agency.config.AgencyConfigException;
+import ar.loteria.agency.generate.BetFileGenerator;
 import ar.loteria.logging.ActionLine;
 import ar.loteria.logging.LogLevels;
 import org.slf4j.Logger;
@@ -50,7 +54,7 @@ public final class AgencyMain {
         AgencyConfig config;
         try {
             config = AgencyConfig.load(configFile, env);
-        } catch (ConfigException e) {
+        } catch (AgencyConfigException e) {
             LOG.error("{}", ActionLine.fail("config").with("key", e.key()).withError(e.getMessage()));
             return ExitStatus.CONFIG_ERROR.code();
         }
@@ -84,7 +88,7 @@ public final class AgencyMain {
             LOG.info("{}", ActionLine.success("shutdown"));
             return ExitStatus.SUCCESS.code();
         }
-        Outcome outcome = client.outcome().join();
+        AgencyOutcome outcome = client.outcome().join();
         client.close(false);
         return outcome.status().code();
     }

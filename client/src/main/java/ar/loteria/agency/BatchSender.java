@@ -1,5 +1,9 @@
 package ar.loteria.agency;
 
+import ar.loteria.agency.bets.BetBatcher;
+import ar.loteria.agency.bets.BetFileException;
+import ar.loteria.agency.bets.BetInput;
+import ar.loteria.agency.bets.BetSource;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.logging.ActionLine;
 import io.netty.channel.Channel;

@@ -1,5 +1,10 @@
 package ar.loteria.agency;
 
+import ar.loteria.agency.bets.BetInput;
+import ar.loteria.agency.config.AgencyConfig;
+import ar.loteria.agency.config.AgencyConfigException;
+import ar.loteria.agency.generate.BetFileGenerator;
+import ar.loteria.agency.bets.TestBets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,15 +44,15 @@ class AgencyClientTest {
             int port = central.start(0);
 
             // when
-            Outcome outcome;
+            AgencyOutcome outcome;
             try (AgencyClient client = new AgencyClient(config(port, file), BetInput.file(file), FAST)) {
                 client.start();
                 outcome = client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
             }
 
             // then
-            assertEquals(new Outcome(ExitStatus.SUCCESS, expectedWinners), outcome);
-            assertEquals(BetFileGeneratorTest.readBack(file), central.stored);
+            assertEquals(new AgencyOutcome(ExitStatus.SUCCESS, expectedWinners), outcome);
+            assertEquals(TestBets.readFile(file), central.stored);
             assertEquals(List.of(), central.violations);
             assertEquals(1, central.connections.get());
         }
@@ -67,7 +72,7 @@ class AgencyClientTest {
             client.start();
             Thread.sleep(300);
             central.start(port);
-            Outcome outcome = client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
+            AgencyOutcome outcome = client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
 
             // then
             assertEquals(ExitStatus.SUCCESS, outcome.status());
@@ -90,7 +95,7 @@ class AgencyClientTest {
 
             // when
             client.start();
-            Outcome outcome = client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
+            AgencyOutcome outcome = client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
 
             // then
             assertEquals(ExitStatus.SERVER_UNREACHABLE, outcome.status());
@@ -121,7 +126,7 @@ class AgencyClientTest {
                     shortBudget)) {
                 // when
                 client.start();
-                Outcome outcome = client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
+                AgencyOutcome outcome = client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
 
                 // then: the budget runs out as for a refused connection
                 assertEquals(ExitStatus.SERVER_UNREACHABLE, outcome.status());
@@ -139,16 +144,16 @@ class AgencyClientTest {
             central.dropAtBatch(5);
 
             // when
-            Outcome outcome;
+            AgencyOutcome outcome;
             try (AgencyClient client = new AgencyClient(config(port, file), BetInput.file(file), FAST)) {
                 client.start();
                 outcome = client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
             }
 
             // then: every bet stored once, in order, each batch continuing the store
-            assertEquals(new Outcome(ExitStatus.SUCCESS, expectedWinners), outcome);
+            assertEquals(new AgencyOutcome(ExitStatus.SUCCESS, expectedWinners), outcome);
             assertEquals(2, central.connections.get());
-            assertEquals(BetFileGeneratorTest.readBack(file), central.stored);
+            assertEquals(TestBets.readFile(file), central.stored);
             assertEquals(List.of(), central.violations);
             List<Long> expectedFirsts = new ArrayList<>();
             for (long first = 0; first < 300; first += 7) {
@@ -165,7 +170,7 @@ class AgencyClientTest {
         List<String> expectedWinners = BetFileGenerator.writeAgencyFile(file, 1, 50, 3, 4, false);
         try (FakeCentral central = new FakeCentral(false)) {
             int port = central.start(0);
-            Outcome outcome;
+            AgencyOutcome outcome;
             try (AgencyClient client = new AgencyClient(config(port, file), BetInput.file(file), FAST)) {
                 client.start();
                 assertTrue(central.resultsAsked.await(WAIT_SECONDS, TimeUnit.SECONDS));
@@ -179,7 +184,7 @@ class AgencyClientTest {
             }
 
             // then
-            assertEquals(new Outcome(ExitStatus.SUCCESS, expectedWinners), outcome);
+            assertEquals(new AgencyOutcome(ExitStatus.SUCCESS, expectedWinners), outcome);
             assertEquals(50, central.stored.size());
             assertEquals(List.of(), central.violations);
             assertEquals(2, central.connections.get());
@@ -211,7 +216,7 @@ class AgencyClientTest {
         }
     }
 
-    private static AgencyConfig config(int port, Path file) throws ConfigException {
+    private static AgencyConfig config(int port, Path file) throws AgencyConfigException {
         return AgencyConfig.load(Path.of("no-such-config.yaml"), Map.of("CLI_ID", "1",
                 "CLI_SERVER_ADDRESS", "127.0.0.1:" + port, "CLI_BATCH_MAXAMOUNT", "7",
                 "CLI_DATA_FILE", file.toString()));

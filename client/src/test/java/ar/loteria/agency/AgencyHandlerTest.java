@@ -1,5 +1,11 @@
 package ar.loteria.agency;
 
+import ar.loteria.agency.bets.TestBets;
+import ar.loteria.agency.bets.BetCsvReader;
+import ar.loteria.agency.bets.BetInput;
+import ar.loteria.agency.bets.BetSource;
+import ar.loteria.agency.config.AgencyConfig;
+import ar.loteria.agency.config.AgencyConfigException;
 import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetBatch;
@@ -38,12 +44,12 @@ class AgencyHandlerTest {
 
     private static final long AGENCY = 1;
 
-    private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+    private final CompletableFuture<AgencyOutcome> outcome = new CompletableFuture<>();
 
     @Test
     void saysHelloWithItsIdAndTokenFirst() throws Exception {
         // when
-        EmbeddedChannel ch = channel(BetBatcherTest.bets(3, 0), Map.of("CLI_TOKEN", "s3cret"));
+        EmbeddedChannel ch = channel(TestBets.bets(3, 0), Map.of("CLI_TOKEN", "s3cret"));
 
         // then
         assertEquals(List.of(new Hello(AGENCY, "s3cret")), outbound(ch));
@@ -53,7 +59,7 @@ class AgencyHandlerTest {
     @Test
     void afterWelcomeBatchesStartAtTheStoredCount() throws Exception {
         // given
-        List<Bet> bets = BetBatcherTest.bets(25, 0);
+        List<Bet> bets = TestBets.bets(25, 0);
         EmbeddedChannel ch = channel(bets, Map.of());
         outbound(ch);
 
@@ -70,7 +76,7 @@ class AgencyHandlerTest {
     @Test
     void finishCarriesTheTotalOnceEveryBatchIsAcknowledged() throws Exception {
         // given
-        EmbeddedChannel ch = channel(BetBatcherTest.bets(25, 0), Map.of());
+        EmbeddedChannel ch = channel(TestBets.bets(25, 0), Map.of());
         outbound(ch);
         ch.writeInbound(new Welcome(AGENCY, 0));
         assertEquals(3, outbound(ch).size());
@@ -90,7 +96,7 @@ class AgencyHandlerTest {
     @Test
     void finishCountsSkippedBetsWhenEverythingWasStoredBefore() throws Exception {
         // given
-        EmbeddedChannel ch = channel(BetBatcherTest.bets(25, 0), Map.of());
+        EmbeddedChannel ch = channel(TestBets.bets(25, 0), Map.of());
         outbound(ch);
 
         // when
@@ -104,7 +110,7 @@ class AgencyHandlerTest {
     @Test
     void asksForResultsAfterFinishAckAndWaitsWithoutFailing() throws Exception {
         // given
-        EmbeddedChannel ch = channel(BetBatcherTest.bets(5, 0), Map.of());
+        EmbeddedChannel ch = channel(TestBets.bets(5, 0), Map.of());
         outbound(ch);
         ch.writeInbound(new Welcome(AGENCY, 0));
         ch.writeInbound(new BatchAck(0, 5));
@@ -133,7 +139,7 @@ class AgencyHandlerTest {
 
         // then
         assertFalse(doneBeforeLast);
-        assertEquals(new Outcome(ExitStatus.SUCCESS, List.of("00000042", "123", "999")), outcome.getNow(null));
+        assertEquals(new AgencyOutcome(ExitStatus.SUCCESS, List.of("00000042", "123", "999")), outcome.getNow(null));
         assertFalse(ch.isOpen());
         assertFalse(ch.finish());
     }
@@ -141,7 +147,7 @@ class AgencyHandlerTest {
     @Test
     void errorReplyEndsTheRunAsRefused() throws Exception {
         // given
-        EmbeddedChannel ch = channel(BetBatcherTest.bets(5, 0), Map.of());
+        EmbeddedChannel ch = channel(TestBets.bets(5, 0), Map.of());
         outbound(ch);
         ch.writeInbound(new Welcome(AGENCY, 0));
         outbound(ch);
@@ -172,7 +178,7 @@ class AgencyHandlerTest {
     @Test
     void acknowledgementOutOfSequenceIsAProtocolError() throws Exception {
         // given
-        EmbeddedChannel ch = channel(BetBatcherTest.bets(25, 0), Map.of());
+        EmbeddedChannel ch = channel(TestBets.bets(25, 0), Map.of());
         outbound(ch);
         ch.writeInbound(new Welcome(AGENCY, 0));
         outbound(ch);
@@ -189,7 +195,7 @@ class AgencyHandlerTest {
     @Test
     void unexpectedMessageIsAProtocolError() throws Exception {
         // given
-        EmbeddedChannel ch = channel(BetBatcherTest.bets(5, 0), Map.of());
+        EmbeddedChannel ch = channel(TestBets.bets(5, 0), Map.of());
         outbound(ch);
 
         // when
@@ -231,7 +237,7 @@ class AgencyHandlerTest {
     @Test
     void centralHoldingMoreBetsThanTheFileIsABetsFileError() throws Exception {
         // given
-        EmbeddedChannel ch = channel(BetBatcherTest.bets(5, 0), Map.of());
+        EmbeddedChannel ch = channel(TestBets.bets(5, 0), Map.of());
         outbound(ch);
 
         // when
@@ -264,7 +270,7 @@ class AgencyHandlerTest {
     }
 
     private EmbeddedChannel waitingForResults() throws Exception {
-        EmbeddedChannel ch = channel(BetBatcherTest.bets(5, 0), Map.of());
+        EmbeddedChannel ch = channel(TestBets.bets(5, 0), Map.of());
         ch.writeInbound(new Welcome(AGENCY, 0));
         ch.writeInbound(new BatchAck(0, 5));
         ch.writeInbound(new FinishAck(AGENCY, 5));
@@ -273,11 +279,11 @@ class AgencyHandlerTest {
         return ch;
     }
 
-    private EmbeddedChannel channel(List<Bet> bets, Map<String, String> env) throws ConfigException {
+    private EmbeddedChannel channel(List<Bet> bets, Map<String, String> env) throws AgencyConfigException {
         return channel(BetInput.of("test", bets), env);
     }
 
-    private EmbeddedChannel channel(BetInput input, Map<String, String> env) throws ConfigException {
+    private EmbeddedChannel channel(BetInput input, Map<String, String> env) throws AgencyConfigException {
         return channel(config(env), input);
     }
 
@@ -288,7 +294,7 @@ class AgencyHandlerTest {
         return new EmbeddedChannel(new AgencyHandler(run), new AgencyExceptionHandler(run));
     }
 
-    static AgencyConfig config(Map<String, String> env) throws ConfigException {
+    static AgencyConfig config(Map<String, String> env) throws AgencyConfigException {
         Map<String, String> all = new HashMap<>(env);
         all.put("CLI_ID", String.valueOf(AGENCY));
         return AgencyConfig.load(Path.of("no-such-config.yaml"), all);

@@ -1,7 +1,12 @@
 package ar.loteria.agency;
 
-import ar.loteria.testkit.TestCertificates;
+import ar.loteria.agency.bets.BetInput;
+import ar.loteria.agency.config.AgencyConfig;
+import ar.loteria.agency.config.AgencyConfigException;
+import ar.loteria.agency.generate.BetFileGenerator;
+import ar.loteria.agency.bets.TestBets;
 import ar.loteria.testkit.TestCertificates.Identity;
+import ar.loteria.testkit.TestCertificates;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -55,7 +60,7 @@ class AgencyTlsTest {
     }
 
     @Test
-    void tlsIsOffByDefault() throws ConfigException {
+    void tlsIsOffByDefault() throws AgencyConfigException {
         AgencyConfig config = AgencyConfig.load(dir.resolve("none.yaml"), Map.of("CLI_ID", "1"));
 
         assertFalse(config.tls().enabled());
@@ -92,9 +97,9 @@ class AgencyTlsTest {
 
     @Test
     void tlsWithoutATrustedCertificateNamesTheTrustKey() throws Exception {
-        ConfigException fromEnv = assertThrows(ConfigException.class,
+        AgencyConfigException fromEnv = assertThrows(AgencyConfigException.class,
                 () -> AgencyConfig.load(dir.resolve("none.yaml"), Map.of("CLI_ID", "1", "CLI_TLS", "true")));
-        ConfigException fromFile = assertThrows(ConfigException.class,
+        AgencyConfigException fromFile = assertThrows(AgencyConfigException.class,
                 () -> AgencyConfig.load(write("tls:\n  enabled: true\n"), Map.of("CLI_ID", "1")));
 
         assertEquals("CLI_TLS_TRUST", fromEnv.key());
@@ -110,11 +115,11 @@ class AgencyTlsTest {
         Map<String, String> garbage = Map.of("CLI_ID", "1", "CLI_TLS", "true", "CLI_TLS_TRUST", notPem.toString());
         Path none = dir.resolve("none.yaml");
 
-        assertEquals("CLI_TLS", assertThrows(ConfigException.class, () -> AgencyConfig.load(none, yes)).key());
+        assertEquals("CLI_TLS", assertThrows(AgencyConfigException.class, () -> AgencyConfig.load(none, yes)).key());
         assertEquals("CLI_TLS_TRUST",
-                assertThrows(ConfigException.class, () -> AgencyConfig.load(none, missing)).key());
+                assertThrows(AgencyConfigException.class, () -> AgencyConfig.load(none, missing)).key());
         assertEquals("CLI_TLS_TRUST",
-                assertThrows(ConfigException.class, () -> AgencyConfig.load(none, garbage)).key());
+                assertThrows(AgencyConfigException.class, () -> AgencyConfig.load(none, garbage)).key());
     }
 
     @Test
@@ -136,11 +141,11 @@ class AgencyTlsTest {
             int port = fake.start(0);
 
             // when
-            Outcome outcome = run(config(port, file, central.certificate()), file);
+            AgencyOutcome outcome = run(config(port, file, central.certificate()), file);
 
             // then
-            assertEquals(new Outcome(ExitStatus.SUCCESS, expectedWinners), outcome);
-            assertEquals(BetFileGeneratorTest.readBack(file), fake.stored);
+            assertEquals(new AgencyOutcome(ExitStatus.SUCCESS, expectedWinners), outcome);
+            assertEquals(TestBets.readFile(file), fake.stored);
             assertEquals(List.of(), fake.violations);
         }
     }
@@ -155,7 +160,7 @@ class AgencyTlsTest {
             int port = fake.start(0);
 
             // when
-            Outcome outcome = run(config(port, file, stranger.certificate()), file);
+            AgencyOutcome outcome = run(config(port, file, stranger.certificate()), file);
 
             // then
             assertEquals(ExitStatus.REFUSED, outcome.status());
@@ -175,7 +180,7 @@ class AgencyTlsTest {
             int port = fake.start(0);
 
             // when
-            Outcome outcome = run(config(port, file, misnamed.certificate()), file);
+            AgencyOutcome outcome = run(config(port, file, misnamed.certificate()), file);
 
             // then
             assertEquals(ExitStatus.REFUSED, outcome.status());
@@ -207,14 +212,14 @@ class AgencyTlsTest {
         return file;
     }
 
-    private static Outcome run(AgencyConfig config, Path file) throws Exception {
+    private static AgencyOutcome run(AgencyConfig config, Path file) throws Exception {
         try (AgencyClient client = new AgencyClient(config, BetInput.file(file), FAST)) {
             client.start();
             return client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
         }
     }
 
-    private static AgencyConfig config(int port, Path file, Path trusted) throws ConfigException {
+    private static AgencyConfig config(int port, Path file, Path trusted) throws AgencyConfigException {
         return AgencyConfig.load(Path.of("no-such-config.yaml"), Map.of("CLI_ID", "1",
                 "CLI_SERVER_ADDRESS", "127.0.0.1:" + port, "CLI_BATCH_MAXAMOUNT", "7",
                 "CLI_DATA_FILE", file.toString(), "CLI_TLS", "true", "CLI_TLS_TRUST", trusted.toString()));

@@ -1,5 +1,6 @@
-package ar.loteria.agency;
+package ar.loteria.agency.bets;
 
+import ar.loteria.agency.config.AgencyConfig;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.Frames;

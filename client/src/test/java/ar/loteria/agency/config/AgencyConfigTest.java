@@ -1,4 +1,4 @@
-package ar.loteria.agency;
+package ar.loteria.agency.config;
 
 import ar.loteria.codec.Bet;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class AgencyConfigTest {
     Path dir;
 
     @Test
-    void usesDefaultsWhenTheFileIsMissing() throws ConfigException {
+    void usesDefaultsWhenTheFileIsMissing() throws AgencyConfigException {
         // given
         Path missing = dir.resolve("config.yaml");
 
@@ -61,7 +61,7 @@ class AgencyConfigTest {
             """;
 
     @Test
-    void readsEveryValueFromTheFile() throws IOException, ConfigException {
+    void readsEveryValueFromTheFile() throws IOException, AgencyConfigException {
         // given
         Path file = write(EVERY_KEY);
 
@@ -81,7 +81,7 @@ class AgencyConfigTest {
     }
 
     @Test
-    void environmentOverridesEveryKey() throws IOException, ConfigException {
+    void environmentOverridesEveryKey() throws IOException, AgencyConfigException {
         // given
         Path file = write(EVERY_KEY);
         Map<String, String> env = Map.of("CLI_ID", "2", "CLI_SERVER_ADDRESS", "127.0.0.1:5555",
@@ -105,7 +105,7 @@ class AgencyConfigTest {
     }
 
     @Test
-    void emptyVariablesCountAsUnset() throws IOException, ConfigException {
+    void emptyVariablesCountAsUnset() throws IOException, AgencyConfigException {
         // given
         Path file = write("batch:\n  maxAmount: 30\n");
 
@@ -119,7 +119,7 @@ class AgencyConfigTest {
     @Test
     void missingIdIsAnErrorNamingCliId() {
         // when
-        ConfigException error = assertThrows(ConfigException.class,
+        AgencyConfigException error = assertThrows(AgencyConfigException.class,
                 () -> AgencyConfig.load(dir.resolve("none.yaml"), Map.of()));
 
         // then
@@ -150,7 +150,7 @@ class AgencyConfigTest {
         env.put(variable, value);
 
         // when
-        ConfigException error = assertThrows(ConfigException.class,
+        AgencyConfigException error = assertThrows(AgencyConfigException.class,
                 () -> AgencyConfig.load(dir.resolve("none.yaml"), env));
 
         // then
@@ -171,7 +171,7 @@ class AgencyConfigTest {
         Path file = write(yaml.replace("\\n", "\n"));
 
         // when
-        ConfigException error = assertThrows(ConfigException.class,
+        AgencyConfigException error = assertThrows(AgencyConfigException.class,
                 () -> AgencyConfig.load(file, idUnlessTested(key)));
 
         // then
@@ -184,14 +184,14 @@ class AgencyConfigTest {
         Path file = write("server: [unclosed\n");
 
         // when
-        ConfigException error = assertThrows(ConfigException.class, () -> AgencyConfig.load(file, Map.of()));
+        AgencyConfigException error = assertThrows(AgencyConfigException.class, () -> AgencyConfig.load(file, Map.of()));
 
         // then
         assertEquals(file.toString(), error.key());
     }
 
     @Test
-    void configLinePrintsEachValueAsWritten() throws IOException, ConfigException {
+    void configLinePrintsEachValueAsWritten() throws IOException, AgencyConfigException {
         // given
         Path file = write("""
                 server:
@@ -214,7 +214,7 @@ class AgencyConfigTest {
     }
 
     @Test
-    void fiveBetVariablesSelectSingleBetMode() throws ConfigException {
+    void fiveBetVariablesSelectSingleBetMode() throws AgencyConfigException {
         // given
         Map<String, String> env = Map.of("CLI_ID", "1", "NOMBRE", "Santiago Lionel", "APELLIDO", "Lorca",
                 "DOCUMENTO", "00000042", "NACIMIENTO", "1999-03-17", "NUMERO", "7574");
@@ -235,9 +235,9 @@ class AgencyConfigTest {
                 "DOCUMENTO", "123", "NACIMIENTO", "1999-02-30", "NUMERO", "12");
 
         // when
-        ConfigException missing = assertThrows(ConfigException.class,
+        AgencyConfigException missing = assertThrows(AgencyConfigException.class,
                 () -> AgencyConfig.load(dir.resolve("none.yaml"), partial));
-        ConfigException invalid = assertThrows(ConfigException.class,
+        AgencyConfigException invalid = assertThrows(AgencyConfigException.class,
                 () -> AgencyConfig.load(dir.resolve("none.yaml"), badDate));
 
         // then

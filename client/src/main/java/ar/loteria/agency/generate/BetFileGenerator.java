@@ -1,5 +1,7 @@
-package ar.loteria.agency;
+package ar.loteria.agency.generate;
 
+import ar.loteria.agency.AgencyMain;
+import ar.loteria.agency.ExitStatus;
 import ar.loteria.codec.BetRules;
 import ar.loteria.logging.ActionLine;
 import org.slf4j.Logger;

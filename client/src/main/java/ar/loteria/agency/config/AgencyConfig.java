@@ -1,4 +1,4 @@
-package ar.loteria.agency;
+package ar.loteria.agency.config;
 
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetRules;
@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
 
 /**
  * The agency's settings, read once at start from {@code ./config.yaml} and the environment (which wins), and
- * validated: a bad value is a {@link ConfigException} naming its key. Immutable.
+ * validated: a bad value is a {@link AgencyConfigException} naming its key. Immutable.
  *
  * @param agencyId       agency id, 1 or more ({@code CLI_ID} or {@code id})
  * @param serverAddress  {@code host:port} as configured ({@code server.address})
@@ -98,11 +98,11 @@ public record AgencyConfig(long agencyId, String serverAddress, String host, int
      * Reads {@code file} (a missing file means defaults) and applies the overrides of {@code env}. Empty variables
      * count as unset.
      */
-    public static AgencyConfig load(Path file, Map<String, String> env) throws ConfigException {
+    public static AgencyConfig load(Path file, Map<String, String> env) throws AgencyConfigException {
         Map<?, ?> yaml = readYaml(file);
         Setting id = setting(yaml, "id", env, "CLI_ID", null);
         if (id == null) {
-            throw new ConfigException("CLI_ID", "the agency id is required: set CLI_ID (or id in config.yaml)");
+            throw new AgencyConfigException("CLI_ID", "the agency id is required: set CLI_ID (or id in config.yaml)");
         }
         long agencyId = parseLong(id, 1, MAX_AGENCY_ID);
 
@@ -121,7 +121,7 @@ public record AgencyConfig(long agencyId, String serverAddress, String host, int
         int port;
         try {
             port = (int) parseLong(new Setting(address.key(), address.text().substring(colon + 1)), 1, 0xFFFF);
-        } catch (ConfigException e) {
+        } catch (AgencyConfigException e) {
             throw address.invalid("must be host:port with a port in 1..65535");
         }
 
@@ -153,7 +153,7 @@ public record AgencyConfig(long agencyId, String serverAddress, String host, int
             tokenKey = fromFile.key();
         }
         if (ByteBufUtil.utf8Bytes(token) > MessageEncoder.MAX_STR8_BYTES) {
-            throw new ConfigException(tokenKey, "is longer than " + MessageEncoder.MAX_STR8_BYTES + " bytes");
+            throw new AgencyConfigException(tokenKey, "is longer than " + MessageEncoder.MAX_STR8_BYTES + " bytes");
         }
 
         return new AgencyConfig(agencyId, address.text(), host, port, loopAmount, period.text(), level.text(),
@@ -172,7 +172,7 @@ public record AgencyConfig(long agencyId, String serverAddress, String host, int
     }
 
     /** {@code tls.enabled} ({@code CLI_TLS}), and when it is true, the certificate to trust. */
-    private static Tls tls(Map<?, ?> yaml, Map<String, String> env) throws ConfigException {
+    private static Tls tls(Map<?, ?> yaml, Map<String, String> env) throws AgencyConfigException {
         Setting enabled = setting(yaml, "tls.enabled", env, "CLI_TLS", "false");
         if (enabled.text().equalsIgnoreCase("false")) {
             return Tls.OFF;
@@ -182,7 +182,7 @@ public record AgencyConfig(long agencyId, String serverAddress, String host, int
         }
         Setting trust = setting(yaml, "tls.trust", env, "CLI_TLS_TRUST", null);
         if (trust == null) {
-            throw new ConfigException("CLI_TLS".equals(enabled.key()) ? "CLI_TLS_TRUST" : "tls.trust",
+            throw new AgencyConfigException("CLI_TLS".equals(enabled.key()) ? "CLI_TLS_TRUST" : "tls.trust",
                     "must name the PEM certificate to trust when TLS is on");
         }
         Path file = Path.of(trust.text());
@@ -201,7 +201,7 @@ public record AgencyConfig(long agencyId, String serverAddress, String host, int
         }
     }
 
-    private static Optional<Bet> singleBet(Map<String, String> env) throws ConfigException {
+    private static Optional<Bet> singleBet(Map<String, String> env) throws AgencyConfigException {
         List<String> missing = new ArrayList<>();
         for (String variable : BET_VARIABLES) {
             if (!isSet(env.get(variable))) {
@@ -212,19 +212,19 @@ public record AgencyConfig(long agencyId, String serverAddress, String host, int
             return Optional.empty();
         }
         if (!missing.isEmpty()) {
-            throw new ConfigException(missing.get(0), "single-bet mode needs " + String.join(", ", BET_VARIABLES)
+            throw new AgencyConfigException(missing.get(0), "single-bet mode needs " + String.join(", ", BET_VARIABLES)
                     + "; missing " + String.join(", ", missing));
         }
         int number;
         try {
             number = Integer.parseInt(env.get("NUMERO"));
         } catch (NumberFormatException e) {
-            throw new ConfigException("NUMERO", "'" + env.get("NUMERO") + "' is not an integer");
+            throw new AgencyConfigException("NUMERO", "'" + env.get("NUMERO") + "' is not an integer");
         }
         Bet bet = new Bet(env.get("NOMBRE"), env.get("APELLIDO"), env.get("DOCUMENTO"), env.get("NACIMIENTO"), number);
         String violation = BetRules.violation(bet, LocalDate.now());
         if (violation != null) {
-            throw new ConfigException(variableOf(violation), violation);
+            throw new AgencyConfigException(variableOf(violation), violation);
         }
         return Optional.of(bet);
     }
@@ -240,7 +240,7 @@ public record AgencyConfig(long agencyId, String serverAddress, String host, int
         return String.join(",", BET_VARIABLES);
     }
 
-    private static Map<?, ?> readYaml(Path file) throws ConfigException {
+    private static Map<?, ?> readYaml(Path file) throws AgencyConfigException {
         String key = file.toString();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             Object document = new Load(LoadSettings.builder().setLabel(key).build()).loadFromReader(reader);
@@ -248,21 +248,21 @@ public record AgencyConfig(long agencyId, String serverAddress, String host, int
                 return Map.of();
             }
             if (!(document instanceof Map<?, ?> map)) {
-                throw new ConfigException(key, "must be a yaml mapping of settings");
+                throw new AgencyConfigException(key, "must be a yaml mapping of settings");
             }
             return map;
         } catch (NoSuchFileException e) {
             return Map.of();
         } catch (IOException e) {
-            throw new ConfigException(key, "cannot be read: " + e.getMessage());
+            throw new AgencyConfigException(key, "cannot be read: " + e.getMessage());
         } catch (YamlEngineException e) {
-            throw new ConfigException(key, "is not valid yaml: " + e.getMessage());
+            throw new AgencyConfigException(key, "is not valid yaml: " + e.getMessage());
         }
     }
 
     /** The value of a dotted yaml key, overridden by a non-empty variable; {@code fallback} (may be null) if none. */
     private static Setting setting(Map<?, ?> yaml, String path, Map<String, String> env, String variable,
-                                   String fallback) throws ConfigException {
+                                   String fallback) throws AgencyConfigException {
         String override = env.get(variable);
         if (isSet(override)) {
             return new Setting(variable, override.trim());
@@ -270,7 +270,7 @@ public record AgencyConfig(long agencyId, String serverAddress, String host, int
         Object node = yaml;
         for (String part : path.split("\\.")) {
             if (!(node instanceof Map<?, ?> map)) {
-                throw new ConfigException(path, "must sit under a yaml mapping");
+                throw new AgencyConfigException(path, "must sit under a yaml mapping");
             }
             node = map.get(part);
             if (node == null) {
@@ -278,12 +278,12 @@ public record AgencyConfig(long agencyId, String serverAddress, String host, int
             }
         }
         if (node instanceof Map<?, ?> || node instanceof List<?>) {
-            throw new ConfigException(path, "must be a single value");
+            throw new AgencyConfigException(path, "must be a single value");
         }
         return new Setting(path, String.valueOf(node).trim());
     }
 
-    private static long parseLong(Setting setting, long min, long max) throws ConfigException {
+    private static long parseLong(Setting setting, long min, long max) throws AgencyConfigException {
         long value;
         try {
             value = Long.parseLong(setting.text());
@@ -303,8 +303,8 @@ public record AgencyConfig(long agencyId, String serverAddress, String host, int
     /** A raw setting and where it came from, so errors name the right key. */
     private record Setting(String key, String text) {
 
-        ConfigException invalid(String rule) {
-            return new ConfigException(key, "'" + text + "' " + rule);
+        AgencyConfigException invalid(String rule) {
+            return new AgencyConfigException(key, "'" + text + "' " + rule);
         }
     }
 }
