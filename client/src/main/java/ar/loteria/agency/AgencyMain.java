@@ -3,6 +3,7 @@ package ar.loteria.agency;
 import ar.loteria.agency.bets.BetInput;
 import ar.loteria.agency.config.AgencyConfig;
 import ar.loteria.agency.config.AgencyConfigException;
+import ar.loteria.agency.config.AgencyConfigLoader;
 import ar.loteria.agency.generate.BetFileGenerator;
 import ar.loteria.logging.ActionLine;
 import ar.loteria.logging.LogLevels;
@@ -53,7 +54,7 @@ public final class AgencyMain {
     static int runAgency(Path configFile, Map<String, String> env) {
         AgencyConfig config;
         try {
-            config = AgencyConfig.load(configFile, env);
+            config = AgencyConfigLoader.load(configFile, env);
         } catch (AgencyConfigException e) {
             LOG.error("{}", ActionLine.fail("config").with("key", e.key()).withError(e.getMessage()));
             return ExitStatus.CONFIG_ERROR.code();

@@ -1,10 +1,11 @@
 package ar.loteria.agency;
 
 import ar.loteria.agency.bets.BetInput;
+import ar.loteria.agency.bets.TestBets;
 import ar.loteria.agency.config.AgencyConfig;
 import ar.loteria.agency.config.AgencyConfigException;
+import ar.loteria.agency.config.AgencyConfigLoader;
 import ar.loteria.agency.generate.BetFileGenerator;
-import ar.loteria.agency.bets.TestBets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -217,7 +218,7 @@ class AgencyClientTest {
     }
 
     private static AgencyConfig config(int port, Path file) throws AgencyConfigException {
-        return AgencyConfig.load(Path.of("no-such-config.yaml"), Map.of("CLI_ID", "1",
+        return AgencyConfigLoader.load(Path.of("no-such-config.yaml"), Map.of("CLI_ID", "1",
                 "CLI_SERVER_ADDRESS", "127.0.0.1:" + port, "CLI_BATCH_MAXAMOUNT", "7",
                 "CLI_DATA_FILE", file.toString()));
     }

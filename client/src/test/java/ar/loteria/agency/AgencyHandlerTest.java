@@ -1,11 +1,12 @@
 package ar.loteria.agency;
 
-import ar.loteria.agency.bets.TestBets;
 import ar.loteria.agency.bets.BetCsvReader;
 import ar.loteria.agency.bets.BetInput;
 import ar.loteria.agency.bets.BetSource;
+import ar.loteria.agency.bets.TestBets;
 import ar.loteria.agency.config.AgencyConfig;
 import ar.loteria.agency.config.AgencyConfigException;
+import ar.loteria.agency.config.AgencyConfigLoader;
 import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetBatch;
@@ -297,7 +298,7 @@ class AgencyHandlerTest {
     static AgencyConfig config(Map<String, String> env) throws AgencyConfigException {
         Map<String, String> all = new HashMap<>(env);
         all.put("CLI_ID", String.valueOf(AGENCY));
-        return AgencyConfig.load(Path.of("no-such-config.yaml"), all);
+        return AgencyConfigLoader.load(Path.of("no-such-config.yaml"), all);
     }
 
     private static List<Message> outbound(EmbeddedChannel ch) {

@@ -1,7 +1,7 @@
 package ar.loteria.agency;
 
-import ar.loteria.agency.bets.TestBets;
 import ar.loteria.agency.bets.BetInput;
+import ar.loteria.agency.bets.TestBets;
 import ar.loteria.agency.config.AgencyConfigException;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.Frames;

@@ -1,12 +1,13 @@
 package ar.loteria.agency;
 
 import ar.loteria.agency.bets.BetInput;
+import ar.loteria.agency.bets.TestBets;
 import ar.loteria.agency.config.AgencyConfig;
 import ar.loteria.agency.config.AgencyConfigException;
+import ar.loteria.agency.config.AgencyConfigLoader;
 import ar.loteria.agency.generate.BetFileGenerator;
-import ar.loteria.agency.bets.TestBets;
-import ar.loteria.testkit.TestCertificates.Identity;
 import ar.loteria.testkit.TestCertificates;
+import ar.loteria.testkit.TestCertificates.Identity;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -17,8 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,12 +28,11 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * TLS on the agency's side: its settings, and the real client over 127.0.0.1 against a {@link FakeCentral} that
- * speaks TLS.
+ * TLS on the agency's side: its pipeline, and the real client over 127.0.0.1 against a {@link FakeCentral} that
+ * speaks TLS. The settings are tested in {@code AgencyTlsSettingsTest}.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class AgencyTlsTest {
@@ -57,69 +55,6 @@ class AgencyTlsTest {
         central = TestCertificates.generate(certificates, "central");
         stranger = TestCertificates.generate(certificates, "stranger");
         misnamed = TestCertificates.generate(certificates, "misnamed", "dns:elsewhere");
-    }
-
-    @Test
-    void tlsIsOffByDefault() throws AgencyConfigException {
-        AgencyConfig config = AgencyConfig.load(dir.resolve("none.yaml"), Map.of("CLI_ID", "1"));
-
-        assertFalse(config.tls().enabled());
-    }
-
-    @Test
-    void readsTlsFromTheFile() throws Exception {
-        // given
-        Path file = write("tls:\n  enabled: true\n  trust: \"" + central.certificate() + "\"\n");
-
-        // when
-        AgencyConfig config = AgencyConfig.load(file, Map.of("CLI_ID", "1"));
-
-        // then
-        assertTrue(config.tls().enabled());
-        assertEquals(central.certificate(), config.tls().trust());
-        assertTrue(config.tls().context().isClient());
-    }
-
-    @Test
-    void environmentOverridesTls() throws Exception {
-        // given
-        Path file = write("tls:\n  enabled: true\n  trust: \"" + central.certificate() + "\"\n");
-
-        // when
-        AgencyConfig off = AgencyConfig.load(file, Map.of("CLI_ID", "1", "CLI_TLS", "false"));
-        AgencyConfig other = AgencyConfig.load(file, Map.of("CLI_ID", "1", "CLI_TLS_TRUST",
-                stranger.certificate().toString()));
-
-        // then
-        assertFalse(off.tls().enabled());
-        assertEquals(stranger.certificate(), other.tls().trust());
-    }
-
-    @Test
-    void tlsWithoutATrustedCertificateNamesTheTrustKey() throws Exception {
-        AgencyConfigException fromEnv = assertThrows(AgencyConfigException.class,
-                () -> AgencyConfig.load(dir.resolve("none.yaml"), Map.of("CLI_ID", "1", "CLI_TLS", "true")));
-        AgencyConfigException fromFile = assertThrows(AgencyConfigException.class,
-                () -> AgencyConfig.load(write("tls:\n  enabled: true\n"), Map.of("CLI_ID", "1")));
-
-        assertEquals("CLI_TLS_TRUST", fromEnv.key());
-        assertEquals("tls.trust", fromFile.key());
-    }
-
-    @Test
-    void badTlsValuesNameTheirKeys() throws Exception {
-        Path notPem = write("not a certificate\n");
-        Map<String, String> yes = Map.of("CLI_ID", "1", "CLI_TLS", "yes");
-        Map<String, String> missing = Map.of("CLI_ID", "1", "CLI_TLS", "true",
-                "CLI_TLS_TRUST", dir.resolve("absent.pem").toString());
-        Map<String, String> garbage = Map.of("CLI_ID", "1", "CLI_TLS", "true", "CLI_TLS_TRUST", notPem.toString());
-        Path none = dir.resolve("none.yaml");
-
-        assertEquals("CLI_TLS", assertThrows(AgencyConfigException.class, () -> AgencyConfig.load(none, yes)).key());
-        assertEquals("CLI_TLS_TRUST",
-                assertThrows(AgencyConfigException.class, () -> AgencyConfig.load(none, missing)).key());
-        assertEquals("CLI_TLS_TRUST",
-                assertThrows(AgencyConfigException.class, () -> AgencyConfig.load(none, garbage)).key());
     }
 
     @Test
@@ -206,12 +141,6 @@ class AgencyTlsTest {
         ch.finishAndReleaseAll();
     }
 
-    private Path write(String text) throws IOException {
-        Path file = Files.createTempFile(dir, "config", ".yaml");
-        Files.writeString(file, text);
-        return file;
-    }
-
     private static AgencyOutcome run(AgencyConfig config, Path file) throws Exception {
         try (AgencyClient client = new AgencyClient(config, BetInput.file(file), FAST)) {
             client.start();
@@ -220,7 +149,7 @@ class AgencyTlsTest {
     }
 
     private static AgencyConfig config(int port, Path file, Path trusted) throws AgencyConfigException {
-        return AgencyConfig.load(Path.of("no-such-config.yaml"), Map.of("CLI_ID", "1",
+        return AgencyConfigLoader.load(Path.of("no-such-config.yaml"), Map.of("CLI_ID", "1",
                 "CLI_SERVER_ADDRESS", "127.0.0.1:" + port, "CLI_BATCH_MAXAMOUNT", "7",
                 "CLI_DATA_FILE", file.toString(), "CLI_TLS", "true", "CLI_TLS_TRUST", trusted.toString()));
     }

@@ -1,7 +1,7 @@
 package ar.loteria.agency;
 
-import ar.loteria.agency.bets.TestBets;
 import ar.loteria.agency.bets.BetInput;
+import ar.loteria.agency.bets.TestBets;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetBatch;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,6 +1,5 @@
 package ar.loteria.agency.config;
 
-import ar.loteria.codec.Bet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +27,7 @@ class AgencyConfigTest {
         Path missing = dir.resolve("config.yaml");
 
         // when
-        AgencyConfig config = AgencyConfig.load(missing, Map.of("CLI_ID", "3"));
+        AgencyConfig config = AgencyConfigLoader.load(missing, Map.of("CLI_ID", "3"));
 
         // then
         assertEquals(3, config.agencyId());
@@ -66,7 +65,7 @@ class AgencyConfigTest {
         Path file = write(EVERY_KEY);
 
         // when
-        AgencyConfig config = AgencyConfig.load(file, Map.of());
+        AgencyConfig config = AgencyConfigLoader.load(file, Map.of());
 
         // then
         assertEquals(7, config.agencyId());
@@ -89,7 +88,7 @@ class AgencyConfigTest {
                 "CLI_BATCH_MAXAMOUNT", "50", "CLI_DATA_FILE", "/data/bets.csv", "CLI_TOKEN", "other");
 
         // when
-        AgencyConfig config = AgencyConfig.load(file, env);
+        AgencyConfig config = AgencyConfigLoader.load(file, env);
 
         // then
         assertEquals(2, config.agencyId());
@@ -110,7 +109,7 @@ class AgencyConfigTest {
         Path file = write("batch:\n  maxAmount: 30\n");
 
         // when
-        AgencyConfig config = AgencyConfig.load(file, Map.of("CLI_ID", "1", "CLI_BATCH_MAXAMOUNT", ""));
+        AgencyConfig config = AgencyConfigLoader.load(file, Map.of("CLI_ID", "1", "CLI_BATCH_MAXAMOUNT", ""));
 
         // then
         assertEquals(30, config.batchMaxAmount());
@@ -120,7 +119,7 @@ class AgencyConfigTest {
     void missingIdIsAnErrorNamingCliId() {
         // when
         AgencyConfigException error = assertThrows(AgencyConfigException.class,
-                () -> AgencyConfig.load(dir.resolve("none.yaml"), Map.of()));
+                () -> AgencyConfigLoader.load(dir.resolve("none.yaml"), Map.of()));
 
         // then
         assertEquals("CLI_ID", error.key());
@@ -151,7 +150,7 @@ class AgencyConfigTest {
 
         // when
         AgencyConfigException error = assertThrows(AgencyConfigException.class,
-                () -> AgencyConfig.load(dir.resolve("none.yaml"), env));
+                () -> AgencyConfigLoader.load(dir.resolve("none.yaml"), env));
 
         // then
         assertEquals(variable, error.key());
@@ -172,7 +171,7 @@ class AgencyConfigTest {
 
         // when
         AgencyConfigException error = assertThrows(AgencyConfigException.class,
-                () -> AgencyConfig.load(file, idUnlessTested(key)));
+                () -> AgencyConfigLoader.load(file, idUnlessTested(key)));
 
         // then
         assertEquals(key, error.key());
@@ -184,7 +183,7 @@ class AgencyConfigTest {
         Path file = write("server: [unclosed\n");
 
         // when
-        AgencyConfigException error = assertThrows(AgencyConfigException.class, () -> AgencyConfig.load(file, Map.of()));
+        AgencyConfigException error = assertThrows(AgencyConfigException.class, () -> AgencyConfigLoader.load(file, Map.of()));
 
         // then
         assertEquals(file.toString(), error.key());
@@ -206,43 +205,11 @@ class AgencyConfigTest {
                 """);
 
         // when
-        String line = AgencyConfig.load(file, Map.of("CLI_ID", "4")).toActionLine().toString();
+        String line = AgencyConfigLoader.load(file, Map.of("CLI_ID", "4")).toActionLine().toString();
 
         // then
         assertEquals("action: config | result: success | client_id: 4 | server_address: server:12345 | "
                 + "loop_amount: 5 | loop_period: 100ms | log_level: INFO | batch_max_amount: 10", line);
-    }
-
-    @Test
-    void fiveBetVariablesSelectSingleBetMode() throws AgencyConfigException {
-        // given
-        Map<String, String> env = Map.of("CLI_ID", "1", "NOMBRE", "Santiago Lionel", "APELLIDO", "Lorca",
-                "DOCUMENTO", "00000042", "NACIMIENTO", "1999-03-17", "NUMERO", "7574");
-
-        // when
-        AgencyConfig config = AgencyConfig.load(dir.resolve("none.yaml"), env);
-
-        // then
-        assertEquals(Optional.of(new Bet("Santiago Lionel", "Lorca", "00000042", "1999-03-17", 7574)),
-                config.singleBet());
-    }
-
-    @Test
-    void partialOrBadSingleBetIsAnErrorNamingTheVariable() {
-        // given
-        Map<String, String> partial = Map.of("CLI_ID", "1", "NOMBRE", "Ana", "APELLIDO", "Paz");
-        Map<String, String> badDate = Map.of("CLI_ID", "1", "NOMBRE", "Ana", "APELLIDO", "Paz",
-                "DOCUMENTO", "123", "NACIMIENTO", "1999-02-30", "NUMERO", "12");
-
-        // when
-        AgencyConfigException missing = assertThrows(AgencyConfigException.class,
-                () -> AgencyConfig.load(dir.resolve("none.yaml"), partial));
-        AgencyConfigException invalid = assertThrows(AgencyConfigException.class,
-                () -> AgencyConfig.load(dir.resolve("none.yaml"), badDate));
-
-        // then
-        assertEquals("DOCUMENTO", missing.key());
-        assertEquals("NACIMIENTO", invalid.key());
     }
 
     private Map<String, String> idUnlessTested(String key) {
