@@ -95,21 +95,20 @@ public final class AgencyClient implements AutoCloseable {
         if (current != null) {
             current.stop();
             senderEnded = awaitEnd(current, timeout);
-            log(level, senderEnded, ActionLine.success("stop_sender"), ActionLine.fail("stop_sender"));
+            log(level, senderEnded, AgencyLog.senderStopped(senderEnded));
         }
         Channel ch = channel;
         if (ch != null) {
             boolean closed = ch.close().awaitUninterruptibly(timeout.toMillis());
-            log(level, closed, ActionLine.success("close_connection"), ActionLine.fail("close_connection"));
+            log(level, closed, AgencyLog.connectionClosed(closed));
         }
         if (current != null) {
             // The sender closes its file as it ends, so an ended sender means a closed file.
-            log(level, senderEnded, ActionLine.success("close_file").with("file", current.inputName()),
-                    ActionLine.fail("close_file").with("file", current.inputName()));
+            log(level, senderEnded, AgencyLog.fileClosed(senderEnded, current.inputName()));
         }
         boolean terminated = group.shutdownGracefully(0, timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .awaitUninterruptibly(2 * timeout.toMillis());
-        log(level, terminated, ActionLine.success("close_event_loop"), ActionLine.fail("close_event_loop"));
+        log(level, terminated, AgencyLog.eventLoopClosed(terminated));
     }
 
     /** Event loop only. */
@@ -131,7 +130,7 @@ public final class AgencyClient implements AutoCloseable {
         welcomed = false;
         Channel ch = future.channel();
         channel = ch;
-        LOG.info("{}", ActionLine.success("connect").with("server_address", config.serverAddress()));
+        LOG.info("{}", AgencyLog.connected(config.serverAddress()));
         ch.closeFuture().addListener(closed -> connectionClosed());
         if (closing) {
             ch.close();
@@ -149,12 +148,11 @@ public final class AgencyClient implements AutoCloseable {
         }
         LOG.debug("connection to {} failed: {}", config.serverAddress(), cause.toString());
         if (now - firstFailureNanos >= tuning.retryBudget().toNanos()) {
-            LOG.error("{}", ActionLine.fail("connect").with("server_address", config.serverAddress())
-                    .with("attempts", failedAttempts).withError(cause.getMessage()));
+            LOG.error("{}", AgencyLog.connectGaveUp(config.serverAddress(), failedAttempts, cause));
             run.end(AgencyOutcome.failure(ExitStatus.SERVER_UNREACHABLE));
             return;
         }
-        LOG.info("{}", ActionLine.inProgress("connect").with("attempt", failedAttempts));
+        LOG.info("{}", AgencyLog.connectRetry(failedAttempts));
         group.schedule(this::connect, tuning.retryDelay().toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -167,7 +165,7 @@ public final class AgencyClient implements AutoCloseable {
             connectFailed(new IOException("the central closed the connection before WELCOME"));
             return;
         }
-        LOG.warn("{}", ActionLine.inProgress("reconnect").with("server_address", config.serverAddress()));
+        LOG.warn("{}", AgencyLog.reconnecting(config.serverAddress()));
         group.schedule(this::connect, tuning.retryDelay().toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -190,11 +188,8 @@ public final class AgencyClient implements AutoCloseable {
         }
     }
 
-    private static void log(Level level, boolean ok, ActionLine success, ActionLine failure) {
-        if (ok) {
-            LOG.atLevel(level).log("{}", success);
-        } else {
-            LOG.warn("{}", failure);
-        }
+    /** A resource closed logs at {@code level}; one that would not close, at WARN. */
+    private static void log(Level level, boolean closed, ActionLine line) {
+        LOG.atLevel(closed ? level : Level.WARN).log("{}", line);
     }
 }

@@ -1,6 +1,5 @@
 package ar.loteria.agency;
 
-import ar.loteria.logging.ActionLine;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -52,13 +51,12 @@ final class AgencyExceptionHandler extends ChannelInboundHandlerAdapter {
         if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
             tlsFailed(cause.getCause());
         } else if (cause instanceof DecoderException) {
-            LOG.error("{}", ActionLine.fail("protocol").withError(cause.getMessage()));
+            LOG.error("{}", AgencyLog.protocolError(cause.getMessage()));
             run.end(AgencyOutcome.failure(ExitStatus.REFUSED));
         } else if (cause instanceof IOException) {
             LOG.debug("connection to {} lost: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
-            LOG.error("{}", ActionLine.fail("agency").with("client_id", run.config().agencyId())
-                    .with("server", ctx.channel().remoteAddress()).withError(cause.toString()));
+            LOG.error("{}", AgencyLog.unexpectedFailure(run.config().agencyId(), ctx.channel().remoteAddress(), cause));
             LOG.debug("unexpected exception", cause);
             run.end(AgencyOutcome.failure(ExitStatus.REFUSED));
         }
@@ -68,8 +66,7 @@ final class AgencyExceptionHandler extends ChannelInboundHandlerAdapter {
     /** Reported once per run: the handshake event and the exception behind it both arrive here. */
     private void tlsFailed(Throwable cause) {
         if (!run.ended()) {
-            LOG.error("{}", ActionLine.fail("tls").with("server_address", run.config().serverAddress())
-                    .withError(cause.getMessage()));
+            LOG.error("{}", AgencyLog.tlsFailed(run.config().serverAddress(), cause));
             run.end(AgencyOutcome.failure(ExitStatus.REFUSED));
         }
     }

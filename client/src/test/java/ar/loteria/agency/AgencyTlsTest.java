@@ -61,7 +61,7 @@ class AgencyTlsTest {
     void configLineStaysTheSameWithTlsOn() throws Exception {
         Path file = dir.resolve("agency-1.csv");
 
-        String line = config(4000, file, central.certificate()).toActionLine().toString();
+        String line = AgencyLog.configLoaded(config(4000, file, central.certificate())).toString();
 
         assertEquals("action: config | result: success | client_id: 1 | server_address: 127.0.0.1:4000 | "
                 + "loop_amount: 5 | loop_period: 5s | log_level: INFO | batch_max_amount: 7", line);

@@ -1,7 +1,6 @@
 package ar.loteria.agency.config;
 
 import ar.loteria.codec.Bet;
-import ar.loteria.logging.ActionLine;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -37,16 +36,5 @@ public record AgencyConfig(long agencyId, String serverAddress, String host, int
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(singleBet, "singleBet");
         Objects.requireNonNull(tls, "tls");
-    }
-
-    /** The start line: {@code action: config | result: success | client_id: I | server_address: A | ...}. */
-    public ActionLine toActionLine() {
-        return ActionLine.success("config")
-                .with("client_id", agencyId)
-                .with("server_address", serverAddress)
-                .with("loop_amount", loopAmount)
-                .with("loop_period", loopPeriod)
-                .with("log_level", logLevel)
-                .with("batch_max_amount", batchMaxAmount);
     }
 }

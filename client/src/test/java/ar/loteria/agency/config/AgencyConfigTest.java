@@ -1,5 +1,6 @@
 package ar.loteria.agency.config;
 
+import ar.loteria.agency.AgencyLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -183,7 +184,8 @@ class AgencyConfigTest {
         Path file = write("server: [unclosed\n");
 
         // when
-        AgencyConfigException error = assertThrows(AgencyConfigException.class, () -> AgencyConfigLoader.load(file, Map.of()));
+        AgencyConfigException error = assertThrows(AgencyConfigException.class,
+                () -> AgencyConfigLoader.load(file, Map.of()));
 
         // then
         assertEquals(file.toString(), error.key());
@@ -205,7 +207,7 @@ class AgencyConfigTest {
                 """);
 
         // when
-        String line = AgencyConfigLoader.load(file, Map.of("CLI_ID", "4")).toActionLine().toString();
+        String line = AgencyLog.configLoaded(AgencyConfigLoader.load(file, Map.of("CLI_ID", "4"))).toString();
 
         // then
         assertEquals("action: config | result: success | client_id: 4 | server_address: server:12345 | "

@@ -89,7 +89,8 @@ class AgencyTlsSettingsTest {
         Map<String, String> garbage = Map.of("CLI_ID", "1", "CLI_TLS", "true", "CLI_TLS_TRUST", notPem.toString());
         Path none = dir.resolve("none.yaml");
 
-        assertEquals("CLI_TLS", assertThrows(AgencyConfigException.class, () -> AgencyConfigLoader.load(none, yes)).key());
+        assertEquals("CLI_TLS",
+                assertThrows(AgencyConfigException.class, () -> AgencyConfigLoader.load(none, yes)).key());
         assertEquals("CLI_TLS_TRUST",
                 assertThrows(AgencyConfigException.class, () -> AgencyConfigLoader.load(none, missing)).key());
         assertEquals("CLI_TLS_TRUST",
