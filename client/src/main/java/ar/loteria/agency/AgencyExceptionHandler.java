@@ -1,5 +1,6 @@
 package ar.loteria.agency;
 
+import ar.loteria.agency.config.CentralAddress;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -18,8 +19,8 @@ import java.io.IOException;
  * certificate, or a central without TLS); an I/O error only loses the connection, and the agency reconnects;
  * anything else is a bug, logged, and ends the run.
  *
- * <p>{@code @Sharable}: one instance serves every connection of a run; it only completes the run's outcome,
- * which is thread-safe. Event loop only.
+ * <p>{@code @Sharable}: one instance serves every connection of a run to one central; it only completes the run's
+ * outcome, which is thread-safe. Event loop only.
  */
 @Sharable
 final class AgencyExceptionHandler extends ChannelInboundHandlerAdapter {
@@ -27,9 +28,11 @@ final class AgencyExceptionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(AgencyExceptionHandler.class);
 
     private final AgencyRun run;
+    private final CentralAddress central;
 
-    AgencyExceptionHandler(AgencyRun run) {
+    AgencyExceptionHandler(AgencyRun run, CentralAddress central) {
         this.run = run;
+        this.central = central;
     }
 
     /**
@@ -66,7 +69,7 @@ final class AgencyExceptionHandler extends ChannelInboundHandlerAdapter {
     /** Reported once per run: the handshake event and the exception behind it both arrive here. */
     private void tlsFailed(Throwable cause) {
         if (!run.ended()) {
-            LOG.error("{}", AgencyLog.tlsFailed(run.config().serverAddress(), cause));
+            LOG.error("{}", AgencyLog.tlsFailed(central.text(), cause));
             run.end(AgencyOutcome.failure(ExitStatus.REFUSED));
         }
     }

@@ -80,6 +80,11 @@ public final class AgencyLog {
         return ActionLine.inProgress(CONNECT).with("attempt", attempt);
     }
 
+    /** With several centrals: which one failed. */
+    static ActionLine connectRetry(int attempt, String failedAddress) {
+        return connectRetry(attempt).with("server_address", failedAddress);
+    }
+
     static ActionLine connectGaveUp(String serverAddress, int attempts, Throwable cause) {
         return ActionLine.fail(CONNECT).with("server_address", serverAddress).with("attempts", attempts)
                 .withError(cause.getMessage());

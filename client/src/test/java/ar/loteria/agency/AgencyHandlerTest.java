@@ -292,7 +292,7 @@ class AgencyHandlerTest {
         AgencyTuning tuning = new AgencyTuning(32, Duration.ofMillis(10), Duration.ofMillis(100),
                 Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(1));
         AgencyRun run = new AgencyRun(config, input, tuning, BatchSender::run, outcome);
-        return new EmbeddedChannel(new AgencyHandler(run), new AgencyExceptionHandler(run));
+        return new EmbeddedChannel(new AgencyHandler(run), new AgencyExceptionHandler(run, config.centrals().get(0)));
     }
 
     static AgencyConfig config(Map<String, String> env) throws AgencyConfigException {

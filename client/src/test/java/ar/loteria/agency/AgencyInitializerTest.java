@@ -79,7 +79,7 @@ class AgencyInitializerTest {
                 Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(1));
         AgencyRun run = new AgencyRun(AgencyHandlerTest.config(Map.of()), BetInput.of("test",
                 TestBets.bets(3, 0)), tuning, BatchSender::run, outcome);
-        return new EmbeddedChannel(new AgencyInitializer(run));
+        return new EmbeddedChannel(new AgencyInitializer(run, run.config().centrals().get(0)));
     }
 
     /** Gathers the outbound buffers of one frame (the prepender may write header and payload apart). */

@@ -4,7 +4,6 @@ import ar.loteria.agency.bets.BetInput;
 import ar.loteria.agency.bets.TestBets;
 import ar.loteria.agency.config.AgencyConfig;
 import ar.loteria.agency.config.AgencyConfigException;
-import ar.loteria.agency.config.AgencyConfigLoader;
 import ar.loteria.agency.generate.BetFileGenerator;
 import ar.loteria.testkit.TestCertificates;
 import ar.loteria.testkit.TestCertificates.Identity;
@@ -19,14 +18,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static ar.loteria.agency.AgencyRuns.FAST;
+import static ar.loteria.agency.AgencyRuns.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,10 +35,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class AgencyTlsTest {
-
-    private static final AgencyTuning FAST = new AgencyTuning(4, Duration.ofMillis(50), Duration.ofSeconds(5),
-            Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(2));
-    private static final long WAIT_SECONDS = 10;
 
     @TempDir
     static Path certificates;
@@ -132,7 +127,7 @@ class AgencyTlsTest {
                 FAST, BatchSender::run, new CompletableFuture<>());
 
         // when
-        EmbeddedChannel ch = new EmbeddedChannel(new AgencyInitializer(run));
+        EmbeddedChannel ch = new EmbeddedChannel(new AgencyInitializer(run, run.config().centrals().get(0)));
 
         // then
         assertEquals(List.of(AgencyInitializer.TLS, AgencyInitializer.FRAME_DECODER),
@@ -141,17 +136,8 @@ class AgencyTlsTest {
         ch.finishAndReleaseAll();
     }
 
-    private static AgencyOutcome run(AgencyConfig config, Path file) throws Exception {
-        try (AgencyClient client = new AgencyClient(config, BetInput.file(file), FAST)) {
-            client.start();
-            return client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
-        }
-    }
-
     private static AgencyConfig config(int port, Path file, Path trusted) throws AgencyConfigException {
-        return AgencyConfigLoader.load(Path.of("no-such-config.yaml"), Map.of("CLI_ID", "1",
-                "CLI_SERVER_ADDRESS", "127.0.0.1:" + port, "CLI_BATCH_MAXAMOUNT", "7",
-                "CLI_DATA_FILE", file.toString(), "CLI_TLS", "true", "CLI_TLS_TRUST", trusted.toString()));
+        return AgencyRuns.config(1, file, Map.of("CLI_TLS", "true", "CLI_TLS_TRUST", trusted.toString()), port);
     }
 
     private static SslContext serverContext(Identity identity) throws Exception {

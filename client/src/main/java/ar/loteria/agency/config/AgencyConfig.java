@@ -3,6 +3,7 @@ package ar.loteria.agency.config;
 import ar.loteria.codec.Bet;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -10,9 +11,8 @@ import java.util.Optional;
  * The agency's settings, read once at start by {@link AgencyConfigLoader} and validated. Immutable.
  *
  * @param agencyId       agency id, 1 or more ({@code CLI_ID} or {@code id})
- * @param serverAddress  {@code host:port} as configured ({@code server.address})
- * @param host           host part of the address
- * @param port           port part of the address
+ * @param serverAddress  {@code host:port}, or a comma-separated list of them, as configured ({@code server.address})
+ * @param centrals       the entries of that list, in order: the centrals this agency may dial
  * @param loopAmount     {@code loop.amount}, accepted for compatibility and unused
  * @param loopPeriod     {@code loop.period} as written ({@code 5s}, {@code 100ms}), accepted and unused
  * @param logLevel       {@code log.level} as written
@@ -23,18 +23,29 @@ import java.util.Optional;
  *                       {@code DOCUMENTO}, {@code NACIMIENTO} and {@code NUMERO} are all set
  * @param tls            TLS towards the central ({@code tls.enabled} / {@code CLI_TLS}), off by default
  */
-public record AgencyConfig(long agencyId, String serverAddress, String host, int port, int loopAmount,
+public record AgencyConfig(long agencyId, String serverAddress, List<CentralAddress> centrals, int loopAmount,
                            String loopPeriod, String logLevel, int batchMaxAmount, Path dataFile, String token,
                            Optional<Bet> singleBet, AgencyTlsSettings tls) {
 
     public AgencyConfig {
         Objects.requireNonNull(serverAddress, "serverAddress");
-        Objects.requireNonNull(host, "host");
+        centrals = List.copyOf(centrals);
+        if (centrals.isEmpty()) {
+            throw new IllegalArgumentException("no central to dial");
+        }
         Objects.requireNonNull(loopPeriod, "loopPeriod");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(dataFile, "dataFile");
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(singleBet, "singleBet");
         Objects.requireNonNull(tls, "tls");
+    }
+
+    /**
+     * Where in {@link #centrals()} this agency starts: entry (I-1) mod n for agency I, so that agencies spread
+     * evenly over the centrals of one list.
+     */
+    public int startEntry() {
+        return (int) Math.floorMod(agencyId - 1, (long) centrals.size());
     }
 }

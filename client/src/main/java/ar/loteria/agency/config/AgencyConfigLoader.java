@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBufUtil;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -43,23 +44,7 @@ public final class AgencyConfigLoader {
         long agencyId = id.integer(1, MAX_AGENCY_ID);
 
         Setting address = sources.setting("server.address", "CLI_SERVER_ADDRESS", DEFAULT_SERVER_ADDRESS);
-        int colon = address.text().lastIndexOf(':');
-        if (colon <= 0 || colon == address.text().length() - 1) {
-            throw address.invalid("must be host:port");
-        }
-        String host = address.text().substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
-            throw address.invalid("must be host:port");
-        }
-        int port;
-        try {
-            port = (int) new Setting(address.key(), address.text().substring(colon + 1)).integer(1, 0xFFFF);
-        } catch (AgencyConfigException e) {
-            throw address.invalid("must be host:port with a port in 1..65535");
-        }
+        List<CentralAddress> centrals = CentralAddress.parseList(address);
 
         Setting amount = sources.setting("loop.amount", "CLI_LOOP_AMOUNT", String.valueOf(DEFAULT_LOOP_AMOUNT));
         int loopAmount = (int) amount.integer(0, Integer.MAX_VALUE);
@@ -82,7 +67,7 @@ public final class AgencyConfigLoader {
         Path dataFile = Path.of(ConfigSources.isSet(dataFileText) ? dataFileText
                 : "./.data/agency-" + agencyId + ".csv");
 
-        return new AgencyConfig(agencyId, address.text(), host, port, loopAmount, period.text(), level.text(),
+        return new AgencyConfig(agencyId, address.text(), centrals, loopAmount, period.text(), level.text(),
                 batchMaxAmount, dataFile, token(sources, env), SingleBetSettings.read(env, LocalDate.now()),
                 AgencyTlsSettings.load(sources));
     }

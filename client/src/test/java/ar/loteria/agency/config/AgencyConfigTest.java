@@ -9,7 +9,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,8 +35,7 @@ class AgencyConfigTest {
         // then
         assertEquals(3, config.agencyId());
         assertEquals("server:12345", config.serverAddress());
-        assertEquals("server", config.host());
-        assertEquals(12345, config.port());
+        assertEquals(List.of(new CentralAddress("server:12345", "server", 12345)), config.centrals());
         assertEquals(5, config.loopAmount());
         assertEquals("5s", config.loopPeriod());
         assertEquals("INFO", config.logLevel());
@@ -71,8 +72,7 @@ class AgencyConfigTest {
         // then
         assertEquals(7, config.agencyId());
         assertEquals("central:4000", config.serverAddress());
-        assertEquals("central", config.host());
-        assertEquals(4000, config.port());
+        assertEquals(List.of(new CentralAddress("central:4000", "central", 4000)), config.centrals());
         assertEquals(9, config.loopAmount());
         assertEquals("100ms", config.loopPeriod());
         assertEquals("DEBUG", config.logLevel());
@@ -94,8 +94,7 @@ class AgencyConfigTest {
         // then
         assertEquals(2, config.agencyId());
         assertEquals("127.0.0.1:5555", config.serverAddress());
-        assertEquals("127.0.0.1", config.host());
-        assertEquals(5555, config.port());
+        assertEquals(List.of(new CentralAddress("127.0.0.1:5555", "127.0.0.1", 5555)), config.centrals());
         assertEquals(1, config.loopAmount());
         assertEquals("2m", config.loopPeriod());
         assertEquals("WARNING", config.logLevel());
@@ -139,6 +138,10 @@ class AgencyConfigTest {
         "CLI_SERVER_ADDRESS, :12345",
         "CLI_SERVER_ADDRESS, server:99999",
         "CLI_SERVER_ADDRESS, server:port",
+        "CLI_SERVER_ADDRESS, 'server:1,'",
+        "CLI_SERVER_ADDRESS, 'server:1,,server:2'",
+        "CLI_SERVER_ADDRESS, 'server:1,other'",
+        "CLI_SERVER_ADDRESS, 'server:1,other:0'",
         "CLI_LOOP_AMOUNT, -1",
         "CLI_LOOP_PERIOD, soon",
         "CLI_LOOP_PERIOD, 5",
@@ -212,6 +215,41 @@ class AgencyConfigTest {
         // then
         assertEquals("action: config | result: success | client_id: 4 | server_address: server:12345 | "
                 + "loop_amount: 5 | loop_period: 100ms | log_level: INFO | batch_max_amount: 10", line);
+    }
+
+    @Test
+    void serverAddressMayListSeveralCentrals() throws IOException, AgencyConfigException {
+        // given
+        Path file = write("server:\n  address: \"central1:12345, central2:12346 ,[::1]:7000\"\n");
+
+        // when
+        AgencyConfig config = AgencyConfigLoader.load(file, Map.of("CLI_ID", "4"));
+
+        // then: each entry is dialled as written, and the config line prints the value as configured
+        assertEquals(List.of(new CentralAddress("central1:12345", "central1", 12345),
+                new CentralAddress("central2:12346", "central2", 12346),
+                new CentralAddress("[::1]:7000", "::1", 7000)), config.centrals());
+        assertEquals("action: config | result: success | client_id: 4 | server_address: central1:12345, "
+                + "central2:12346 ,[::1]:7000 | loop_amount: 5 | loop_period: 5s | log_level: INFO | "
+                + "batch_max_amount: 10", AgencyLog.configLoaded(config).toString());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 1, 0", "5, 1, 0", "1, 3, 0", "2, 3, 1", "3, 3, 2", "4, 3, 0", "4294967295, 2, 0"})
+    void agencyStartsAtEntryIdMinusOneModuloTheListSize(long id, int centrals, int expected)
+            throws AgencyConfigException {
+        // given
+        List<String> addresses = new ArrayList<>();
+        for (int i = 1; i <= centrals; i++) {
+            addresses.add("central" + i + ":12345");
+        }
+
+        // when
+        AgencyConfig config = AgencyConfigLoader.load(dir.resolve("none.yaml"), Map.of("CLI_ID", String.valueOf(id),
+                "CLI_SERVER_ADDRESS", String.join(",", addresses)));
+
+        // then
+        assertEquals(expected, config.startEntry());
     }
 
     private Map<String, String> idUnlessTested(String key) {
