@@ -1,8 +1,8 @@
 package ar.loteria.bench;
 
-import ar.loteria.agency.BetBatcher;
-import ar.loteria.agency.BetCsvReader;
-import ar.loteria.agency.BetFileGenerator;
+import ar.loteria.agency.bets.BetBatcher;
+import ar.loteria.agency.bets.BetCsvReader;
+import ar.loteria.agency.generate.BetFileGenerator;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.WinningRule;
 import io.netty.buffer.ByteBuf;

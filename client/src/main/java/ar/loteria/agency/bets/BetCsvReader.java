@@ -1,4 +1,4 @@
-package ar.loteria.agency;
+package ar.loteria.agency.bets;
 
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetRules;

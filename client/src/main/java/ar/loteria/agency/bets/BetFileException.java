@@ -1,4 +1,4 @@
-package ar.loteria.agency;
+package ar.loteria.agency.bets;
 
 /** The bets could not be read: a bad record (with its line) or an unreadable file (line 0). */
 public final class BetFileException extends Exception {

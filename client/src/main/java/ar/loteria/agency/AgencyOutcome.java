@@ -10,18 +10,18 @@ import java.util.Objects;
  * @param winners the documents of the agency's winners, in the central's order; empty unless {@code status} is
  *                {@link ExitStatus#SUCCESS}
  */
-public record Outcome(ExitStatus status, List<String> winners) {
+public record AgencyOutcome(ExitStatus status, List<String> winners) {
 
-    public Outcome {
+    public AgencyOutcome {
         Objects.requireNonNull(status, "status");
         winners = List.copyOf(winners);
     }
 
-    static Outcome winners(List<String> documents) {
-        return new Outcome(ExitStatus.SUCCESS, documents);
+    static AgencyOutcome winners(List<String> documents) {
+        return new AgencyOutcome(ExitStatus.SUCCESS, documents);
     }
 
-    static Outcome failure(ExitStatus status) {
-        return new Outcome(status, List.of());
+    static AgencyOutcome failure(ExitStatus status) {
+        return new AgencyOutcome(status, List.of());
     }
 }

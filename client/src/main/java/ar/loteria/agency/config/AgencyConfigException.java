@@ -1,13 +1,13 @@
-package ar.loteria.agency;
+package ar.loteria.agency.config;
 
 /** A setting is missing or malformed. {@link #key()} names it as the user wrote it (yaml key or variable). */
-public final class ConfigException extends Exception {
+public final class AgencyConfigException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
     private final String key;
 
-    public ConfigException(String key, String message) {
+    public AgencyConfigException(String key, String message) {
         super(message);
         this.key = key;
     }

@@ -1,4 +1,4 @@
-package ar.loteria.agency;
+package ar.loteria.agency.bets;
 
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetBatch;
@@ -17,6 +17,9 @@ import java.util.List;
  */
 public final class BetBatcher {
 
+    /** Most bets a batch can carry: its count is a u16 on the wire. */
+    public static final int MAX_AMOUNT = 0xFFFF;
+
     private final long agency;
     private final int maxAmount;
     private final BetSource source;
@@ -31,8 +34,8 @@ public final class BetBatcher {
      * @param first     stream index of the source's next bet
      */
     public BetBatcher(long agency, int maxAmount, BetSource source, long first) {
-        if (maxAmount < 1 || maxAmount > AgencyConfig.MAX_BATCH_AMOUNT) {
-            throw new IllegalArgumentException("maxAmount must be 1.." + AgencyConfig.MAX_BATCH_AMOUNT);
+        if (maxAmount < 1 || maxAmount > MAX_AMOUNT) {
+            throw new IllegalArgumentException("maxAmount must be 1.." + MAX_AMOUNT);
         }
         this.agency = agency;
         this.maxAmount = maxAmount;

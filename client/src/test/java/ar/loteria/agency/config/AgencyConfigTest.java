@@ -1,6 +1,6 @@
-package ar.loteria.agency;
+package ar.loteria.agency.config;
 
-import ar.loteria.codec.Bet;
+import ar.loteria.agency.AgencyLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,7 +9,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,18 +25,17 @@ class AgencyConfigTest {
     Path dir;
 
     @Test
-    void usesDefaultsWhenTheFileIsMissing() throws ConfigException {
+    void usesDefaultsWhenTheFileIsMissing() throws AgencyConfigException {
         // given
         Path missing = dir.resolve("config.yaml");
 
         // when
-        AgencyConfig config = AgencyConfig.load(missing, Map.of("CLI_ID", "3"));
+        AgencyConfig config = AgencyConfigLoader.load(missing, Map.of("CLI_ID", "3"));
 
         // then
         assertEquals(3, config.agencyId());
         assertEquals("server:12345", config.serverAddress());
-        assertEquals("server", config.host());
-        assertEquals(12345, config.port());
+        assertEquals(List.of(new CentralAddress("server:12345", "server", 12345)), config.centrals());
         assertEquals(5, config.loopAmount());
         assertEquals("5s", config.loopPeriod());
         assertEquals("INFO", config.logLevel());
@@ -61,18 +62,17 @@ class AgencyConfigTest {
             """;
 
     @Test
-    void readsEveryValueFromTheFile() throws IOException, ConfigException {
+    void readsEveryValueFromTheFile() throws IOException, AgencyConfigException {
         // given
         Path file = write(EVERY_KEY);
 
         // when
-        AgencyConfig config = AgencyConfig.load(file, Map.of());
+        AgencyConfig config = AgencyConfigLoader.load(file, Map.of());
 
         // then
         assertEquals(7, config.agencyId());
         assertEquals("central:4000", config.serverAddress());
-        assertEquals("central", config.host());
-        assertEquals(4000, config.port());
+        assertEquals(List.of(new CentralAddress("central:4000", "central", 4000)), config.centrals());
         assertEquals(9, config.loopAmount());
         assertEquals("100ms", config.loopPeriod());
         assertEquals("DEBUG", config.logLevel());
@@ -81,7 +81,7 @@ class AgencyConfigTest {
     }
 
     @Test
-    void environmentOverridesEveryKey() throws IOException, ConfigException {
+    void environmentOverridesEveryKey() throws IOException, AgencyConfigException {
         // given
         Path file = write(EVERY_KEY);
         Map<String, String> env = Map.of("CLI_ID", "2", "CLI_SERVER_ADDRESS", "127.0.0.1:5555",
@@ -89,13 +89,12 @@ class AgencyConfigTest {
                 "CLI_BATCH_MAXAMOUNT", "50", "CLI_DATA_FILE", "/data/bets.csv", "CLI_TOKEN", "other");
 
         // when
-        AgencyConfig config = AgencyConfig.load(file, env);
+        AgencyConfig config = AgencyConfigLoader.load(file, env);
 
         // then
         assertEquals(2, config.agencyId());
         assertEquals("127.0.0.1:5555", config.serverAddress());
-        assertEquals("127.0.0.1", config.host());
-        assertEquals(5555, config.port());
+        assertEquals(List.of(new CentralAddress("127.0.0.1:5555", "127.0.0.1", 5555)), config.centrals());
         assertEquals(1, config.loopAmount());
         assertEquals("2m", config.loopPeriod());
         assertEquals("WARNING", config.logLevel());
@@ -105,12 +104,12 @@ class AgencyConfigTest {
     }
 
     @Test
-    void emptyVariablesCountAsUnset() throws IOException, ConfigException {
+    void emptyVariablesCountAsUnset() throws IOException, AgencyConfigException {
         // given
         Path file = write("batch:\n  maxAmount: 30\n");
 
         // when
-        AgencyConfig config = AgencyConfig.load(file, Map.of("CLI_ID", "1", "CLI_BATCH_MAXAMOUNT", ""));
+        AgencyConfig config = AgencyConfigLoader.load(file, Map.of("CLI_ID", "1", "CLI_BATCH_MAXAMOUNT", ""));
 
         // then
         assertEquals(30, config.batchMaxAmount());
@@ -119,8 +118,8 @@ class AgencyConfigTest {
     @Test
     void missingIdIsAnErrorNamingCliId() {
         // when
-        ConfigException error = assertThrows(ConfigException.class,
-                () -> AgencyConfig.load(dir.resolve("none.yaml"), Map.of()));
+        AgencyConfigException error = assertThrows(AgencyConfigException.class,
+                () -> AgencyConfigLoader.load(dir.resolve("none.yaml"), Map.of()));
 
         // then
         assertEquals("CLI_ID", error.key());
@@ -139,6 +138,10 @@ class AgencyConfigTest {
         "CLI_SERVER_ADDRESS, :12345",
         "CLI_SERVER_ADDRESS, server:99999",
         "CLI_SERVER_ADDRESS, server:port",
+        "CLI_SERVER_ADDRESS, 'server:1,'",
+        "CLI_SERVER_ADDRESS, 'server:1,,server:2'",
+        "CLI_SERVER_ADDRESS, 'server:1,other'",
+        "CLI_SERVER_ADDRESS, 'server:1,other:0'",
         "CLI_LOOP_AMOUNT, -1",
         "CLI_LOOP_PERIOD, soon",
         "CLI_LOOP_PERIOD, 5",
@@ -150,8 +153,8 @@ class AgencyConfigTest {
         env.put(variable, value);
 
         // when
-        ConfigException error = assertThrows(ConfigException.class,
-                () -> AgencyConfig.load(dir.resolve("none.yaml"), env));
+        AgencyConfigException error = assertThrows(AgencyConfigException.class,
+                () -> AgencyConfigLoader.load(dir.resolve("none.yaml"), env));
 
         // then
         assertEquals(variable, error.key());
@@ -171,8 +174,8 @@ class AgencyConfigTest {
         Path file = write(yaml.replace("\\n", "\n"));
 
         // when
-        ConfigException error = assertThrows(ConfigException.class,
-                () -> AgencyConfig.load(file, idUnlessTested(key)));
+        AgencyConfigException error = assertThrows(AgencyConfigException.class,
+                () -> AgencyConfigLoader.load(file, idUnlessTested(key)));
 
         // then
         assertEquals(key, error.key());
@@ -184,14 +187,15 @@ class AgencyConfigTest {
         Path file = write("server: [unclosed\n");
 
         // when
-        ConfigException error = assertThrows(ConfigException.class, () -> AgencyConfig.load(file, Map.of()));
+        AgencyConfigException error = assertThrows(AgencyConfigException.class,
+                () -> AgencyConfigLoader.load(file, Map.of()));
 
         // then
         assertEquals(file.toString(), error.key());
     }
 
     @Test
-    void configLinePrintsEachValueAsWritten() throws IOException, ConfigException {
+    void configLinePrintsEachValueAsWritten() throws IOException, AgencyConfigException {
         // given
         Path file = write("""
                 server:
@@ -206,7 +210,7 @@ class AgencyConfigTest {
                 """);
 
         // when
-        String line = AgencyConfig.load(file, Map.of("CLI_ID", "4")).toActionLine().toString();
+        String line = AgencyLog.configLoaded(AgencyConfigLoader.load(file, Map.of("CLI_ID", "4"))).toString();
 
         // then
         assertEquals("action: config | result: success | client_id: 4 | server_address: server:12345 | "
@@ -214,35 +218,38 @@ class AgencyConfigTest {
     }
 
     @Test
-    void fiveBetVariablesSelectSingleBetMode() throws ConfigException {
+    void serverAddressMayListSeveralCentrals() throws IOException, AgencyConfigException {
         // given
-        Map<String, String> env = Map.of("CLI_ID", "1", "NOMBRE", "Santiago Lionel", "APELLIDO", "Lorca",
-                "DOCUMENTO", "00000042", "NACIMIENTO", "1999-03-17", "NUMERO", "7574");
+        Path file = write("server:\n  address: \"central1:12345, central2:12346 ,[::1]:7000\"\n");
 
         // when
-        AgencyConfig config = AgencyConfig.load(dir.resolve("none.yaml"), env);
+        AgencyConfig config = AgencyConfigLoader.load(file, Map.of("CLI_ID", "4"));
 
-        // then
-        assertEquals(Optional.of(new Bet("Santiago Lionel", "Lorca", "00000042", "1999-03-17", 7574)),
-                config.singleBet());
+        // then: each entry is dialled as written, and the config line prints the value as configured
+        assertEquals(List.of(new CentralAddress("central1:12345", "central1", 12345),
+                new CentralAddress("central2:12346", "central2", 12346),
+                new CentralAddress("[::1]:7000", "::1", 7000)), config.centrals());
+        assertEquals("action: config | result: success | client_id: 4 | server_address: central1:12345, "
+                + "central2:12346 ,[::1]:7000 | loop_amount: 5 | loop_period: 5s | log_level: INFO | "
+                + "batch_max_amount: 10", AgencyLog.configLoaded(config).toString());
     }
 
-    @Test
-    void partialOrBadSingleBetIsAnErrorNamingTheVariable() {
+    @ParameterizedTest
+    @CsvSource({"1, 1, 0", "5, 1, 0", "1, 3, 0", "2, 3, 1", "3, 3, 2", "4, 3, 0", "4294967295, 2, 0"})
+    void agencyStartsAtEntryIdMinusOneModuloTheListSize(long id, int centrals, int expected)
+            throws AgencyConfigException {
         // given
-        Map<String, String> partial = Map.of("CLI_ID", "1", "NOMBRE", "Ana", "APELLIDO", "Paz");
-        Map<String, String> badDate = Map.of("CLI_ID", "1", "NOMBRE", "Ana", "APELLIDO", "Paz",
-                "DOCUMENTO", "123", "NACIMIENTO", "1999-02-30", "NUMERO", "12");
+        List<String> addresses = new ArrayList<>();
+        for (int i = 1; i <= centrals; i++) {
+            addresses.add("central" + i + ":12345");
+        }
 
         // when
-        ConfigException missing = assertThrows(ConfigException.class,
-                () -> AgencyConfig.load(dir.resolve("none.yaml"), partial));
-        ConfigException invalid = assertThrows(ConfigException.class,
-                () -> AgencyConfig.load(dir.resolve("none.yaml"), badDate));
+        AgencyConfig config = AgencyConfigLoader.load(dir.resolve("none.yaml"), Map.of("CLI_ID", String.valueOf(id),
+                "CLI_SERVER_ADDRESS", String.join(",", addresses)));
 
         // then
-        assertEquals("DOCUMENTO", missing.key());
-        assertEquals("NACIMIENTO", invalid.key());
+        assertEquals(expected, config.startEntry());
     }
 
     private Map<String, String> idUnlessTested(String key) {

@@ -1,4 +1,4 @@
-package ar.loteria.agency;
+package ar.loteria.agency.bets;
 
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetBatch;
@@ -22,7 +22,7 @@ class BetBatcherTest {
     @Test
     void fillsEachBatchUpToMaxAmountWithContinuousIndexes() throws Exception {
         // given
-        List<Bet> bets = bets(25, 5);
+        List<Bet> bets = TestBets.bets(25, 5);
 
         // when
         List<BetBatch> batches = batchAll(bets, 10, 0);
@@ -37,7 +37,7 @@ class BetBatcherTest {
     @Test
     void resumedStreamCountsOnFromTheGivenIndex() throws Exception {
         // given: the source already skipped the 40 bets the central holds
-        List<Bet> rest = bets(12, 5);
+        List<Bet> rest = TestBets.bets(12, 5);
 
         // when
         List<BetBatch> batches = batchAll(rest, 5, 40);
@@ -103,14 +103,6 @@ class BetBatcherTest {
         // when / then
         assertNull(batcher.next());
         assertEquals(3, batcher.position());
-    }
-
-    static List<Bet> bets(int count, int firstNumber) {
-        List<Bet> bets = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            bets.add(new Bet("Ana " + i, "Núñez", "%08d".formatted(i), "1980-01-01", firstNumber + i));
-        }
-        return bets;
     }
 
     private static List<BetBatch> batchAll(List<Bet> bets, int maxAmount, long first)
