@@ -13,8 +13,9 @@ help:
 	@echo "  build                both runnable jars (server/target, client/target), tests skipped"
 	@echo "  test                 mvn verify: every module's tests"
 	@echo "  demo                 server and AGENCIES agencies as local processes (scripts/run-local.sh)"
-	@echo "  bench                ingest benchmark, 50 agencies or AGENCIES (scripts/bench.sh); ends with bets/s: N"
-	@echo "  bench-postgres       the same on a throwaway PostgreSQL server (STORE=postgres scripts/bench.sh)"
+	@echo "  bench                ingest benchmark, 50 agencies or AGENCIES, against the central and the reference"
+	@echo "                       centrals in interleaved rounds (scripts/bench.sh); ends with ceiling: and bets/s: N"
+	@echo "  bench-postgres       the same with the central on a throwaway PostgreSQL server (STORE=postgres)"
 	@echo "  compose              regenerate $(DEV_COMPOSE) for AGENCIES agencies"
 	@echo "  lint                 check the Docker setup without an engine (docker/check.sh)"
 	@echo "  docker-image         build server:latest and client:latest"
@@ -32,7 +33,8 @@ test:
 demo:
 	./scripts/run-local.sh $(AGENCIES)
 
-# The standard case is 50 agencies (the course's data set ten times) unless AGENCIES is given.
+# The standard case is 50 agencies (the course's data set ten times) unless AGENCIES is given. Every round runs the
+# central and the two reference centrals (null, null+csv) in turn; BENCH_ARGS="--references false" runs it alone.
 bench:
 	./scripts/bench.sh $(if $(filter command line environment,$(origin AGENCIES)),$(AGENCIES),50)
 

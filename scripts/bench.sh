@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # The standard ingest benchmark: builds what it needs, then runs the load generator, which starts the
 # central's jar as its own process for each run (fresh store, free port) and drives K agencies over
-# loopback. Ends with a line `bets/s: N` (the median of the runs).
+# loopback. Each round also runs two reference centrals of the bench (a do-nothing one, "null", and one that
+# only appends CSV rows, "null+csv"), interleaved with the central. Ends with the lines
+# `ceiling: P % of null, Q % of null+csv` and `bets/s: N` (the central's median).
 #
 #   ./scripts/bench.sh [AGENCIES]       default 50: the course's data set shape ten times, 786,970 bets
 #
-# The central runs with the JVM options its Docker image uses (docker/jvm.options); SERVER_OPTS replaces them
-# (SERVER_OPTS=" " runs it as a bare `java -jar`). Extra arguments for the load generator go in BENCH_ARGS, e.g.
+# The central and the references run with the JVM options the Docker image uses (docker/jvm.options);
+# SERVER_OPTS replaces them (SERVER_OPTS=" " runs them bare). Extra arguments for the load generator go in
+# BENCH_ARGS (all of them: BENCH_ARGS=--help), e.g.
 #   BENCH_ARGS="--runs 9" ./scripts/bench.sh
+#   BENCH_ARGS="--references false" ./scripts/bench.sh      # the central alone, as before the references
 #   BENCH_ARGS="--parked 10000" ./scripts/bench.sh
 #   SERVER_OPTS="@docker/jvm.options -Xmx64m" BENCH_ARGS="--runs 1 --shape 200000" ./scripts/bench.sh
 # STORAGE_URL (with STORAGE_USER, STORAGE_PASSWORD) runs the central on that PostgreSQL server, a new database per

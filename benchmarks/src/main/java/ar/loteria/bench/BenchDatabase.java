@@ -22,17 +22,10 @@ final class BenchDatabase {
     private final String user;
     private final String password;
 
-    private BenchDatabase(String url, String user, String password) {
+    BenchDatabase(String url, String user, String password) {
         this.url = url;
         this.user = user;
         this.password = password;
-    }
-
-    /** The database named by the options, or null when the run uses the CSV store. */
-    static BenchDatabase of(Map<String, String> options) {
-        String url = options.get("storage-url");
-        return url == null ? null
-                : new BenchDatabase(url, options.get("storage-user"), options.get("storage-password"));
     }
 
     /** Creates database {@code name} (dropping a leftover of that name) and returns the central's settings. */

@@ -1,5 +1,8 @@
 package ar.loteria.agency;
 
+import ar.loteria.agency.bets.BetInput;
+import ar.loteria.agency.config.AgencyConfig;
+import ar.loteria.agency.config.CentralAddress;
 import ar.loteria.logging.ActionLine;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -17,14 +20,17 @@ import org.slf4j.event.Level;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One agency run: connects to the central, retrying while it cannot for {@link AgencyTuning#retryBudget()}, and
- * reconnects whenever the connection is lost before the winners arrived (each new connection resumes where the
- * central's store ends). The run ends when {@link #outcome()} completes.
+ * One agency run: connects to a central of its list, moving on to the next and retrying while none answers for
+ * {@link AgencyTuning#retryBudget()} ({@link CentralRotation}), and reconnects whenever the connection is lost
+ * before the winners arrived (each new connection resumes where the central's store ends, as its WELCOME says).
+ * The run ends when {@link #outcome()} completes.
  *
  * <p>Threads: one event loop ("agency-io") for the connection, retries included; one "bet-sender-N" thread per
  * connection reading the bets; {@link #start()} and {@link #close(boolean)} from the caller's thread.
@@ -37,15 +43,13 @@ public final class AgencyClient implements AutoCloseable {
     private final AgencyTuning tuning;
     private final AgencyRun run;
     private final EventLoopGroup group;
-    private final Bootstrap bootstrap;
+    /** One per entry of the central list, with that central's address and pipeline. */
+    private final List<Bootstrap> bootstraps = new ArrayList<>();
+    private final CentralRotation rotation;
     private final AtomicInteger senders = new AtomicInteger();
     private volatile boolean closing;
     private volatile Channel channel;
     private volatile BatchSender sender;
-    /** Connection attempts failed in a row; event loop only. */
-    private int failedAttempts;
-    /** When the first of those failed; event loop only. */
-    private long firstFailureNanos;
     /** Whether the current connection got its WELCOME; event loop only. */
     private boolean welcomed;
 
@@ -55,14 +59,19 @@ public final class AgencyClient implements AutoCloseable {
         this.run = new AgencyRun(config, bets, tuning, this::launchSender, new CompletableFuture<>());
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("agency-io"),
                 NioIoHandler.newFactory());
-        this.bootstrap = new Bootstrap()
+        Bootstrap common = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 // The wait for the draw may be long and silent: let TCP notice a central that vanished.
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) tuning.connectTimeout().toMillis())
-                .handler(new AgencyInitializer(run));
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) tuning.connectTimeout().toMillis());
+        for (CentralAddress central : config.centrals()) {
+            bootstraps.add(common.clone()
+                    .remoteAddress(central.host(), central.port())
+                    .handler(new AgencyInitializer(run, central)));
+        }
+        this.rotation = new CentralRotation(config, tuning);
     }
 
     /** Starts the first connection attempt; returns at once. */
@@ -71,7 +80,7 @@ public final class AgencyClient implements AutoCloseable {
     }
 
     /** Completes once, when the run ends: with the winners, or with the failure's exit status. */
-    public CompletableFuture<Outcome> outcome() {
+    public CompletableFuture<AgencyOutcome> outcome() {
         return run.outcome();
     }
 
@@ -93,21 +102,20 @@ public final class AgencyClient implements AutoCloseable {
         if (current != null) {
             current.stop();
             senderEnded = awaitEnd(current, timeout);
-            log(level, senderEnded, ActionLine.success("stop_sender"), ActionLine.fail("stop_sender"));
+            log(level, senderEnded, AgencyLog.senderStopped(senderEnded));
         }
         Channel ch = channel;
         if (ch != null) {
             boolean closed = ch.close().awaitUninterruptibly(timeout.toMillis());
-            log(level, closed, ActionLine.success("close_connection"), ActionLine.fail("close_connection"));
+            log(level, closed, AgencyLog.connectionClosed(closed));
         }
         if (current != null) {
             // The sender closes its file as it ends, so an ended sender means a closed file.
-            log(level, senderEnded, ActionLine.success("close_file").with("file", current.inputName()),
-                    ActionLine.fail("close_file").with("file", current.inputName()));
+            log(level, senderEnded, AgencyLog.fileClosed(senderEnded, current.inputName()));
         }
         boolean terminated = group.shutdownGracefully(0, timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .awaitUninterruptibly(2 * timeout.toMillis());
-        log(level, terminated, ActionLine.success("close_event_loop"), ActionLine.fail("close_event_loop"));
+        log(level, terminated, AgencyLog.eventLoopClosed(terminated));
     }
 
     /** Event loop only. */
@@ -115,13 +123,15 @@ public final class AgencyClient implements AutoCloseable {
         if (closing || run.ended()) {
             return;
         }
-        bootstrap.connect(config.host(), config.port()).addListener((ChannelFutureListener) this::connected);
+        CentralAddress central = config.centrals().get(rotation.entry());
+        bootstraps.get(rotation.entry()).connect()
+                .addListener((ChannelFutureListener) future -> connected(future, central));
     }
 
     /** Event loop only: the outcome of a connection attempt. */
-    private void connected(ChannelFuture future) {
+    private void connected(ChannelFuture future, CentralAddress central) {
         if (!future.isSuccess()) {
-            connectFailed(future.cause());
+            connectFailed(central, future.cause());
             return;
         }
         // The retry budget is only reset by a WELCOME: a central that accepts and then closes (busy, TLS
@@ -129,50 +139,49 @@ public final class AgencyClient implements AutoCloseable {
         welcomed = false;
         Channel ch = future.channel();
         channel = ch;
-        LOG.info("{}", ActionLine.success("connect").with("server_address", config.serverAddress()));
-        ch.closeFuture().addListener(closed -> connectionClosed());
+        LOG.info("{}", AgencyLog.connected(central.text()));
+        ch.closeFuture().addListener(closed -> connectionClosed(central));
         if (closing) {
             ch.close();
         }
     }
 
-    /** Event loop only. */
-    private void connectFailed(Throwable cause) {
-        long now = System.nanoTime();
-        if (failedAttempts++ == 0) {
-            firstFailureNanos = now;
-        }
+    /** Event loop only: an attempt on {@code central} failed; the next entry is tried, unless time is up. */
+    private void connectFailed(CentralAddress central, Throwable cause) {
         if (closing || run.ended()) {
             return;
         }
-        LOG.debug("connection to {} failed: {}", config.serverAddress(), cause.toString());
-        if (now - firstFailureNanos >= tuning.retryBudget().toNanos()) {
-            LOG.error("{}", ActionLine.fail("connect").with("server_address", config.serverAddress())
-                    .with("attempts", failedAttempts).withError(cause.getMessage()));
-            run.end(Outcome.failure(ExitStatus.SERVER_UNREACHABLE));
+        LOG.debug("connection to {} failed: {}", central.text(), cause.toString());
+        long delay = rotation.failed(System.nanoTime());
+        if (delay < 0) {
+            LOG.error("{}", AgencyLog.connectGaveUp(config.serverAddress(), rotation.failedAttempts(), cause));
+            run.end(AgencyOutcome.failure(ExitStatus.SERVER_UNREACHABLE));
             return;
         }
-        LOG.info("{}", ActionLine.inProgress("connect").with("attempt", failedAttempts));
-        group.schedule(this::connect, tuning.retryDelay().toNanos(), TimeUnit.NANOSECONDS);
+        // With a list, the line names the central that failed; with one address it stays the course's line.
+        LOG.info("{}", config.centrals().size() == 1 ? AgencyLog.connectRetry(rotation.failedAttempts())
+                : AgencyLog.connectRetry(rotation.failedAttempts(), central.text()));
+        group.schedule(this::connect, delay, TimeUnit.NANOSECONDS);
     }
 
-    /** Event loop only: a connection ended; unless the run is over, a new one resumes it. */
-    private void connectionClosed() {
+    /** Event loop only: a connection ended; unless the run is over, a new one (to the next central) resumes it. */
+    private void connectionClosed(CentralAddress central) {
         if (closing || run.ended()) {
             return;
         }
         if (!welcomed) {
-            connectFailed(new IOException("the central closed the connection before WELCOME"));
+            connectFailed(central, new IOException("the central closed the connection before WELCOME"));
             return;
         }
-        LOG.warn("{}", ActionLine.inProgress("reconnect").with("server_address", config.serverAddress()));
-        group.schedule(this::connect, tuning.retryDelay().toNanos(), TimeUnit.NANOSECONDS);
+        long delay = rotation.dropped();
+        LOG.warn("{}", AgencyLog.reconnecting(config.centrals().get(rotation.entry()).text()));
+        group.schedule(this::connect, delay, TimeUnit.NANOSECONDS);
     }
 
     /** Event loop (from the handler, on WELCOME): each connection's sender gets a thread of its own. */
     private void launchSender(BatchSender next) {
         welcomed = true;
-        failedAttempts = 0;
+        rotation.welcomed();
         sender = next;
         Thread thread = new Thread(next, "bet-sender-" + senders.incrementAndGet());
         thread.setDaemon(true);
@@ -188,11 +197,8 @@ public final class AgencyClient implements AutoCloseable {
         }
     }
 
-    private static void log(Level level, boolean ok, ActionLine success, ActionLine failure) {
-        if (ok) {
-            LOG.atLevel(level).log("{}", success);
-        } else {
-            LOG.warn("{}", failure);
-        }
+    /** A resource closed logs at {@code level}; one that would not close, at WARN. */
+    private static void log(Level level, boolean closed, ActionLine line) {
+        LOG.atLevel(closed ? level : Level.WARN).log("{}", line);
     }
 }

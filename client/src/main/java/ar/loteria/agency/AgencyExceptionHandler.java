@@ -1,6 +1,6 @@
 package ar.loteria.agency;
 
-import ar.loteria.logging.ActionLine;
+import ar.loteria.agency.config.CentralAddress;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,8 +19,8 @@ import java.io.IOException;
  * certificate, or a central without TLS); an I/O error only loses the connection, and the agency reconnects;
  * anything else is a bug, logged, and ends the run.
  *
- * <p>{@code @Sharable}: one instance serves every connection of a run; it only completes the run's outcome,
- * which is thread-safe. Event loop only.
+ * <p>{@code @Sharable}: one instance serves every connection of a run to one central; it only completes the run's
+ * outcome, which is thread-safe. Event loop only.
  */
 @Sharable
 final class AgencyExceptionHandler extends ChannelInboundHandlerAdapter {
@@ -28,9 +28,11 @@ final class AgencyExceptionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(AgencyExceptionHandler.class);
 
     private final AgencyRun run;
+    private final CentralAddress central;
 
-    AgencyExceptionHandler(AgencyRun run) {
+    AgencyExceptionHandler(AgencyRun run, CentralAddress central) {
         this.run = run;
+        this.central = central;
     }
 
     /**
@@ -52,15 +54,14 @@ final class AgencyExceptionHandler extends ChannelInboundHandlerAdapter {
         if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
             tlsFailed(cause.getCause());
         } else if (cause instanceof DecoderException) {
-            LOG.error("{}", ActionLine.fail("protocol").withError(cause.getMessage()));
-            run.end(Outcome.failure(ExitStatus.REFUSED));
+            LOG.error("{}", AgencyLog.protocolError(cause.getMessage()));
+            run.end(AgencyOutcome.failure(ExitStatus.REFUSED));
         } else if (cause instanceof IOException) {
             LOG.debug("connection to {} lost: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
-            LOG.error("{}", ActionLine.fail("agency").with("client_id", run.config().agencyId())
-                    .with("server", ctx.channel().remoteAddress()).withError(cause.toString()));
+            LOG.error("{}", AgencyLog.unexpectedFailure(run.config().agencyId(), ctx.channel().remoteAddress(), cause));
             LOG.debug("unexpected exception", cause);
-            run.end(Outcome.failure(ExitStatus.REFUSED));
+            run.end(AgencyOutcome.failure(ExitStatus.REFUSED));
         }
         ctx.close();
     }
@@ -68,9 +69,8 @@ final class AgencyExceptionHandler extends ChannelInboundHandlerAdapter {
     /** Reported once per run: the handshake event and the exception behind it both arrive here. */
     private void tlsFailed(Throwable cause) {
         if (!run.ended()) {
-            LOG.error("{}", ActionLine.fail("tls").with("server_address", run.config().serverAddress())
-                    .withError(cause.getMessage()));
-            run.end(Outcome.failure(ExitStatus.REFUSED));
+            LOG.error("{}", AgencyLog.tlsFailed(central.text(), cause));
+            run.end(AgencyOutcome.failure(ExitStatus.REFUSED));
         }
     }
 }

@@ -10,7 +10,6 @@ import ar.loteria.codec.Message;
 import ar.loteria.codec.ResultsRequest;
 import ar.loteria.codec.Welcome;
 import ar.loteria.codec.Winners;
-import ar.loteria.logging.ActionLine;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import org.slf4j.Logger;
@@ -44,7 +43,8 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
 
     /** Where the conversation stands; each names the action its log lines report. */
     private enum Phase {
-        GREETING("hello"), SENDING("envio"), FINISHING("finish"), RESULTS("consulta_ganadores"), DONE("agency");
+        GREETING(AgencyLog.HELLO), SENDING(AgencyLog.SENDING), FINISHING(AgencyLog.FINISH),
+        RESULTS(AgencyLog.RESULTS), DONE(AgencyLog.AGENCY);
 
         private final String action;
 
@@ -113,12 +113,7 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
             total = done.total();
             finishIfAllAcknowledged(ctx);
         } else if (event instanceof SenderEvent.Failed failed) {
-            BetFileException error = failed.error();
-            ActionLine line = ActionLine.fail("leer_apuestas").with("file", error.file());
-            if (error.line() > 0) {
-                line.with("line", error.line());
-            }
-            LOG.error("{}", line.withError(error.problem()));
+            LOG.error("{}", AgencyLog.betsFileFailed(failed.error()));
             end(ctx, ExitStatus.BETS_FILE_ERROR);
         }
     }
@@ -128,7 +123,7 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
             protocolError(ctx, "WELCOME for agency " + welcome.agency() + ", expected " + agency);
             return;
         }
-        LOG.info("{}", ActionLine.success("hello").with("client_id", agency).with("stored", welcome.stored()));
+        LOG.info("{}", AgencyLog.welcomed(agency, welcome.stored()));
         phase = Phase.SENDING;
         acknowledged = welcome.stored();
         window = new Semaphore(run.tuning().window());
@@ -145,26 +140,25 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
         }
         acknowledged += ack.count();
         window.release();
-        LOG.debug("{}", ActionLine.success("batch_ack").with("first", ack.first()).with("cantidad", ack.count()));
-        run.config().singleBet().ifPresent(bet -> LOG.info("{}", ActionLine.success("apuesta_enviada")
-                .with("dni", bet.document()).with("numero", bet.number())));
+        LOG.debug("{}", AgencyLog.batchAcknowledged(ack.first(), ack.count()));
+        run.config().singleBet().ifPresent(bet -> LOG.info("{}", AgencyLog.betSent(bet.document(), bet.number())));
         finishIfAllAcknowledged(ctx);
     }
 
     private void finishIfAllAcknowledged(ChannelHandlerContext ctx) {
         if (total >= 0 && acknowledged == total) {
-            LOG.info("{}", ActionLine.success("envio").with("enviadas", total));
+            LOG.info("{}", AgencyLog.allSent(total));
             phase = Phase.FINISHING;
             ctx.writeAndFlush(new Finish(agency, total)).addListener(BatchSender.CLOSE_ON_WRITE_FAILURE);
         }
     }
 
     private void finished(ChannelHandlerContext ctx, FinishAck ack) {
-        LOG.info("{}", ActionLine.success("finish").with("client_id", agency).with("stored", ack.stored()));
+        LOG.info("{}", AgencyLog.finished(agency, ack.stored()));
         phase = Phase.RESULTS;
         ctx.writeAndFlush(new ResultsRequest(agency)).addListener(BatchSender.CLOSE_ON_WRITE_FAILURE);
         // The central answers after the draw, however long that takes: waiting is not a failure.
-        LOG.info("{}", ActionLine.inProgress("consulta_ganadores").with("client_id", agency));
+        LOG.info("{}", AgencyLog.waitingForWinners(agency));
     }
 
     private void winners(ChannelHandlerContext ctx, Winners part) {
@@ -173,36 +167,34 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
             return;
         }
         for (String document : winners) {
-            LOG.debug("{}", ActionLine.success("ganador").with("dni", document));
+            LOG.debug("{}", AgencyLog.winner(document));
         }
-        LOG.info("{}", ActionLine.success("consulta_ganadores").with("cant_ganadores", winners.size()));
+        LOG.info("{}", AgencyLog.winnersReceived(winners.size()));
         phase = Phase.DONE;
-        run.end(Outcome.winners(winners));
+        run.end(AgencyOutcome.winners(winners));
         ctx.close();
     }
 
     private void refused(ChannelHandlerContext ctx, ErrorReply error) {
         if (TRANSIENT.contains(error.code())) {
-            LOG.warn("{}", ActionLine.inProgress(phase.action).with("code", error.code())
-                    .with("reason", error.reason()));
+            LOG.warn("{}", AgencyLog.refusedForNow(phase.action, error));
             phase = Phase.DONE;
             ctx.close();
             return;
         }
-        LOG.error("{}", ActionLine.fail(phase.action).with("code", error.code()).with("ref", error.ref())
-                .with("reason", error.reason()));
+        LOG.error("{}", AgencyLog.refused(phase.action, error));
         end(ctx, ExitStatus.REFUSED);
     }
 
     private void protocolError(ChannelHandlerContext ctx, String problem) {
-        LOG.error("{}", ActionLine.fail("protocol").withError(problem));
+        LOG.error("{}", AgencyLog.protocolError(problem));
         end(ctx, ExitStatus.REFUSED);
     }
 
     /** Ends the run, then closes: the outcome is set first, so the close starts no reconnect. */
     private void end(ChannelHandlerContext ctx, ExitStatus status) {
         phase = Phase.DONE;
-        run.end(Outcome.failure(status));
+        run.end(AgencyOutcome.failure(status));
         ctx.close();
     }
 }

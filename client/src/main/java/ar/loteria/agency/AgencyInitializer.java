@@ -1,5 +1,7 @@
 package ar.loteria.agency;
 
+import ar.loteria.agency.config.AgencyTlsSettings;
+import ar.loteria.agency.config.CentralAddress;
 import ar.loteria.codec.FrameEncoder;
 import ar.loteria.codec.Frames;
 import ar.loteria.codec.MessageDecoder;
@@ -7,8 +9,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 
 /**
- * Builds the agency's pipeline: TLS when configured, framing, message codec, the conversation, and the exception
- * handler last.
+ * Builds the agency's pipeline for connections to one central: TLS when configured, framing, message codec, the
+ * conversation, and the exception handler last. One per central of the run's list; runs on the event loop.
  */
 final class AgencyInitializer extends ChannelInitializer<Channel> {
 
@@ -20,19 +22,21 @@ final class AgencyInitializer extends ChannelInitializer<Channel> {
     static final String EXCEPTION_HANDLER = "exceptionHandler";
 
     private final AgencyRun run;
+    private final CentralAddress central;
     private final AgencyExceptionHandler exceptionHandler;
 
-    AgencyInitializer(AgencyRun run) {
+    AgencyInitializer(AgencyRun run, CentralAddress central) {
         this.run = run;
-        this.exceptionHandler = new AgencyExceptionHandler(run);
+        this.central = central;
+        this.exceptionHandler = new AgencyExceptionHandler(run, central);
     }
 
     @Override
     protected void initChannel(Channel ch) {
-        AgencyConfig config = run.config();
-        if (config.tls().enabled()) {
+        AgencyTlsSettings tls = run.config().tls();
+        if (tls.enabled()) {
             // First, so that every frame travels inside TLS; host and port give SNI and the certificate's name check.
-            ch.pipeline().addLast(TLS, config.tls().context().newHandler(ch.alloc(), config.host(), config.port()));
+            ch.pipeline().addLast(TLS, tls.context().newHandler(ch.alloc(), central.host(), central.port()));
         }
         ch.pipeline()
                 .addLast(FRAME_DECODER, Frames.newDecoder())

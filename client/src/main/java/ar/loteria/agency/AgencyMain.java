@@ -1,6 +1,10 @@
 package ar.loteria.agency;
 
-import ar.loteria.logging.ActionLine;
+import ar.loteria.agency.bets.BetInput;
+import ar.loteria.agency.config.AgencyConfig;
+import ar.loteria.agency.config.AgencyConfigException;
+import ar.loteria.agency.config.AgencyConfigLoader;
+import ar.loteria.agency.generate.GenerateCommand;
 import ar.loteria.logging.LogLevels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Entry point of {@code lottery-client.jar}. Without arguments it runs one agency: reads {@code ./config.yaml} and
  * the environment, sends the agency's bets, waits for the draw and logs its winners. With {@code generate ...} it
- * writes bets files instead (see {@link BetFileGenerator}).
+ * writes bets files instead (see {@link GenerateCommand}).
  *
  * <p>Exit codes ({@link ExitStatus}): 0 winners received or stopped by SIGTERM; 1 configuration error; 2 bets
  * file error; 3 central unreachable after the retries; 4 refused by the central or protocol error.
@@ -34,12 +38,11 @@ public final class AgencyMain {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && BetFileGenerator.COMMAND.equals(args[0])) {
-            System.exit(BetFileGenerator.run(Arrays.copyOfRange(args, 1, args.length)));
+        if (args.length > 0 && GenerateCommand.COMMAND.equals(args[0])) {
+            System.exit(GenerateCommand.run(Arrays.copyOfRange(args, 1, args.length)));
         }
         if (args.length > 0) {
-            LOG.error("{}", ActionLine.fail("start").withError("unknown command " + args[0]
-                    + " (run without arguments, or: " + BetFileGenerator.USAGE + ")"));
+            LOG.error("{}", AgencyLog.unknownCommand(args[0], GenerateCommand.USAGE));
             System.exit(ExitStatus.CONFIG_ERROR.code());
         }
         System.exit(runAgency(CONFIG_FILE, System.getenv()));
@@ -49,15 +52,15 @@ public final class AgencyMain {
     static int runAgency(Path configFile, Map<String, String> env) {
         AgencyConfig config;
         try {
-            config = AgencyConfig.load(configFile, env);
-        } catch (ConfigException e) {
-            LOG.error("{}", ActionLine.fail("config").with("key", e.key()).withError(e.getMessage()));
+            config = AgencyConfigLoader.load(configFile, env);
+        } catch (AgencyConfigException e) {
+            LOG.error("{}", AgencyLog.configRefused(e));
             return ExitStatus.CONFIG_ERROR.code();
         }
         LogLevels.apply(LogLevels.parse(config.logLevel()).orElseThrow());
-        LOG.info("{}", config.toActionLine());
+        LOG.info("{}", AgencyLog.configLoaded(config));
         if (config.tls().enabled()) {
-            LOG.info("{}", ActionLine.success("tls").with("trust", config.tls().trust()));
+            LOG.info("{}", AgencyLog.tlsOn(config.tls().trust()));
         }
 
         BetInput bets;
@@ -66,8 +69,7 @@ public final class AgencyMain {
         } else if (Files.isRegularFile(config.dataFile()) && Files.isReadable(config.dataFile())) {
             bets = BetInput.file(config.dataFile());
         } else {
-            LOG.error("{}", ActionLine.fail("leer_apuestas").with("file", config.dataFile())
-                    .withError("no readable file there (set CLI_DATA_FILE)"));
+            LOG.error("{}", AgencyLog.betsFileMissing(config.dataFile()));
             return ExitStatus.BETS_FILE_ERROR.code();
         }
 
@@ -79,12 +81,12 @@ public final class AgencyMain {
         client.start();
         CompletableFuture.anyOf(client.outcome(), terminated).join();
         if (terminated.isDone()) {
-            LOG.info("{}", ActionLine.inProgress("shutdown").with("signal", "SIGTERM"));
+            LOG.info("{}", AgencyLog.shutdownStarted());
             client.close(true);
-            LOG.info("{}", ActionLine.success("shutdown"));
+            LOG.info("{}", AgencyLog.shutdownDone());
             return ExitStatus.SUCCESS.code();
         }
-        Outcome outcome = client.outcome().join();
+        AgencyOutcome outcome = client.outcome().join();
         client.close(false);
         return outcome.status().code();
     }

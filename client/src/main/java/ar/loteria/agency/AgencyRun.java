@@ -1,5 +1,8 @@
 package ar.loteria.agency;
 
+import ar.loteria.agency.bets.BetInput;
+import ar.loteria.agency.config.AgencyConfig;
+
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -8,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * that ends the run. Thread-safe: immutable, and the future is completed once by whoever ends the run.
  */
 record AgencyRun(AgencyConfig config, BetInput bets, AgencyTuning tuning, SenderLauncher launcher,
-                 CompletableFuture<Outcome> outcome) {
+                 CompletableFuture<AgencyOutcome> outcome) {
 
     AgencyRun {
         Objects.requireNonNull(config, "config");
@@ -19,7 +22,7 @@ record AgencyRun(AgencyConfig config, BetInput bets, AgencyTuning tuning, Sender
     }
 
     /** Ends the run; a later call (a second failure, a late event) changes nothing. */
-    void end(Outcome result) {
+    void end(AgencyOutcome result) {
         outcome.complete(result);
     }
 

@@ -1,7 +1,10 @@
 package ar.loteria.agency;
 
+import ar.loteria.agency.bets.BetBatcher;
+import ar.loteria.agency.bets.BetFileException;
+import ar.loteria.agency.bets.BetInput;
+import ar.loteria.agency.bets.BetSource;
 import ar.loteria.codec.BetBatch;
-import ar.loteria.logging.ActionLine;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import org.slf4j.Logger;
@@ -128,8 +131,7 @@ final class BatchSender implements Runnable {
                 long now = System.nanoTime();
                 if (now - lastReport >= progressNanos) {
                     lastReport = now;
-                    LOG.info("{}", ActionLine.inProgress("envio").with("enviadas", batcher.position())
-                            .with("total", total));
+                    LOG.info("{}", AgencyLog.sending(batcher.position(), total));
                 }
             }
             report(new SenderEvent.AllSent(batcher.position()));

@@ -1,5 +1,7 @@
 package ar.loteria.agency;
 
+import ar.loteria.agency.bets.BetFileException;
+
 /**
  * What a {@link BatchSender} tells its {@link AgencyHandler}, as a user event fired on the channel's pipeline
  * (which Netty hands to the event loop).

@@ -1,19 +1,28 @@
 package ar.loteria.agency;
 
+import ar.loteria.agency.bets.BetInput;
+import ar.loteria.agency.bets.TestBets;
+import ar.loteria.agency.config.AgencyConfig;
+import ar.loteria.agency.config.AgencyConfigException;
+import ar.loteria.agency.generate.BetFileGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static ar.loteria.agency.AgencyRuns.FAST;
+import static ar.loteria.agency.AgencyRuns.WAIT_SECONDS;
+import static ar.loteria.agency.AgencyRuns.batchStarts;
+import static ar.loteria.agency.AgencyRuns.fastWithBudget;
+import static ar.loteria.agency.AgencyRuns.freePort;
+import static ar.loteria.agency.AgencyRuns.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,11 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The real client, over TCP on 127.0.0.1, against {@link FakeCentral}. */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class AgencyClientTest {
-
-    /** A window of 4 and short retries, so that runs are quick and the window really fills. */
-    private static final AgencyTuning FAST = new AgencyTuning(4, Duration.ofMillis(50), Duration.ofSeconds(5),
-            Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(2));
-    private static final long WAIT_SECONDS = 10;
 
     @TempDir
     Path dir;
@@ -39,15 +43,11 @@ class AgencyClientTest {
             int port = central.start(0);
 
             // when
-            Outcome outcome;
-            try (AgencyClient client = new AgencyClient(config(port, file), BetInput.file(file), FAST)) {
-                client.start();
-                outcome = client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
-            }
+            AgencyOutcome outcome = run(config(port, file), file);
 
             // then
-            assertEquals(new Outcome(ExitStatus.SUCCESS, expectedWinners), outcome);
-            assertEquals(BetFileGeneratorTest.readBack(file), central.stored);
+            assertEquals(new AgencyOutcome(ExitStatus.SUCCESS, expectedWinners), outcome);
+            assertEquals(TestBets.readFile(file), central.stored);
             assertEquals(List.of(), central.violations);
             assertEquals(1, central.connections.get());
         }
@@ -67,34 +67,55 @@ class AgencyClientTest {
             client.start();
             Thread.sleep(300);
             central.start(port);
-            Outcome outcome = client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
+            AgencyOutcome outcome = client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
 
-            // then
+            // then: the course's lines, each retry counted and naming no address, then the connection
             assertEquals(ExitStatus.SUCCESS, outcome.status());
             assertTrue(logs.contains("INFO action: connect | result: in_progress | attempt: 1"), logs.messages()
                     .toString());
             assertFalse(logs.contains("result: fail"));
             assertEquals(30, central.stored.size());
+            List<String> connectLines = logs.messages().stream().filter(line -> line.contains("action: connect |"))
+                    .toList();
+            assertTrue(connectLines.size() >= 3, connectLines.toString());
+            for (int attempt = 1; attempt < connectLines.size(); attempt++) {
+                assertEquals("INFO action: connect | result: in_progress | attempt: " + attempt,
+                        connectLines.get(attempt - 1));
+            }
+            assertEquals("INFO action: connect | result: success | server_address: 127.0.0.1:" + port,
+                    connectLines.get(connectLines.size() - 1));
         }
     }
 
-    @Test
-    void givesUpWhenTheCentralStaysUnreachable() throws Exception {
-        // given
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void givesUpWhenNoCentralAnswersForTheBudget(int centrals) throws Exception {
+        // given: one address, or a list, where nothing listens
         Path file = dir.resolve("agency-1.csv");
         BetFileGenerator.writeAgencyFile(file, 1, 3, 0, 3, false);
-        AgencyTuning shortBudget = new AgencyTuning(4, Duration.ofMillis(50), Duration.ofMillis(300),
-                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(2));
-        try (LogCapture logs = new LogCapture();
-             AgencyClient client = new AgencyClient(config(freePort(), file), BetInput.file(file), shortBudget)) {
+        int[] ports = new int[centrals];
+        List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < centrals; i++) {
+            ports[i] = freePort();
+            addresses.add("127.0.0.1:" + ports[i]);
+        }
+        try (LogCapture logs = new LogCapture(); AgencyClient client = new AgencyClient(
+                AgencyRuns.config(1, file, Map.of(), ports), BetInput.file(file), fastWithBudget(300))) {
 
             // when
             client.start();
-            Outcome outcome = client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
+            AgencyOutcome outcome = client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
 
-            // then
+            // then: the failure names the address as configured; with a list, each retry names the one it tried
             assertEquals(ExitStatus.SERVER_UNREACHABLE, outcome.status());
-            assertTrue(logs.contains("ERROR action: connect | result: fail | server_address: 127.0.0.1:"));
+            assertTrue(logs.contains("ERROR action: connect | result: fail | server_address: "
+                    + String.join(",", addresses) + " | attempts: "), logs.messages().toString());
+            List<String> retries = logs.messages().stream()
+                    .filter(line -> line.contains("action: connect | result: in_progress")).toList();
+            for (String address : addresses) {
+                assertEquals(centrals > 1, retries.stream().anyMatch(line -> line.endsWith("server_address: "
+                        + address)), retries.toString());
+            }
         }
     }
 
@@ -103,8 +124,6 @@ class AgencyClientTest {
         // given: something that accepts every connection and closes it at once (busy, TLS-only, stopping)
         Path file = dir.resolve("agency-1.csv");
         BetFileGenerator.writeAgencyFile(file, 1, 3, 0, 3, false);
-        AgencyTuning shortBudget = new AgencyTuning(4, Duration.ofMillis(50), Duration.ofMillis(500),
-                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(2));
         try (java.net.ServerSocket closer = new java.net.ServerSocket(0, 50,
                 java.net.InetAddress.getLoopbackAddress())) {
             Thread acceptor = new Thread(() -> {
@@ -118,10 +137,10 @@ class AgencyClientTest {
             }, "test-closer");
             acceptor.start();
             try (AgencyClient client = new AgencyClient(config(closer.getLocalPort(), file), BetInput.file(file),
-                    shortBudget)) {
+                    fastWithBudget(500))) {
                 // when
                 client.start();
-                Outcome outcome = client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
+                AgencyOutcome outcome = client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
 
                 // then: the budget runs out as for a refused connection
                 assertEquals(ExitStatus.SERVER_UNREACHABLE, outcome.status());
@@ -139,22 +158,14 @@ class AgencyClientTest {
             central.dropAtBatch(5);
 
             // when
-            Outcome outcome;
-            try (AgencyClient client = new AgencyClient(config(port, file), BetInput.file(file), FAST)) {
-                client.start();
-                outcome = client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
-            }
+            AgencyOutcome outcome = run(config(port, file), file);
 
             // then: every bet stored once, in order, each batch continuing the store
-            assertEquals(new Outcome(ExitStatus.SUCCESS, expectedWinners), outcome);
+            assertEquals(new AgencyOutcome(ExitStatus.SUCCESS, expectedWinners), outcome);
             assertEquals(2, central.connections.get());
-            assertEquals(BetFileGeneratorTest.readBack(file), central.stored);
+            assertEquals(TestBets.readFile(file), central.stored);
             assertEquals(List.of(), central.violations);
-            List<Long> expectedFirsts = new ArrayList<>();
-            for (long first = 0; first < 300; first += 7) {
-                expectedFirsts.add(first);
-            }
-            assertEquals(expectedFirsts, central.batchFirsts);
+            assertEquals(batchStarts(300, 7), central.batchFirsts);
         }
     }
 
@@ -165,7 +176,7 @@ class AgencyClientTest {
         List<String> expectedWinners = BetFileGenerator.writeAgencyFile(file, 1, 50, 3, 4, false);
         try (FakeCentral central = new FakeCentral(false)) {
             int port = central.start(0);
-            Outcome outcome;
+            AgencyOutcome outcome;
             try (AgencyClient client = new AgencyClient(config(port, file), BetInput.file(file), FAST)) {
                 client.start();
                 assertTrue(central.resultsAsked.await(WAIT_SECONDS, TimeUnit.SECONDS));
@@ -179,7 +190,7 @@ class AgencyClientTest {
             }
 
             // then
-            assertEquals(new Outcome(ExitStatus.SUCCESS, expectedWinners), outcome);
+            assertEquals(new AgencyOutcome(ExitStatus.SUCCESS, expectedWinners), outcome);
             assertEquals(50, central.stored.size());
             assertEquals(List.of(), central.violations);
             assertEquals(2, central.connections.get());
@@ -211,15 +222,7 @@ class AgencyClientTest {
         }
     }
 
-    private static AgencyConfig config(int port, Path file) throws ConfigException {
-        return AgencyConfig.load(Path.of("no-such-config.yaml"), Map.of("CLI_ID", "1",
-                "CLI_SERVER_ADDRESS", "127.0.0.1:" + port, "CLI_BATCH_MAXAMOUNT", "7",
-                "CLI_DATA_FILE", file.toString()));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    private static AgencyConfig config(int port, Path file) throws AgencyConfigException {
+        return AgencyRuns.config(1, file, Map.of(), port);
     }
 }

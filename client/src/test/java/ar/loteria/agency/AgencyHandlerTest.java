@@ -1,5 +1,12 @@
 package ar.loteria.agency;
 
+import ar.loteria.agency.bets.BetCsvReader;
+import ar.loteria.agency.bets.BetInput;
+import ar.loteria.agency.bets.BetSource;
+import ar.loteria.agency.bets.TestBets;
+import ar.loteria.agency.config.AgencyConfig;
+import ar.loteria.agency.config.AgencyConfigException;
+import ar.loteria.agency.config.AgencyConfigLoader;
 import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetBatch;
@@ -40,12 +47,12 @@ class AgencyHandlerTest {
 
     private static final long AGENCY = 1;
 
-    private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+    private final CompletableFuture<AgencyOutcome> outcome = new CompletableFuture<>();
 
     @Test
     void saysHelloWithItsIdAndTokenFirst() throws Exception {
         // when
-        EmbeddedChannel ch = channel(BetBatcherTest.bets(3, 0), Map.of("CLI_TOKEN", "s3cret"));
+        EmbeddedChannel ch = channel(TestBets.bets(3, 0), Map.of("CLI_TOKEN", "s3cret"));
 
         // then
         assertEquals(List.of(new Hello(AGENCY, "s3cret")), outbound(ch));
@@ -55,7 +62,7 @@ class AgencyHandlerTest {
     @Test
     void afterWelcomeBatchesStartAtTheStoredCount() throws Exception {
         // given
-        List<Bet> bets = BetBatcherTest.bets(25, 0);
+        List<Bet> bets = TestBets.bets(25, 0);
         EmbeddedChannel ch = channel(bets, Map.of());
         outbound(ch);
 
@@ -72,7 +79,7 @@ class AgencyHandlerTest {
     @Test
     void finishCarriesTheTotalOnceEveryBatchIsAcknowledged() throws Exception {
         // given
-        EmbeddedChannel ch = channel(BetBatcherTest.bets(25, 0), Map.of());
+        EmbeddedChannel ch = channel(TestBets.bets(25, 0), Map.of());
         outbound(ch);
         ch.writeInbound(new Welcome(AGENCY, 0));
         assertEquals(3, outbound(ch).size());
@@ -92,7 +99,7 @@ class AgencyHandlerTest {
     @Test
     void finishCountsSkippedBetsWhenEverythingWasStoredBefore() throws Exception {
         // given
-        EmbeddedChannel ch = channel(BetBatcherTest.bets(25, 0), Map.of());
+        EmbeddedChannel ch = channel(TestBets.bets(25, 0), Map.of());
         outbound(ch);
 
         // when
@@ -106,7 +113,7 @@ class AgencyHandlerTest {
     @Test
     void asksForResultsAfterFinishAckAndWaitsWithoutFailing() throws Exception {
         // given
-        EmbeddedChannel ch = channel(BetBatcherTest.bets(5, 0), Map.of());
+        EmbeddedChannel ch = channel(TestBets.bets(5, 0), Map.of());
         outbound(ch);
         ch.writeInbound(new Welcome(AGENCY, 0));
         ch.writeInbound(new BatchAck(0, 5));
@@ -135,7 +142,7 @@ class AgencyHandlerTest {
 
         // then
         assertFalse(doneBeforeLast);
-        assertEquals(new Outcome(ExitStatus.SUCCESS, List.of("00000042", "123", "999")), outcome.getNow(null));
+        assertEquals(new AgencyOutcome(ExitStatus.SUCCESS, List.of("00000042", "123", "999")), outcome.getNow(null));
         assertFalse(ch.isOpen());
         assertFalse(ch.finish());
     }
@@ -143,7 +150,7 @@ class AgencyHandlerTest {
     @Test
     void errorReplyEndsTheRunAsRefused() throws Exception {
         // given
-        EmbeddedChannel ch = channel(BetBatcherTest.bets(5, 0), Map.of());
+        EmbeddedChannel ch = channel(TestBets.bets(5, 0), Map.of());
         outbound(ch);
         ch.writeInbound(new Welcome(AGENCY, 0));
         outbound(ch);
@@ -175,7 +182,7 @@ class AgencyHandlerTest {
     @Test
     void acknowledgementOutOfSequenceIsAProtocolError() throws Exception {
         // given
-        EmbeddedChannel ch = channel(BetBatcherTest.bets(25, 0), Map.of());
+        EmbeddedChannel ch = channel(TestBets.bets(25, 0), Map.of());
         outbound(ch);
         ch.writeInbound(new Welcome(AGENCY, 0));
         outbound(ch);
@@ -192,7 +199,7 @@ class AgencyHandlerTest {
     @Test
     void unexpectedMessageIsAProtocolError() throws Exception {
         // given
-        EmbeddedChannel ch = channel(BetBatcherTest.bets(5, 0), Map.of());
+        EmbeddedChannel ch = channel(TestBets.bets(5, 0), Map.of());
         outbound(ch);
 
         // when
@@ -234,7 +241,7 @@ class AgencyHandlerTest {
     @Test
     void centralHoldingMoreBetsThanTheFileIsABetsFileError() throws Exception {
         // given
-        EmbeddedChannel ch = channel(BetBatcherTest.bets(5, 0), Map.of());
+        EmbeddedChannel ch = channel(TestBets.bets(5, 0), Map.of());
         outbound(ch);
 
         // when
@@ -267,7 +274,7 @@ class AgencyHandlerTest {
     }
 
     private EmbeddedChannel waitingForResults() throws Exception {
-        EmbeddedChannel ch = channel(BetBatcherTest.bets(5, 0), Map.of());
+        EmbeddedChannel ch = channel(TestBets.bets(5, 0), Map.of());
         ch.writeInbound(new Welcome(AGENCY, 0));
         ch.writeInbound(new BatchAck(0, 5));
         ch.writeInbound(new FinishAck(AGENCY, 5));
@@ -276,11 +283,11 @@ class AgencyHandlerTest {
         return ch;
     }
 
-    private EmbeddedChannel channel(List<Bet> bets, Map<String, String> env) throws ConfigException {
+    private EmbeddedChannel channel(List<Bet> bets, Map<String, String> env) throws AgencyConfigException {
         return channel(BetInput.of("test", bets), env);
     }
 
-    private EmbeddedChannel channel(BetInput input, Map<String, String> env) throws ConfigException {
+    private EmbeddedChannel channel(BetInput input, Map<String, String> env) throws AgencyConfigException {
         return channel(config(env), input);
     }
 
@@ -288,13 +295,13 @@ class AgencyHandlerTest {
         AgencyTuning tuning = new AgencyTuning(32, Duration.ofMillis(10), Duration.ofMillis(100),
                 Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(1));
         AgencyRun run = new AgencyRun(config, input, tuning, BatchSender::run, outcome);
-        return new EmbeddedChannel(new AgencyHandler(run), new AgencyExceptionHandler(run));
+        return new EmbeddedChannel(new AgencyHandler(run), new AgencyExceptionHandler(run, config.centrals().get(0)));
     }
 
-    static AgencyConfig config(Map<String, String> env) throws ConfigException {
+    static AgencyConfig config(Map<String, String> env) throws AgencyConfigException {
         Map<String, String> all = new HashMap<>(env);
         all.put("CLI_ID", String.valueOf(AGENCY));
-        return AgencyConfig.load(Path.of("no-such-config.yaml"), all);
+        return AgencyConfigLoader.load(Path.of("no-such-config.yaml"), all);
     }
 
     private static List<Message> outbound(EmbeddedChannel ch) {

@@ -1,5 +1,8 @@
 package ar.loteria.agency;
 
+import ar.loteria.agency.bets.BetInput;
+import ar.loteria.agency.bets.TestBets;
+import ar.loteria.agency.config.AgencyConfigException;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.Frames;
 import ar.loteria.codec.Hello;
@@ -24,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 /** The whole agency pipeline on bytes: what the central would see on the wire, and what it would send. */
 class AgencyInitializerTest {
 
-    private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+    private final CompletableFuture<AgencyOutcome> outcome = new CompletableFuture<>();
 
     @Test
     void pipelineReadsLikeTheProtocol() throws Exception {
@@ -51,7 +54,7 @@ class AgencyInitializerTest {
 
         // then
         assertEquals(new Hello(1, ""), hello);
-        assertEquals(new BetBatch(1, 0, BetBatcherTest.bets(3, 0)), batch);
+        assertEquals(new BetBatch(1, 0, TestBets.bets(3, 0)), batch);
         assertNull(ch.readOutbound());
         assertFalse(ch.finish());
     }
@@ -71,12 +74,12 @@ class AgencyInitializerTest {
         assertFalse(ch.finish());
     }
 
-    private EmbeddedChannel channel() throws ConfigException {
+    private EmbeddedChannel channel() throws AgencyConfigException {
         AgencyTuning tuning = new AgencyTuning(32, Duration.ofMillis(10), Duration.ofMillis(100),
                 Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(1));
         AgencyRun run = new AgencyRun(AgencyHandlerTest.config(Map.of()), BetInput.of("test",
-                BetBatcherTest.bets(3, 0)), tuning, BatchSender::run, outcome);
-        return new EmbeddedChannel(new AgencyInitializer(run));
+                TestBets.bets(3, 0)), tuning, BatchSender::run, outcome);
+        return new EmbeddedChannel(new AgencyInitializer(run, run.config().centrals().get(0)));
     }
 
     /** Gathers the outbound buffers of one frame (the prepender may write header and payload apart). */

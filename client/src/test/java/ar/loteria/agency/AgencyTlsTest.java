@@ -1,5 +1,10 @@
 package ar.loteria.agency;
 
+import ar.loteria.agency.bets.BetInput;
+import ar.loteria.agency.bets.TestBets;
+import ar.loteria.agency.config.AgencyConfig;
+import ar.loteria.agency.config.AgencyConfigException;
+import ar.loteria.agency.generate.BetFileGenerator;
 import ar.loteria.testkit.TestCertificates;
 import ar.loteria.testkit.TestCertificates.Identity;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -12,31 +17,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static ar.loteria.agency.AgencyRuns.FAST;
+import static ar.loteria.agency.AgencyRuns.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * TLS on the agency's side: its settings, and the real client over 127.0.0.1 against a {@link FakeCentral} that
- * speaks TLS.
+ * TLS on the agency's side: its pipeline, and the real client over 127.0.0.1 against a {@link FakeCentral} that
+ * speaks TLS. The settings are tested in {@code AgencyTlsSettingsTest}.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class AgencyTlsTest {
-
-    private static final AgencyTuning FAST = new AgencyTuning(4, Duration.ofMillis(50), Duration.ofSeconds(5),
-            Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(2));
-    private static final long WAIT_SECONDS = 10;
 
     @TempDir
     static Path certificates;
@@ -55,73 +53,10 @@ class AgencyTlsTest {
     }
 
     @Test
-    void tlsIsOffByDefault() throws ConfigException {
-        AgencyConfig config = AgencyConfig.load(dir.resolve("none.yaml"), Map.of("CLI_ID", "1"));
-
-        assertFalse(config.tls().enabled());
-    }
-
-    @Test
-    void readsTlsFromTheFile() throws Exception {
-        // given
-        Path file = write("tls:\n  enabled: true\n  trust: \"" + central.certificate() + "\"\n");
-
-        // when
-        AgencyConfig config = AgencyConfig.load(file, Map.of("CLI_ID", "1"));
-
-        // then
-        assertTrue(config.tls().enabled());
-        assertEquals(central.certificate(), config.tls().trust());
-        assertTrue(config.tls().context().isClient());
-    }
-
-    @Test
-    void environmentOverridesTls() throws Exception {
-        // given
-        Path file = write("tls:\n  enabled: true\n  trust: \"" + central.certificate() + "\"\n");
-
-        // when
-        AgencyConfig off = AgencyConfig.load(file, Map.of("CLI_ID", "1", "CLI_TLS", "false"));
-        AgencyConfig other = AgencyConfig.load(file, Map.of("CLI_ID", "1", "CLI_TLS_TRUST",
-                stranger.certificate().toString()));
-
-        // then
-        assertFalse(off.tls().enabled());
-        assertEquals(stranger.certificate(), other.tls().trust());
-    }
-
-    @Test
-    void tlsWithoutATrustedCertificateNamesTheTrustKey() throws Exception {
-        ConfigException fromEnv = assertThrows(ConfigException.class,
-                () -> AgencyConfig.load(dir.resolve("none.yaml"), Map.of("CLI_ID", "1", "CLI_TLS", "true")));
-        ConfigException fromFile = assertThrows(ConfigException.class,
-                () -> AgencyConfig.load(write("tls:\n  enabled: true\n"), Map.of("CLI_ID", "1")));
-
-        assertEquals("CLI_TLS_TRUST", fromEnv.key());
-        assertEquals("tls.trust", fromFile.key());
-    }
-
-    @Test
-    void badTlsValuesNameTheirKeys() throws Exception {
-        Path notPem = write("not a certificate\n");
-        Map<String, String> yes = Map.of("CLI_ID", "1", "CLI_TLS", "yes");
-        Map<String, String> missing = Map.of("CLI_ID", "1", "CLI_TLS", "true",
-                "CLI_TLS_TRUST", dir.resolve("absent.pem").toString());
-        Map<String, String> garbage = Map.of("CLI_ID", "1", "CLI_TLS", "true", "CLI_TLS_TRUST", notPem.toString());
-        Path none = dir.resolve("none.yaml");
-
-        assertEquals("CLI_TLS", assertThrows(ConfigException.class, () -> AgencyConfig.load(none, yes)).key());
-        assertEquals("CLI_TLS_TRUST",
-                assertThrows(ConfigException.class, () -> AgencyConfig.load(none, missing)).key());
-        assertEquals("CLI_TLS_TRUST",
-                assertThrows(ConfigException.class, () -> AgencyConfig.load(none, garbage)).key());
-    }
-
-    @Test
     void configLineStaysTheSameWithTlsOn() throws Exception {
         Path file = dir.resolve("agency-1.csv");
 
-        String line = config(4000, file, central.certificate()).toActionLine().toString();
+        String line = AgencyLog.configLoaded(config(4000, file, central.certificate())).toString();
 
         assertEquals("action: config | result: success | client_id: 1 | server_address: 127.0.0.1:4000 | "
                 + "loop_amount: 5 | loop_period: 5s | log_level: INFO | batch_max_amount: 7", line);
@@ -136,11 +71,11 @@ class AgencyTlsTest {
             int port = fake.start(0);
 
             // when
-            Outcome outcome = run(config(port, file, central.certificate()), file);
+            AgencyOutcome outcome = run(config(port, file, central.certificate()), file);
 
             // then
-            assertEquals(new Outcome(ExitStatus.SUCCESS, expectedWinners), outcome);
-            assertEquals(BetFileGeneratorTest.readBack(file), fake.stored);
+            assertEquals(new AgencyOutcome(ExitStatus.SUCCESS, expectedWinners), outcome);
+            assertEquals(TestBets.readFile(file), fake.stored);
             assertEquals(List.of(), fake.violations);
         }
     }
@@ -155,7 +90,7 @@ class AgencyTlsTest {
             int port = fake.start(0);
 
             // when
-            Outcome outcome = run(config(port, file, stranger.certificate()), file);
+            AgencyOutcome outcome = run(config(port, file, stranger.certificate()), file);
 
             // then
             assertEquals(ExitStatus.REFUSED, outcome.status());
@@ -175,7 +110,7 @@ class AgencyTlsTest {
             int port = fake.start(0);
 
             // when
-            Outcome outcome = run(config(port, file, misnamed.certificate()), file);
+            AgencyOutcome outcome = run(config(port, file, misnamed.certificate()), file);
 
             // then
             assertEquals(ExitStatus.REFUSED, outcome.status());
@@ -192,7 +127,7 @@ class AgencyTlsTest {
                 FAST, BatchSender::run, new CompletableFuture<>());
 
         // when
-        EmbeddedChannel ch = new EmbeddedChannel(new AgencyInitializer(run));
+        EmbeddedChannel ch = new EmbeddedChannel(new AgencyInitializer(run, run.config().centrals().get(0)));
 
         // then
         assertEquals(List.of(AgencyInitializer.TLS, AgencyInitializer.FRAME_DECODER),
@@ -201,23 +136,8 @@ class AgencyTlsTest {
         ch.finishAndReleaseAll();
     }
 
-    private Path write(String text) throws IOException {
-        Path file = Files.createTempFile(dir, "config", ".yaml");
-        Files.writeString(file, text);
-        return file;
-    }
-
-    private static Outcome run(AgencyConfig config, Path file) throws Exception {
-        try (AgencyClient client = new AgencyClient(config, BetInput.file(file), FAST)) {
-            client.start();
-            return client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
-        }
-    }
-
-    private static AgencyConfig config(int port, Path file, Path trusted) throws ConfigException {
-        return AgencyConfig.load(Path.of("no-such-config.yaml"), Map.of("CLI_ID", "1",
-                "CLI_SERVER_ADDRESS", "127.0.0.1:" + port, "CLI_BATCH_MAXAMOUNT", "7",
-                "CLI_DATA_FILE", file.toString(), "CLI_TLS", "true", "CLI_TLS_TRUST", trusted.toString()));
+    private static AgencyConfig config(int port, Path file, Path trusted) throws AgencyConfigException {
+        return AgencyRuns.config(1, file, Map.of("CLI_TLS", "true", "CLI_TLS_TRUST", trusted.toString()), port);
     }
 
     private static SslContext serverContext(Identity identity) throws Exception {

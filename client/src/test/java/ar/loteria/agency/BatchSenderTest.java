@@ -1,5 +1,7 @@
 package ar.loteria.agency;
 
+import ar.loteria.agency.bets.BetInput;
+import ar.loteria.agency.bets.TestBets;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetBatch;
 import io.netty.channel.ChannelHandlerContext;
@@ -61,7 +63,7 @@ class BatchSenderTest {
     void keepsAtMostTheWindowOfBatchesInFlight() throws Exception {
         // given: 10 bets in batches of 2, and a window of 2
         Semaphore window = new Semaphore(2);
-        BatchSender sender = sender(BetBatcherTest.bets(10, 0), 0, window);
+        BatchSender sender = sender(TestBets.bets(10, 0), 0, window);
 
         // when
         start(sender);
@@ -82,7 +84,7 @@ class BatchSenderTest {
     @Test
     void skipsTheBetsTheCentralAlreadyHolds() throws Exception {
         // given
-        List<Bet> bets = BetBatcherTest.bets(7, 0);
+        List<Bet> bets = TestBets.bets(7, 0);
         BatchSender sender = sender(bets, 4, new Semaphore(32));
 
         // when
@@ -99,7 +101,7 @@ class BatchSenderTest {
     void stopEndsASenderWaitingForTheWindowWithoutReportingCompletion() throws Exception {
         // given: a sender blocked on a full window
         Semaphore window = new Semaphore(1);
-        BatchSender sender = sender(BetBatcherTest.bets(10, 0), 0, window);
+        BatchSender sender = sender(TestBets.bets(10, 0), 0, window);
         start(sender);
         assertNotNull(written.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS));
 
@@ -115,7 +117,7 @@ class BatchSenderTest {
     @Test
     void logsProgressAgainstTheInputsTotal() throws Exception {
         // given: progress due after every batch
-        BatchSender sender = new BatchSender(channel, BetInput.of("test", BetBatcherTest.bets(5, 0)), 1, 2, 0,
+        BatchSender sender = new BatchSender(channel, BetInput.of("test", TestBets.bets(5, 0)), 1, 2, 0,
                 new Semaphore(32), Duration.ZERO);
         try (LogCapture logs = new LogCapture()) {
 

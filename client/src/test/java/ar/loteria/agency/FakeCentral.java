@@ -15,6 +15,7 @@ import ar.loteria.codec.MessageDecoder;
 import ar.loteria.codec.ResultsRequest;
 import ar.loteria.codec.Welcome;
 import ar.loteria.codec.Winners;
+import ar.loteria.codec.WinningRule;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -42,27 +43,41 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A tiny central for one agency, speaking the real codec on 127.0.0.1: it stores batches that continue its store
  * exactly, acknowledges them, and answers RESULTS once {@link #draw()} has been called (or at once when built
  * with {@code drawAtOnce}). It can drop a connection after a given batch (stored, not acknowledged), and stop
- * and start again on the same port with the same store, like a restarted server. All state changes happen on its
- * single event loop; the lists are concurrent so that the test thread can read them. Built with an
- * {@link SslContext}, it speaks TLS.
+ * and start again on the same port with the same store, like a restarted server. {@link #sharingStore()} gives a
+ * second central on another port with the same store, as centrals sharing one database. All state changes happen
+ * on one event loop, shared by such centrals; the lists are concurrent so that the test thread can read them.
+ * Built with an {@link SslContext}, it speaks TLS.
  */
 final class FakeCentral implements AutoCloseable {
 
     /** Documents per WINNERS part, small so that results span several parts. */
     private static final int WINNERS_PER_PART = 2;
 
-    final List<Bet> stored = new CopyOnWriteArrayList<>();
-    final List<Long> batchFirsts = new CopyOnWriteArrayList<>();
-    final List<String> violations = new CopyOnWriteArrayList<>();
-    final AtomicInteger connections = new AtomicInteger();
-    final CountDownLatch resultsAsked = new CountDownLatch(1);
+    /** The store, the event loop and the draw, which centrals made by {@link #sharingStore()} have in common. */
+    private static final class Shared {
+        final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("fake-central"),
+                NioIoHandler.newFactory());
+        final List<Bet> stored = new CopyOnWriteArrayList<>();
+        final List<Long> batchFirsts = new CopyOnWriteArrayList<>();
+        final List<String> violations = new CopyOnWriteArrayList<>();
+        final CountDownLatch resultsAsked = new CountDownLatch(1);
+        final List<ChannelHandlerContext> parked = new ArrayList<>();
+        volatile boolean drawn;
+    }
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("fake-central"),
-            NioIoHandler.newFactory());
+    final List<Bet> stored;
+    final List<Long> batchFirsts;
+    final List<String> violations;
+    /** Connections to this central only. */
+    final AtomicInteger connections = new AtomicInteger();
+    final CountDownLatch resultsAsked;
+
+    private final Shared shared;
+    private final EventLoopGroup group;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private final List<ChannelHandlerContext> parked = new ArrayList<>();
-    private volatile boolean drawn;
+    private final List<ChannelHandlerContext> parked;
     private volatile int dropAtBatch = -1;
+    /** Batches this central received. */
     private int batches;
     private final SslContext ssl;
     private Channel server;
@@ -73,8 +88,24 @@ final class FakeCentral implements AutoCloseable {
 
     /** @param ssl server TLS context, or {@code null} for plain TCP */
     FakeCentral(boolean drawAtOnce, SslContext ssl) {
-        this.drawn = drawAtOnce;
+        this(new Shared(), ssl);
+        shared.drawn = drawAtOnce;
+    }
+
+    private FakeCentral(Shared shared, SslContext ssl) {
+        this.shared = shared;
+        this.group = shared.group;
+        this.stored = shared.stored;
+        this.batchFirsts = shared.batchFirsts;
+        this.violations = shared.violations;
+        this.resultsAsked = shared.resultsAsked;
+        this.parked = shared.parked;
         this.ssl = ssl;
+    }
+
+    /** Another central on the same store, draw and event loop, to {@link #start} on a port of its own. */
+    FakeCentral sharingStore() {
+        return new FakeCentral(shared, ssl);
     }
 
     /** Listens on 127.0.0.1:{@code port} (0 for any); returns the port. */
@@ -114,7 +145,7 @@ final class FakeCentral implements AutoCloseable {
     /** The draw: answers every parked RESULTS and every later one. */
     void draw() {
         group.execute(() -> {
-            drawn = true;
+            shared.drawn = true;
             for (ChannelHandlerContext ctx : parked) {
                 sendWinners(ctx);
             }
@@ -122,13 +153,15 @@ final class FakeCentral implements AutoCloseable {
         });
     }
 
+    /** Stops the event loop, and with it every central sharing it. */
     @Override
     public void close() {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     private void sendWinners(ChannelHandlerContext ctx) {
-        List<String> documents = stored.stream().filter(bet -> bet.number() == 7574).map(Bet::document).toList();
+        List<String> documents = stored.stream().filter(bet -> WinningRule.wins(bet.number())).map(Bet::document)
+                .toList();
         int from = 0;
         do {
             int to = Math.min(documents.size(), from + WINNERS_PER_PART);
@@ -173,7 +206,7 @@ final class FakeCentral implements AutoCloseable {
                 ctx.writeAndFlush(new FinishAck(agency, stored.size()));
             } else if (msg instanceof ResultsRequest) {
                 resultsAsked.countDown();
-                if (drawn) {
+                if (shared.drawn) {
                     sendWinners(ctx);
                 } else {
                     parked.add(ctx);

@@ -6,7 +6,9 @@ import java.time.LocalDate;
 
 /**
  * What makes a bet valid, shared by the agency (to reject a bad line of its file before sending) and the central
- * (to refuse a batch whole before storing any of it). The rules are listed in {@code docs/PROTOCOL.md}.
+ * (to refuse a batch whole before storing any of it). The rules are listed in {@code docs/PROTOCOL.md}. Each field
+ * also has its rule on its own ({@link #firstNameViolation} ... {@link #numberViolation}), with the message
+ * {@link #violation(Bet, LocalDate)} gives for it, for callers that must name the field at fault.
  */
 public final class BetRules {
 
@@ -91,9 +93,9 @@ public final class BetRules {
 
     private static String violation(CharSequence firstName, CharSequence lastName, CharSequence document,
                                     CharSequence birthdate, int number, LocalDate today) {
-        String problem = nameViolation("first_name", firstName);
+        String problem = firstNameViolation(firstName);
         if (problem == null) {
-            problem = nameViolation("last_name", lastName);
+            problem = lastNameViolation(lastName);
         }
         if (problem == null) {
             problem = documentViolation(document);
@@ -101,10 +103,25 @@ public final class BetRules {
         if (problem == null) {
             problem = birthdateViolation(birthdate, today);
         }
-        if (problem == null && (number < 0 || number > MAX_NUMBER)) {
-            problem = "number " + number + " is outside 0.." + MAX_NUMBER;
+        if (problem == null) {
+            problem = numberViolation(number);
         }
         return problem;
+    }
+
+    /** Why {@code value} is not a valid first name, or {@code null}. */
+    public static String firstNameViolation(CharSequence value) {
+        return nameViolation("first_name", value);
+    }
+
+    /** Why {@code value} is not a valid last name, or {@code null}. */
+    public static String lastNameViolation(CharSequence value) {
+        return nameViolation("last_name", value);
+    }
+
+    /** Why {@code number} is not a valid bet number, or {@code null}. */
+    public static String numberViolation(int number) {
+        return number < 0 || number > MAX_NUMBER ? "number " + number + " is outside 0.." + MAX_NUMBER : null;
     }
 
     /** As {@link String#isBlank()}: empty, or only whitespace. */
@@ -136,7 +153,8 @@ public final class BetRules {
         return null;
     }
 
-    private static String documentViolation(CharSequence document) {
+    /** Why {@code document} is not a valid document (DNI), or {@code null}. */
+    public static String documentViolation(CharSequence document) {
         if (document.isEmpty() || document.length() > MAX_DOCUMENT_DIGITS) {
             return "document must have 1.." + MAX_DOCUMENT_DIGITS + " digits, has " + document.length();
         }
@@ -149,7 +167,8 @@ public final class BetRules {
         return null;
     }
 
-    private static String birthdateViolation(CharSequence date, LocalDate today) {
+    /** Why {@code date} is not a valid birthdate ({@code YYYY-MM-DD}, not after {@code today}), or {@code null}. */
+    public static String birthdateViolation(CharSequence date, LocalDate today) {
         if (date.length() != 10 || date.charAt(4) != '-' || date.charAt(7) != '-') {
             return "birthdate " + date + " is not YYYY-MM-DD";
         }

@@ -5,7 +5,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,6 +60,23 @@ class BetRulesTest {
 
         assertNotNull(violation);
         assertTrue(violation.contains(why), violation);
+        // one field is wrong in each case: its own rule, and only it, refuses it with the same message
+        List<String> byField = fieldViolations(first, last, document, birthdate, number);
+        assertEquals(List.of(violation), byField.stream().filter(Objects::nonNull).toList(), byField.toString());
+    }
+
+    @Test
+    void fieldRulesAcceptEachFieldOfAValidBet() {
+        List<String> byField = fieldViolations("Santiago Lionel", "D'Ángelo", "00000042", TODAY.toString(), 9999);
+
+        assertEquals(Arrays.asList(null, null, null, null, null), byField);
+    }
+
+    private static List<String> fieldViolations(String first, String last, String document, String birthdate,
+                                                int number) {
+        return Arrays.asList(BetRules.firstNameViolation(first), BetRules.lastNameViolation(last),
+                BetRules.documentViolation(document), BetRules.birthdateViolation(birthdate, TODAY),
+                BetRules.numberViolation(number));
     }
 
     @Test

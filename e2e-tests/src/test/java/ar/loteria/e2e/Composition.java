@@ -1,5 +1,8 @@
 package ar.loteria.e2e;
 
+import ar.loteria.launch.JarProcess;
+import ar.loteria.launch.Launch;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 final class Composition implements AutoCloseable {
 
     private static final Duration START = Duration.ofSeconds(20);
+    /** A small heap for every jar: a test runs several at once. */
+    private static final List<String> JVM_OPTIONS = List.of("-Xmx256m");
 
     private final Supplier<Path> dir;
     private final Duration run;
@@ -41,11 +46,17 @@ final class Composition implements AutoCloseable {
 
     /** Starts the server jar storing in central/bets.csv, with {@code extraEnv} over its defaults, into {@code log}. */
     JarProcess server(int agencies, Map<String, String> extraEnv, String log) throws IOException {
+        return server(agencies, extraEnv, log, JVM_OPTIONS);
+    }
+
+    /** As {@link #server(int, Map, String)}, with the JVM options {@code jvmOptions} instead of the small heap. */
+    JarProcess server(int agencies, Map<String, String> extraEnv, String log, List<String> jvmOptions)
+            throws IOException {
         Map<String, String> env = new HashMap<>(Map.of("SERVER_PORT", "0", "AGENCIES", String.valueOf(agencies),
                 "STORAGE_FILEPATH", dir.get().resolve("central/bets.csv").toString()));
         env.putAll(extraEnv);
-        return started(JarProcess.start(JarProcess.serverJar(), dir.get().resolve("central"), env,
-                dir.get().resolve(log)));
+        return started(JarProcess.start(Launch.jar(jar("lottery.serverJar")).withJvmOptions(jvmOptions), env,
+                dir.get().resolve("central"), dir.get().resolve(log)));
     }
 
     /** Starts the client jar as agency {@code id} of the central at {@code address}, plus {@code extraEnv}. */
@@ -57,8 +68,8 @@ final class Composition implements AutoCloseable {
 
     /** Starts the client jar in the folder {@code name} with only {@code env}, logging to {@code name}.log. */
     JarProcess client(String name, Map<String, String> env) throws IOException {
-        return started(JarProcess.start(JarProcess.clientJar(), dir.get().resolve(name), env,
-                dir.get().resolve(name + ".log")));
+        return started(JarProcess.start(Launch.jar(jar("lottery.clientJar")).withJvmOptions(JVM_OPTIONS), env,
+                dir.get().resolve(name), dir.get().resolve(name + ".log")));
     }
 
     /** Runs {@code java -jar client generate} into {@code out} and fails the test unless it exits 0. */
@@ -70,15 +81,26 @@ final class Composition implements AutoCloseable {
         if (crlf) {
             args.add("--crlf");
         }
-        try (JarProcess generator = JarProcess.start(JarProcess.clientJar(), dir.get(), Map.of(),
-                dir.get().resolve("generate-" + seed + ".log"), args.toArray(String[]::new))) {
+        Launch launch = Launch.jar(jar("lottery.clientJar"), args.toArray(String[]::new)).withJvmOptions(JVM_OPTIONS);
+        try (JarProcess generator = JarProcess.start(launch, Map.of(), dir.get(),
+                dir.get().resolve("generate-" + seed + ".log"))) {
             assertEquals(0, generator.awaitExit(run), String.join("\n", generator.lines()));
         }
     }
 
     /** Waits for the central's accept_connections line and returns the port it logged. */
-    static String awaitPort(JarProcess server) throws IOException, InterruptedException {
-        return server.awaitLog("action: accept_connections \\| result: in_progress \\| port: (\\d+)", START);
+    static String awaitPort(JarProcess server) throws InterruptedException {
+        return String.valueOf(server.awaitPort(START));
+    }
+
+    /** The jar a system property names, or fails the test with a hint when it has not been packaged. */
+    private static Path jar(String property) {
+        Path jar = Path.of(System.getProperty(property, "missing"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run the tests with `mvn -B verify`, which packages "
+                    + "the jars before this module's tests");
+        }
+        return jar;
     }
 
     /** The lines of a CSV file, each without its CR, empty lines left out. */

@@ -1,5 +1,6 @@
 package ar.loteria.e2e;
 
+import ar.loteria.launch.JarProcess;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -86,8 +87,15 @@ class CrashRecoveryTest {
         }
     }
 
-    /** Waits until the store holds at least {@code rows} rows; the ingest must still be going on then. */
-    private void awaitIngestUnderWay(int rows) throws IOException, InterruptedException {
+    /**
+     * Waits until every agency is connected and the store holds at least {@code rows} rows; the ingest must still be
+     * going on then. (On a busy machine an agency's JVM may start late: the stop must find every agency connected,
+     * or the test would not be about agencies losing their central.)
+     */
+    private void awaitIngestUnderWay(List<JarProcess> agencies, int rows) throws IOException, InterruptedException {
+        for (JarProcess agency : agencies) {
+            agency.awaitLog("action: connect \\| result: success", RUN);
+        }
         long deadline = System.nanoTime() + RUN.toNanos();
         while (storedRows().size() < rows) {
             assertTrue(System.nanoTime() < deadline, "the ingest did not reach " + rows + " rows");
@@ -102,7 +110,7 @@ class CrashRecoveryTest {
         JarProcess first = server("0", "central-1.log");
         String port = awaitPort(first);
         List<JarProcess> agencies = agencies(port);
-        awaitIngestUnderWay(AGENCIES * BETS / 5);
+        awaitIngestUnderWay(agencies, AGENCIES * BETS / 5);
 
         // when: the central is killed outright
         first.close();
@@ -130,7 +138,7 @@ class CrashRecoveryTest {
         JarProcess first = server("0", "central-1.log");
         String port = awaitPort(first);
         List<JarProcess> agencies = agencies(port);
-        awaitIngestUnderWay(AGENCIES * BETS / 5);
+        awaitIngestUnderWay(agencies, AGENCIES * BETS / 5);
 
         // when: the central is stopped as docker stop does
         first.terminate();

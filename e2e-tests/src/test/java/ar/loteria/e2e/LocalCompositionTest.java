@@ -1,5 +1,6 @@
 package ar.loteria.e2e;
 
+import ar.loteria.launch.JarProcess;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

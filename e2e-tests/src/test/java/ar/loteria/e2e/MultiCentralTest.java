@@ -1,5 +1,7 @@
 package ar.loteria.e2e;
 
+import ar.loteria.launch.JarProcess;
+import ar.loteria.launch.Launch;
 import ar.loteria.testkit.TestPostgres;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -102,10 +104,7 @@ class MultiCentralTest {
     /** Exports the database through the server jar's export command and checks it against every input file. */
     private void assertStoredExactlyOnce(String url, int agencies) throws Exception {
         Path out = dir.resolve("export.csv");
-        try (JarProcess export = JarProcess.start(JarProcess.serverJar(), dir.resolve("export"), database(url),
-                dir.resolve("export.log"), "export", "--out", out.toString())) {
-            assertEquals(0, export.awaitExit(START), String.join("\n", export.lines()));
-        }
+        export(url, out);
         Map<Integer, List<String>> exported = new HashMap<>();
         for (String row : rowsOf(out)) {
             int comma = row.indexOf(',');
@@ -119,6 +118,15 @@ class MultiCentralTest {
         assertEquals(1, query(url, "SELECT count(*) FROM lottery WHERE drawn_at IS NOT NULL"));
     }
 
+    /** {@code java -jar lottery-server.jar export --out FILE} on the database at {@code url}. */
+    private void export(String url, Path out) throws Exception {
+        Launch launch = Launch.jar(Path.of(System.getProperty("lottery.serverJar")), "export", "--out", out.toString());
+        try (JarProcess export = JarProcess.start(launch, database(url), dir.resolve("export"),
+                dir.resolve("export.log"))) {
+            assertEquals(0, export.awaitExit(START), String.join("\n", export.lines()));
+        }
+    }
+
     private static long query(String url, String sql) throws SQLException {
         try (Connection connection = DriverManager.getConnection(url, TestPostgres.USER, TestPostgres.PASSWORD);
              Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
@@ -127,7 +135,7 @@ class MultiCentralTest {
         }
     }
 
-    private static void assertOneDrawLine(JarProcess central) throws IOException {
+    private static void assertOneDrawLine(JarProcess central) {
         assertEquals(1, central.lines().stream().filter(l -> l.contains("action: sorteo | result: success")).count(),
                 tail(central.lines()));
     }
@@ -299,10 +307,7 @@ class MultiCentralTest {
 
         // when
         Path out = dir.resolve("export.csv");
-        try (JarProcess export = JarProcess.start(JarProcess.serverJar(), dir.resolve("export"), database(url),
-                dir.resolve("export.log"), "export", "--out", out.toString())) {
-            assertEquals(0, export.awaitExit(START), String.join("\n", export.lines()));
-        }
+        export(url, out);
 
         // then: row for row, per agency, the same bytes as the CSV store
         assertEquals(byAgency(Files.readString(dir.resolve("central/bets.csv"), StandardCharsets.UTF_8)),

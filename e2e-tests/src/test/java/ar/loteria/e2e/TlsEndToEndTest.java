@@ -1,6 +1,7 @@
 package ar.loteria.e2e;
 
-import ar.loteria.agency.BetFileGenerator;
+import ar.loteria.agency.generate.BetFileGenerator;
+import ar.loteria.launch.JarProcess;
 import ar.loteria.testkit.TestCertificates;
 import ar.loteria.testkit.TestCertificates.Identity;
 import org.junit.jupiter.api.AutoClose;

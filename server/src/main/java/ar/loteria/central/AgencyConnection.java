@@ -143,9 +143,9 @@ final class AgencyConnection {
     /**
      * Writes one answer from the storage side (without flushing) and reads again if it may. Event loop only.
      *
-     * @see StorageDispatcher
+     * @see ReplyRouter
      */
-    void deliver(StorageDispatcher.Reply reply) {
+    void deliver(Reply reply) {
         if (reply.completes()) {
             waiting--;
         }
@@ -178,7 +178,9 @@ final class AgencyConnection {
             refused = true;
             channel.write(message).addListener(ChannelFutureListener.CLOSE);
         } else {
-            channel.write(message, channel.voidPromise());
+            // A promise of its own rather than the void one: if the connection closes with this still queued, the
+            // failed write is dropped quietly instead of firing an exception through the pipeline.
+            channel.write(message);
         }
     }
 

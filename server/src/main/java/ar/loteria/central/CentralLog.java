@@ -164,11 +164,30 @@ public final class CentralLog {
         LOG.error("{}", ActionLine.fail("almacenamiento").withError(error), cause);
     }
 
+    /**
+     * The store stopped taking writes (a full disk, say): logged once per incident, not once per refused batch,
+     * since every agency keeps retrying until it can write again.
+     */
+    public static void storeCannotWrite(Object store, String error) {
+        LOG.error("{}", ActionLine.fail("escribir_almacen").with("file", store).withError(error));
+    }
+
+    /** The store takes writes again after an incident; how many batches were refused meanwhile. */
+    public static void storeWritesAgain(Object store, long refusedBatches) {
+        LOG.warn("{}", ActionLine.success("escribir_almacen").with("file", store)
+                .with("lotes_rechazados", refusedBatches));
+    }
+
     // --- the database (STORAGE_URL)
 
-    /** Connected to the database: at start, and again after it was lost. */
+    /** Connected to the database at start. */
     public static void databaseConnected(String url) {
         LOG.info("{}", ActionLine.success("base_de_datos").with("url", url));
+    }
+
+    /** Connected again after the database was lost; how many batches were refused meanwhile. */
+    public static void databaseBack(String url, long refusedBatches) {
+        LOG.warn("{}", ActionLine.success("base_de_datos").with("url", url).with("lotes_rechazados", refusedBatches));
     }
 
     /** The database cannot be reached yet at start; the central keeps trying for a while. */
@@ -177,7 +196,10 @@ public final class CentralLog {
                 .withError(error));
     }
 
-    /** The database went away: batches are refused with STORAGE_FAILURE until it is back. */
+    /**
+     * The database went away: batches are refused with STORAGE_FAILURE until it is back. Once per incident, as
+     * {@link #storeCannotWrite}, since every agency keeps retrying meanwhile.
+     */
     public static void databaseLost(String url, String error) {
         LOG.error("{}", ActionLine.fail("base_de_datos").with("url", url).withError(error));
     }
@@ -189,11 +211,6 @@ public final class CentralLog {
 
     public static void drawListenerBack() {
         LOG.info("{}", ActionLine.success("escuchar_sorteo"));
-    }
-
-    /** HELLO answered from what this central knows, since the database could not answer: never more than stored. */
-    public static void welcomeFromMemory(long agency, long stored) {
-        LOG.warn("{}", ActionLine.success("bienvenida_sin_base").with("agency", agency).with("stored", stored));
     }
 
     // --- export

@@ -23,6 +23,8 @@ public final class CentralMain {
 
     /** Netty's switch for its JFR events. */
     static final String NETTY_JFR = "io.netty.jfr.enabled";
+    /** Netty's switch for reaching the JDK's direct-buffer constructor, which its own direct-memory count needs. */
+    static final String NETTY_REFLECTION = "io.netty.tryReflectionSetAccessible";
 
     private CentralMain() {
     }
@@ -37,6 +39,12 @@ public final class CentralMain {
         // milliseconds of class loading on an event loop just as the first agencies send. Off unless asked for.
         if (System.getProperty(NETTY_JFR) == null) {
             System.setProperty(NETTY_JFR, "false");
+        }
+        // Direct buffers under Netty's own count (the jar's manifest opens java.nio for it): at the direct-memory
+        // limit one allocation fails at once and one connection is closed, where the JDK's count would stall the
+        // event loop in System.gc() and sleeps, and with it every connection it serves.
+        if (System.getProperty(NETTY_REFLECTION) == null) {
+            System.setProperty(NETTY_REFLECTION, "true");
         }
         ServerConfig config;
         TlsSettings tls;

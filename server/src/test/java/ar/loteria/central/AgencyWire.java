@@ -1,13 +1,11 @@
 package ar.loteria.central;
 
 import ar.loteria.codec.Message;
-import ar.loteria.codec.MessageDecoder;
-import ar.loteria.codec.MessageEncoder;
+import ar.loteria.testkit.WireFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /** Plays an agency against a central pipeline in an {@link EmbeddedChannel}: frames in, decoded replies out. */
@@ -40,15 +38,7 @@ final class AgencyWire {
             received.writeBytes(part);
             part.release();
         }
-        List<Message> messages = new ArrayList<>();
-        while (received.readableBytes() >= 4) {
-            int length = received.getInt(received.readerIndex());
-            if (received.readableBytes() < 4 + length) {
-                break;
-            }
-            received.skipBytes(4);
-            messages.add(MessageDecoder.decode(received.readSlice(length)));
-        }
+        List<Message> messages = WireFrames.decodeAll(received);
         received.discardReadBytes();
         return messages;
     }
@@ -74,21 +64,10 @@ final class AgencyWire {
 
     /** Several messages as complete frames back to back in one buffer, as one write of a pipelining agency. */
     static ByteBuf frames(Message... messages) {
-        ByteBuf all = Unpooled.buffer();
-        for (Message message : messages) {
-            ByteBuf frame = frame(message);
-            all.writeBytes(frame);
-            frame.release();
-        }
-        return all;
+        return WireFrames.frames(messages);
     }
 
     static ByteBuf frame(Message message) {
-        ByteBuf payload = Unpooled.buffer();
-        MessageEncoder.encode(message, payload);
-        ByteBuf frame = Unpooled.buffer(4 + payload.readableBytes());
-        frame.writeInt(payload.readableBytes()).writeBytes(payload);
-        payload.release();
-        return frame;
+        return WireFrames.frame(message);
     }
 }

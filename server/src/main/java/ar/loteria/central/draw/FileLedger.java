@@ -33,6 +33,8 @@ public final class FileLedger implements Ledger {
     private final WinnersIndex winners = new WinnersIndex();
     private final Draw draw;
     private boolean closed;
+    /** Batches refused since the store last failed to write, or -1 while it writes. */
+    private long refusedSinceFailure = -1;
 
     /**
      * A ledger over an open store; its rows count as stored and are read for winners. Draws at once when no agency
@@ -108,19 +110,40 @@ public final class FileLedger implements Ledger {
         try {
             store.append(accepted);
         } catch (IOException | RuntimeException e) {
-            // Nothing of the group stayed: every batch that needed it is refused, and nothing moves.
-            for (int i = 0; i < outcomes.length; i++) {
-                if (needsAppend[i]) {
-                    CentralLog.batchRefused(batches.get(i).count(), batches.get(i).agency(), String.valueOf(e));
-                    outcomes[i] = Outcome.refused(ErrorCode.STORAGE_FAILURE, "the batch could not be stored");
-                }
-            }
+            refuseUnwritten(batches, outcomes, needsAppend, e);
             return List.of(outcomes);
+        }
+        if (refusedSinceFailure >= 0) {
+            CentralLog.storeWritesAgain(file, refusedSinceFailure);
+            refusedSinceFailure = -1;
         }
         for (CsvRows rows : accepted) {
             stored(rows);
         }
         return List.of(outcomes);
+    }
+
+    /**
+     * The append failed and nothing of the group stayed: every batch that needed it is refused with
+     * STORAGE_FAILURE (the agencies try again), and nothing moves. The first failure of an incident is logged with
+     * its cause; batches refused after it only count, until the store writes again.
+     */
+    private void refuseUnwritten(List<Batch> batches, Outcome[] outcomes, boolean[] needsAppend, Exception e) {
+        boolean firstOfIncident = refusedSinceFailure < 0;
+        if (firstOfIncident) {
+            CentralLog.storeCannotWrite(file, String.valueOf(e.getMessage()));
+            refusedSinceFailure = 0;
+        }
+        for (int i = 0; i < outcomes.length; i++) {
+            if (needsAppend[i]) {
+                if (firstOfIncident) {
+                    CentralLog.batchRefused(batches.get(i).count(), batches.get(i).agency(), String.valueOf(e));
+                }
+                refusedSinceFailure++;
+                outcomes[i] = Outcome.refused(ErrorCode.STORAGE_FAILURE, "the batch could not be stored: "
+                        + e.getMessage());
+            }
+        }
     }
 
     /** Why a batch that is not a repeat cannot be stored now, or {@code null} when it can. */

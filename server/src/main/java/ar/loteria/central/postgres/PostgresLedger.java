@@ -98,6 +98,8 @@ public final class PostgresLedger implements Ledger {
     private Connection connection;
     private long nextAttemptNanos;
     private boolean lost;
+    /** Batches refused since the database was lost (logged when it is back, not one line each). */
+    private long refusedWhileLost;
     private Map<Long, List<String>> winners;
     private Instant drawnAt;
     private boolean closed;
@@ -184,9 +186,7 @@ public final class PostgresLedger implements Ledger {
             return have;
         } catch (SQLException e) {
             failed(e);
-            long known = positions.getOrDefault(agency, 0L);
-            CentralLog.welcomeFromMemory(agency, known);
-            return known;
+            return positions.getOrDefault(agency, 0L);
         }
     }
 
@@ -222,9 +222,14 @@ public final class PostgresLedger implements Ledger {
                     continue;
                 }
                 failed(e);
+                String reason = "the batch could not be stored: " + e.getMessage();
                 for (int i : asking) {
-                    outcomes[i] = refuse(batches.get(i), ErrorCode.STORAGE_FAILURE, "the batch could not be stored: "
-                            + e.getMessage());
+                    if (lost) {
+                        refusedWhileLost++;
+                        outcomes[i] = Outcome.refused(ErrorCode.STORAGE_FAILURE, reason);
+                    } else {
+                        outcomes[i] = refuse(batches.get(i), ErrorCode.STORAGE_FAILURE, reason);
+                    }
                 }
                 return List.of(outcomes);
             }
@@ -360,7 +365,9 @@ public final class PostgresLedger implements Ledger {
         } catch (SQLException e) {
             failed(e);
             String reason = "the FINISH could not be recorded: " + e.getMessage();
-            CentralLog.finishRefused(agency, reason);
+            if (!lost) {
+                CentralLog.finishRefused(agency, reason);
+            }
             return Outcome.refused(ErrorCode.STORAGE_FAILURE, reason);
         }
     }
@@ -528,7 +535,8 @@ public final class PostgresLedger implements Ledger {
         }
         if (lost) {
             lost = false;
-            CentralLog.databaseConnected(url);
+            CentralLog.databaseBack(url, refusedWhileLost);
+            refusedWhileLost = 0;
         }
         // Whatever happened while it was away, the draw included, is read afresh.
         drawMayHaveHappened.set(true);

@@ -1,0 +1,78 @@
+package ar.loteria.central;
+
+import ar.loteria.central.draw.AgencyTally;
+import ar.loteria.central.draw.LedgerView;
+import ar.loteria.central.status.AgencyStatus;
+import ar.loteria.central.status.CentralStatus;
+import ar.loteria.codec.ErrorCode;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The storage side's own counts (connections per agency, batches stored and refused) and the {@link CentralStatus}
+ * built from them and the ledger's view. Counts only: never a document or a name.
+ *
+ * <p>{@link #refused} from any thread; the rest on the storage thread, which publishes; {@link #latest()} from any
+ * thread.
+ */
+final class StatusRecorder {
+
+    private final Clock clock;
+    private final AtomicLongArray refused = new AtomicLongArray(ErrorCode.values().length);
+    private final Map<Long, Integer> connections = new HashMap<>();
+    private long batchesStored;
+    private volatile CentralStatus latest;
+
+    StatusRecorder(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** A batch refused, whichever thread refused it. */
+    void refused(ErrorCode code) {
+        refused.incrementAndGet(code.ordinal());
+    }
+
+    void stored() {
+        batchesStored++;
+    }
+
+    void connected(long agency) {
+        connections.merge(agency, 1, Integer::sum);
+    }
+
+    void disconnected(long agency) {
+        connections.computeIfPresent(agency, (id, open) -> open > 1 ? open - 1 : null);
+    }
+
+    /** Builds and publishes a new status from the ledger's view. Storage thread. */
+    void publish(LedgerView view, int resultsWaiting) {
+        Map<Long, AgencyStatus> agencies = new TreeMap<>();
+        for (AgencyTally tally : view.agencies()) {
+            agencies.put(tally.agency(), new AgencyStatus(tally.agency(), connections.getOrDefault(tally.agency(), 0),
+                    tally.stored(), tally.finished(), tally.winners()));
+        }
+        connections.forEach((agency, open) -> agencies.putIfAbsent(agency,
+                new AgencyStatus(agency, open, 0, false, view.drawn() ? 0 : -1)));
+        Map<ErrorCode, Long> refusals = new EnumMap<>(ErrorCode.class);
+        for (ErrorCode code : ErrorCode.values()) {
+            long count = refused.get(code.ordinal());
+            if (count > 0) {
+                refusals.put(code, count);
+            }
+        }
+        latest = new CentralStatus(clock.instant(), view.agenciesExpected(), view.agenciesFinished(), view.drawnAt(),
+                view.betsStored(), batchesStored, refusals, resultsWaiting, view.storeBytes(),
+                new ArrayList<>(agencies.values()));
+    }
+
+    /** The latest published status, or {@code null} before the first. Any thread. */
+    CentralStatus latest() {
+        return latest;
+    }
+}
