@@ -40,12 +40,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * stands, so an agency may resume with any central. The central keeps only lower bounds of those positions, which
  * answer a resent batch without asking the database, and the draw's winners once it has learned of it.
  *
- * <p>Storing a group of batches is one transaction: the lottery's lock taken shared, each agency's position, FINISH
- * and the draw read, then the accepted batches in one binary {@code COPY} (ordered by agency and position, so two
- * centrals never wait on each other in a cycle), then the commit. A batch another central stored meanwhile is
- * caught by the primary key: the group is rolled back and decided again, and that batch is then acknowledged as a
- * repeat. A FINISH is one transaction under the exclusive lock, which also makes the draw when it is due, exactly
- * once ({@code UPDATE lottery ... WHERE drawn_at IS NULL}), and notifies every central ({@link DrawListener}).
+ * <p>Storing a group of batches is one transaction: the lottery's lock and each agency's lock taken shared
+ * ({@link Schema}), each agency's position, FINISH and the draw read, then the accepted batches in one binary
+ * {@code COPY} (ordered by agency and position, so two centrals never wait on each other in a cycle), then the
+ * commit. A batch another central stored meanwhile is caught by the primary key: the group is rolled back and
+ * decided again, and that batch is then acknowledged as a repeat. A FINISH is one transaction under its agency's
+ * lock taken exclusive; when enough agencies have finished, the draw follows in a transaction of its own under the
+ * lottery's lock taken exclusive, made exactly once ({@code UPDATE lottery ... WHERE drawn_at IS NULL}), and
+ * notified to every central ({@link DrawListener}). A draw that is due but was not made (its central died between
+ * the two) is made by the next FINISH, or by any central that starts.
  *
  * <p>When the database cannot be reached, batches and FINISHes are refused with {@code STORAGE_FAILURE} (nothing of
  * them acknowledged, the agency comes back), HELLO is answered from the lower bounds (an agency then resends what
@@ -66,8 +69,12 @@ public final class PostgresLedger implements Ledger {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String DEADLOCK = "40P01";
     private static final String SERIALIZATION = "40001";
-    /** The lock, then (in a fresh snapshot, so it sees whatever committed before the lock) each agency's state. */
+    /**
+     * The locks, then (in a fresh snapshot, so it sees whatever committed before they were granted) each agency's
+     * state. Three statements in one round trip.
+     */
     private static final String GROUP_STATE = "SELECT pg_advisory_xact_lock_shared(" + Schema.LOCK + ");"
+            + " SELECT count(pg_advisory_xact_lock_shared(a)) FROM unnest(?::bigint[]) AS a;"
             + " SELECT a.agency,"
             + " coalesce((SELECT b.position + 1 FROM bets b WHERE b.agency = a.agency"
             + " ORDER BY b.position DESC LIMIT 1), 0),"
@@ -127,9 +134,8 @@ public final class PostgresLedger implements Ledger {
         try {
             Schema.create(connection, agenciesToFinish);
             CentralLog.databaseConnected(ledger.url);
-            if (agenciesToFinish == 0) {
-                ledger.finishTransaction(null, 0);
-            }
+            // A lottery of no agencies draws at once; and a draw left due by a central that died is made now.
+            ledger.drawIfDue();
             ledger.learnDraw();
         } catch (SQLException e) {
             ledger.close();
@@ -252,9 +258,10 @@ public final class PostgresLedger implements Ledger {
         try (PreparedStatement query = c.prepareStatement(GROUP_STATE)) {
             Array array = c.createArrayOf("bigint", agencies.toArray());
             query.setArray(1, array);
+            query.setArray(2, array);
             query.execute();
-            // the first result is the lock's; the second, taken after it, the agencies' state
-            if (!query.getMoreResults()) {
+            // the first two results are the locks'; the third, read after them, the agencies' state
+            if (!query.getMoreResults() || !query.getMoreResults()) {
                 throw new SQLException("no state came back for the group");
             }
             try (ResultSet result = query.getResultSet()) {
@@ -373,63 +380,74 @@ public final class PostgresLedger implements Ledger {
     }
 
     /**
-     * Under the exclusive lock: checks {@code total} against the stored bets, records the FINISH (once), and draws
-     * when it is due. With a {@code null} agency, only draws when due (a lottery of no agencies, at start).
+     * Under the lottery's lock shared and the agency's exclusive: checks {@code total} against the stored bets and
+     * records the FINISH (once); then draws if that made the draw due.
      */
-    private Outcome finishTransaction(Long agency, long total) throws SQLException {
+    private Outcome finishTransaction(long agency, long total) throws SQLException {
         Connection c = connection();
-        long have = 0;
-        boolean first = false;
+        long have;
+        boolean first;
         int finishedCount;
-        boolean drew;
+        try (Statement statement = c.createStatement()) {
+            statement.execute("SELECT pg_advisory_xact_lock_shared(" + Schema.LOCK + ")");
+            statement.execute("SELECT pg_advisory_xact_lock(" + agency + ")");
+            try (PreparedStatement query = c.prepareStatement(STORED)) {
+                query.setLong(1, agency);
+                try (ResultSet result = query.executeQuery()) {
+                    result.next();
+                    have = result.getLong(1);
+                }
+            }
+            if (total != have) {
+                c.rollback();
+                remember(agency, have);
+                String reason = "agency " + agency + " says it sent " + total + " bets but " + have + " are stored";
+                CentralLog.finishRefused(agency, reason);
+                return Outcome.refused(ErrorCode.COUNT_MISMATCH, reason);
+            }
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO finishes (agency, bets) VALUES (?, ?) ON CONFLICT (agency) DO NOTHING")) {
+                insert.setLong(1, agency);
+                insert.setLong(2, have);
+                first = insert.executeUpdate() == 1;
+            }
+            finishedCount = finishedCount(statement);
+        }
+        c.commit();
+        remember(agency, have);
+        finished.add(agency);
+        if (first) {
+            CentralLog.finished(agency, have, finishedCount);
+        }
+        if (finishedCount >= agenciesToFinish) {
+            drawIfDue();
+        }
+        return Outcome.DONE;
+    }
+
+    /**
+     * The draw, in a transaction of its own under the lottery's lock taken exclusive (every store and FINISH in
+     * flight has ended, and none starts until it commits): made when enough agencies have finished and nobody drew
+     * yet, and notified. Either way, the draw may have happened now: the storage side looks.
+     */
+    private void drawIfDue() throws SQLException {
+        Connection c = connection();
         try (Statement statement = c.createStatement()) {
             statement.execute("SELECT pg_advisory_xact_lock(" + Schema.LOCK + ")");
-            if (agency != null) {
-                try (PreparedStatement query = c.prepareStatement(STORED)) {
-                    query.setLong(1, agency);
-                    try (ResultSet result = query.executeQuery()) {
-                        result.next();
-                        have = result.getLong(1);
-                    }
-                }
-                if (total != have) {
-                    c.rollback();
-                    remember(agency, have);
-                    String reason = "agency " + agency + " says it sent " + total + " bets but " + have
-                            + " are stored";
-                    CentralLog.finishRefused(agency, reason);
-                    return Outcome.refused(ErrorCode.COUNT_MISMATCH, reason);
-                }
-                try (PreparedStatement insert = c.prepareStatement(
-                        "INSERT INTO finishes (agency, bets) VALUES (?, ?) ON CONFLICT (agency) DO NOTHING")) {
-                    insert.setLong(1, agency);
-                    insert.setLong(2, have);
-                    first = insert.executeUpdate() == 1;
-                }
-            }
-            try (ResultSet count = statement.executeQuery("SELECT count(*) FROM finishes")) {
-                count.next();
-                finishedCount = count.getInt(1);
-            }
-            drew = statement.executeUpdate(DRAW_IF_DUE) == 1;
-            if (drew) {
+            if (statement.executeUpdate(DRAW_IF_DUE) == 1) {
                 // Delivered to every listening central when this transaction commits, and only then.
                 statement.execute("NOTIFY " + Schema.DRAW_CHANNEL);
             }
         }
         c.commit();
-        if (agency != null) {
-            remember(agency, have);
-            finished.add(agency);
-            if (first) {
-                CentralLog.finished(agency, have, finishedCount);
-            }
+        drawMayHaveHappened.set(true);
+    }
+
+    private static int finishedCount(Statement statement) throws SQLException {
+        try (ResultSet count = statement.executeQuery("SELECT count(*) FROM finishes")) {
+            count.next();
+            return count.getInt(1);
         }
-        if (finishedCount >= agenciesToFinish) {
-            // Drawn now, here or (a moment ago) by another central.
-            drawMayHaveHappened.set(true);
-        }
-        return Outcome.DONE;
     }
 
     @Override

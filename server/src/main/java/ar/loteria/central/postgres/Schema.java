@@ -18,12 +18,15 @@ import java.sql.Statement;
  *   <li>{@code finishes}: one row per agency that sent its FINISH, with the bets it announced;</li>
  *   <li>{@code lottery}: one row, the lottery itself: how many agencies must finish, and the draw once made.</li>
  * </ul>
- * Centrals that share the database take turns through one advisory lock ({@link #LOCK}): storing takes it shared,
- * a FINISH (which may draw) exclusive, so no bet is stored after an agency's FINISH or after the draw.
+ * Centrals that share the database take turns through advisory locks, held until their transaction ends: the
+ * lottery's lock ({@link #LOCK}), which storing and FINISH take shared and the draw exclusive, so no bet is stored
+ * after the draw; and one lock per agency (its id as the key), which storing takes shared for each agency of the
+ * group and FINISH exclusive for its agency, so no bet of an agency is stored after its FINISH while a FINISH
+ * waits only for that agency's batches. Keys of agencies are below 2^32, the lottery's far above.
  */
 final class Schema {
 
-    /** The advisory lock of the lottery: shared to store bets, exclusive to record a FINISH and draw. */
+    /** The advisory lock of the lottery: shared to store bets or record a FINISH, exclusive to draw. */
     static final long LOCK = 0x4c6f746572696121L;
     /** The channel the draw is announced on. */
     static final String DRAW_CHANNEL = "lottery_draw";

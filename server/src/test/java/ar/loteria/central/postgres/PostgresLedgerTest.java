@@ -94,6 +94,13 @@ class PostgresLedgerTest {
         }
     }
 
+    private void execute(String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url, TestPostgres.USER, TestPostgres.PASSWORD);
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
     private static List<String> winnersOf(Batch... batches) {
         List<String> documents = new ArrayList<>();
         for (Batch batch : batches) {
@@ -221,6 +228,25 @@ class PostgresLedgerTest {
         assertTrue(late.drawn());
         assertEquals(winnersOf(bets), late.winnersOf(4));
         assertTrue(none.drawn());
+    }
+
+    @Test
+    void aDrawLeftDueByACentralThatDiedIsMadeByTheNextCentralThatStarts() throws Exception {
+        // given: the last FINISH was recorded, and its central died before the draw's own transaction
+        PostgresLedger dead = central(1);
+        Batch bets = batch(5, 0, 10);
+        assertTrue(store(dead, bets).acknowledged());
+        dead.close();
+        execute("INSERT INTO finishes (agency, bets) VALUES (5, 10)");
+        assertEquals(0, query("SELECT count(*) FROM lottery WHERE drawn_at IS NOT NULL"));
+
+        // when
+        PostgresLedger next = central(1);
+
+        // then
+        assertTrue(next.drawn());
+        assertEquals(winnersOf(bets), next.winnersOf(5));
+        assertEquals(1, query("SELECT count(*) FROM lottery WHERE drawn_at IS NOT NULL"));
     }
 
     @Test
