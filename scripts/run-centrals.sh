@@ -24,17 +24,9 @@ winners=${WINNERS:-3}
 batch=${BATCH:-100}
 work=${WORK:-target/centrals-run}
 kill_central=${KILL:-}
-server_jar=server/target/lottery-server.jar
-client_jar=client/target/lottery-client.jar
-
-stale() {
-    [[ ! -f $1 ]] || [[ -n $(find common-codec common-logging server client pom.xml -newer "$1" \
-        \( -name '*.java' -o -name 'pom.xml' -o -name '*.xml' \) -not -path '*/target/*' -print -quit) ]]
-}
-if stale "$server_jar" || stale "$client_jar"; then
-    echo "building the jars (mvn -B -q package -DskipTests) ..."
-    mvn -B -q package -DskipTests
-fi
+# shellcheck source=scripts/local-processes.sh
+source scripts/local-processes.sh
+build_jars_when_stale
 
 if [[ -d $work/pg ]]; then
     scripts/pg-local.sh stop "$work/pg" || true
@@ -65,35 +57,13 @@ for ((c = 1; c <= centrals; c++)); do
     central_pids+=($!)
 done
 for ((c = 1; c <= centrals; c++)); do
-    port=
-    for _ in $(seq 1 300); do
-        port=$(sed -n 's/.*action: accept_connections | result: in_progress | port: \([0-9]*\).*/\1/p' \
-            "$work/central-$c.log")
-        [[ -n $port ]] && break
-        if ! kill -0 "${central_pids[$((c - 1))]}" 2>/dev/null; then
-            cat "$work/central-$c.log" >&2
-            echo "central $c did not start" >&2
-            exit 1
-        fi
-        sleep 0.1
-    done
-    [[ -n $port ]] || { echo "central $c did not listen within 30 s" >&2; exit 1; }
+    port=$(await_port "$work/central-$c.log" "${central_pids[$((c - 1))]}" 30)
     addresses+=("127.0.0.1:$port")
     echo "central $c listening on 127.0.0.1:$port (log: $work/central-$c.log)"
 done
 list=$(IFS=,; echo "${addresses[*]}")
 
-data_dir=.data
-for ((i = 1; i <= agencies; i++)); do
-    if [[ ! -f $data_dir/agency-$i.csv ]]; then
-        data_dir="$work/data"
-        echo "generating $agencies agency files of $bets bets into $data_dir ..."
-        java -jar "$client_jar" generate --out "$data_dir" --agencies "$agencies" --bets "$bets" \
-            --winners "$winners" --seed 2026 --crlf > "$work/generate.log"
-        break
-    fi
-done
-data_dir=$(cd "$data_dir" && pwd)
+agency_data "$work" "$agencies" "$bets" "$winners"
 
 started=$(date +%s%N)
 for ((i = 1; i <= agencies; i++)); do
