@@ -52,3 +52,16 @@ await_port() {
     [[ -n $port ]] || { echo "the central did not listen within $seconds s (log: $log)" >&2; exit 1; }
     echo "$port"
 }
+
+# Starts agencies 1..N on the bets in data_dir, each told ADDRESS (one central, or a list), in WORK/agency-I, logging
+# to WORK/agency-I.log; appends their pids to pids. Arguments: WORK N ADDRESS BATCH.
+start_agencies() {
+    local work=$1 agencies=$2 address=$3 batch=$4 i
+    for ((i = 1; i <= agencies; i++)); do
+        mkdir -p "$work/agency-$i"
+        (cd "$work/agency-$i" && exec env CLI_ID="$i" CLI_SERVER_ADDRESS="$address" \
+            CLI_DATA_FILE="$data_dir/agency-$i.csv" CLI_BATCH_MAXAMOUNT="$batch" \
+            java "@$OLDPWD/docker/jvm.options" -jar "$OLDPWD/$client_jar") > "$work/agency-$i.log" 2>&1 &
+        pids+=($!)
+    done
+}

@@ -66,13 +66,7 @@ list=$(IFS=,; echo "${addresses[*]}")
 agency_data "$work" "$agencies" "$bets" "$winners"
 
 started=$(date +%s%N)
-for ((i = 1; i <= agencies; i++)); do
-    mkdir -p "$work/agency-$i"
-    (cd "$work/agency-$i" && exec env CLI_ID="$i" CLI_SERVER_ADDRESS="$list" \
-        CLI_DATA_FILE="$data_dir/agency-$i.csv" CLI_BATCH_MAXAMOUNT="$batch" \
-        java "@$OLDPWD/docker/jvm.options" -jar "$OLDPWD/$client_jar") > "$work/agency-$i.log" 2>&1 &
-    pids+=($!)
-done
+start_agencies "$work" "$agencies" "$list" "$batch"
 
 if [[ -n $kill_central ]]; then
     # Once some bets are in, as a crash would: its agencies move on to the next central of their list.

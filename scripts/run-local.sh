@@ -47,13 +47,7 @@ port=$(await_port "$work/central.log" "$server_pid")
 echo "central listening on 127.0.0.1:$port (log: $work/central.log)"
 
 started=$(date +%s%N)
-for ((i = 1; i <= agencies; i++)); do
-    mkdir -p "$work/agency-$i"
-    (cd "$work/agency-$i" && exec env CLI_ID="$i" CLI_SERVER_ADDRESS="127.0.0.1:$port" \
-        CLI_DATA_FILE="$data_dir/agency-$i.csv" CLI_BATCH_MAXAMOUNT="$batch" \
-        java "@$OLDPWD/docker/jvm.options" -jar "$OLDPWD/$client_jar") > "$work/agency-$i.log" 2>&1 &
-    pids+=($!)
-done
+start_agencies "$work" "$agencies" "127.0.0.1:$port" "$batch"
 
 # The winners' documents per agency, read from the central's store (python3, when the machine has it).
 winners_of() {
