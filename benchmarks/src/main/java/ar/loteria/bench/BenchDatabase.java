@@ -62,7 +62,7 @@ final class BenchDatabase {
         }
     }
 
-    /** CPU seconds used so far by the processes named {@code postgres} on this machine (the server and its backends). */
+    /** CPU seconds used so far by the processes named {@code postgres} here (the server and its backends). */
     static double serverCpuSeconds() {
         double seconds = 0;
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {

@@ -21,7 +21,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,7 +30,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -52,17 +50,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>When the database cannot be reached, batches and FINISHes are refused with {@code STORAGE_FAILURE} (nothing of
  * them acknowledged, the agency comes back), HELLO is answered from the lower bounds (an agency then resends what
- * was already stored, which is acknowledged as repeats), and the connection is opened again at the next request,
- * at most every {@link #RETRY_MILLIS}.
+ * was already stored, which is acknowledged as repeats), and the connection is opened again at the next request
+ * ({@link StorageConnection}).
  *
  * <p>Storage thread only, as every {@link Ledger}; the listener has its own thread and only sets a flag and wakes.
  */
 public final class PostgresLedger implements Ledger {
 
-    /** Pause between two attempts to reach a database that went away. */
-    static final long RETRY_MILLIS = 500;
-    /** How long a starting central waits for its database before giving up. */
-    static final Duration START_WAIT = Duration.ofSeconds(30);
     /** Tries of one group that met batches another central was storing at the same moment. */
     static final int MAX_ATTEMPTS = 4;
 
@@ -91,8 +85,7 @@ public final class PostgresLedger implements Ledger {
     private static final String WINNERS = "SELECT agency, document FROM bets WHERE number = " + WinningRule.NUMBER
             + " ORDER BY agency, position";
 
-    private final Connector connector;
-    private final String url;
+    private final StorageConnection database;
     private final int agenciesToFinish;
     private final BetCopyEncoder encoder = new BetCopyEncoder();
     private final DrawListener listener;
@@ -102,44 +95,43 @@ public final class PostgresLedger implements Ledger {
     /** Set by the listener (any thread) when the draw may have happened; the storage thread then looks. */
     private final AtomicBoolean drawMayHaveHappened = new AtomicBoolean(true);
     private volatile Runnable wake = () -> { };
-    private Connection connection;
-    private long nextAttemptNanos;
-    private boolean lost;
-    /** Batches refused since the database was lost (logged when it is back, not one line each). */
-    private long refusedWhileLost;
     private Map<Long, List<String>> winners;
     private Instant drawnAt;
     private boolean closed;
 
-    private PostgresLedger(Connector connector, Connection connection, int agenciesToFinish) {
-        this.connector = connector;
-        this.url = connector.shownUrl();
-        this.connection = connection;
+    private PostgresLedger(Connector connector, int agenciesToFinish) throws SQLException {
+        // Whatever happened while the database was away, the draw included, is read afresh once it is back.
+        this.database = StorageConnection.open(connector, () -> drawMayHaveHappened.set(true));
         this.agenciesToFinish = agenciesToFinish;
         this.listener = new DrawListener(connector, this::drawMayHaveHappened);
     }
 
     /**
-     * Connects (waiting up to {@link #START_WAIT} for a database that is still starting), creates the tables the
-     * database lacks, draws at once when no agency has to finish, learns of a draw already made, and starts
-     * listening for the draw.
+     * Connects (waiting up to {@link StorageConnection#START_WAIT} for a database still starting), creates the
+     * tables the database lacks, draws at once when no agency has to finish (or when a draw was left due), learns of
+     * a draw already made, and starts listening for the draw.
      *
      * @throws UnusableStoreException when the database stays unreachable, refuses the central, or belongs to a
      *                                lottery of another number of agencies
      */
     public static PostgresLedger open(DatabaseSettings settings, int agenciesToFinish) throws UnusableStoreException {
         Connector connector = new Connector(settings);
-        Connection connection = connectAtStart(connector);
-        PostgresLedger ledger = new PostgresLedger(connector, connection, agenciesToFinish);
+        PostgresLedger ledger;
         try {
-            Schema.create(connection, agenciesToFinish);
-            CentralLog.databaseConnected(ledger.url);
+            ledger = new PostgresLedger(connector, agenciesToFinish);
+        } catch (SQLException e) {
+            throw new UnusableStoreException("the database at " + connector.shownUrl() + " cannot be used: "
+                    + e.getMessage(), e);
+        }
+        try {
+            Schema.create(ledger.database.get(), agenciesToFinish);
+            CentralLog.databaseConnected(ledger.database.url());
             // A lottery of no agencies draws at once; and a draw left due by a central that died is made now.
             ledger.drawIfDue();
             ledger.learnDraw();
         } catch (SQLException e) {
             ledger.close();
-            throw new UnusableStoreException("the database at " + ledger.url + " could not be prepared: "
+            throw new UnusableStoreException("the database at " + ledger.database.url() + " could not be prepared: "
                     + e.getMessage(), e);
         } catch (UnusableStoreException e) {
             ledger.close();
@@ -151,34 +143,12 @@ public final class PostgresLedger implements Ledger {
         return ledger;
     }
 
-    private static Connection connectAtStart(Connector connector) throws UnusableStoreException {
-        long deadline = System.nanoTime() + START_WAIT.toNanos();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return connector.open("storage");
-            } catch (SQLException e) {
-                boolean unreachable = Connector.unreachable(e);
-                if (!unreachable || System.nanoTime() - deadline >= 0) {
-                    throw new UnusableStoreException("the database at " + connector.shownUrl()
-                            + " cannot be used: " + e.getMessage(), e);
-                }
-                CentralLog.databaseWaiting(connector.shownUrl(), attempt, String.valueOf(e.getMessage()));
-                try {
-                    TimeUnit.MILLISECONDS.sleep(RETRY_MILLIS * 2);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new UnusableStoreException("interrupted while waiting for the database", e);
-                }
-            }
-        }
-    }
-
     // --- WELCOME
 
     @Override
     public long stored(long agency) {
         try {
-            Connection c = connection();
+            Connection c = database.get();
             long have;
             try (PreparedStatement query = c.prepareStatement(STORED)) {
                 query.setLong(1, agency);
@@ -191,7 +161,7 @@ public final class PostgresLedger implements Ledger {
             remember(agency, have);
             return have;
         } catch (SQLException e) {
-            failed(e);
+            database.failed(e);
             return positions.getOrDefault(agency, 0L);
         }
     }
@@ -224,18 +194,17 @@ public final class PostgresLedger implements Ledger {
             } catch (SQLException e) {
                 if (attempt < MAX_ATTEMPTS && metAnotherCentral(e)) {
                     // Another central stored some of these bets at the same moment: decide again on what it left.
-                    rollback();
+                    database.rollback();
                     continue;
                 }
-                failed(e);
+                database.failed(e);
                 String reason = "the batch could not be stored: " + e.getMessage();
+                if (database.lost()) {
+                    database.refusedWhileLost(asking.size());
+                }
                 for (int i : asking) {
-                    if (lost) {
-                        refusedWhileLost++;
-                        outcomes[i] = Outcome.refused(ErrorCode.STORAGE_FAILURE, reason);
-                    } else {
-                        outcomes[i] = refuse(batches.get(i), ErrorCode.STORAGE_FAILURE, reason);
-                    }
+                    outcomes[i] = database.lost() ? Outcome.refused(ErrorCode.STORAGE_FAILURE, reason)
+                            : refuse(batches.get(i), ErrorCode.STORAGE_FAILURE, reason);
                 }
                 return List.of(outcomes);
             }
@@ -248,7 +217,7 @@ public final class PostgresLedger implements Ledger {
 
     /** One transaction for the batches at {@code asking}; outcomes are filled in only once it has committed. */
     private void storeGroup(List<Batch> batches, List<Integer> asking, Outcome[] outcomes) throws SQLException {
-        Connection c = connection();
+        Connection c = database.get();
         Set<Long> agencies = new LinkedHashSet<>();
         for (int i : asking) {
             agencies.add(batches.get(i).agency());
@@ -370,9 +339,9 @@ public final class PostgresLedger implements Ledger {
         try {
             return finishTransaction(agency, total);
         } catch (SQLException e) {
-            failed(e);
+            database.failed(e);
             String reason = "the FINISH could not be recorded: " + e.getMessage();
-            if (!lost) {
+            if (!database.lost()) {
                 CentralLog.finishRefused(agency, reason);
             }
             return Outcome.refused(ErrorCode.STORAGE_FAILURE, reason);
@@ -384,7 +353,7 @@ public final class PostgresLedger implements Ledger {
      * records the FINISH (once); then draws if that made the draw due.
      */
     private Outcome finishTransaction(long agency, long total) throws SQLException {
-        Connection c = connection();
+        Connection c = database.get();
         long have;
         boolean first;
         int finishedCount;
@@ -431,7 +400,7 @@ public final class PostgresLedger implements Ledger {
      * yet, and notified. Either way, the draw may have happened now: the storage side looks.
      */
     private void drawIfDue() throws SQLException {
-        Connection c = connection();
+        Connection c = database.get();
         try (Statement statement = c.createStatement()) {
             statement.execute("SELECT pg_advisory_xact_lock(" + Schema.LOCK + ")");
             if (statement.executeUpdate(DRAW_IF_DUE) == 1) {
@@ -456,7 +425,7 @@ public final class PostgresLedger implements Ledger {
             try {
                 learnDraw();
             } catch (SQLException e) {
-                failed(e);
+                database.failed(e);
                 drawMayHaveHappened.set(true);
             }
         }
@@ -465,7 +434,7 @@ public final class PostgresLedger implements Ledger {
 
     /** Reads the draw, if made, and its winners; logs {@code sorteo} once this central knows them. */
     private void learnDraw() throws SQLException {
-        Connection c = connection();
+        Connection c = database.get();
         Instant at;
         long bets;
         try (Statement statement = c.createStatement()) {
@@ -515,7 +484,7 @@ public final class PostgresLedger implements Ledger {
         wake.run();
     }
 
-    // --- view and connection
+    // --- view
 
     @Override
     public LedgerView view() {
@@ -533,68 +502,6 @@ public final class PostgresLedger implements Ledger {
         positions.merge(agency, stored, Math::max);
     }
 
-    /** The storage connection, opened again when it was lost (at most every {@link #RETRY_MILLIS}). */
-    private Connection connection() throws SQLException {
-        if (connection != null) {
-            return connection;
-        }
-        if (closed) {
-            throw new SQLException("the ledger is closed", "08003");
-        }
-        long now = System.nanoTime();
-        if (now - nextAttemptNanos < 0) {
-            throw new SQLException("the database is unreachable; the central tries again shortly", "08001");
-        }
-        try {
-            connection = connector.open("storage");
-        } catch (SQLException e) {
-            nextAttemptNanos = now + TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
-            throw e;
-        }
-        if (lost) {
-            lost = false;
-            CentralLog.databaseBack(url, refusedWhileLost);
-            refusedWhileLost = 0;
-        }
-        // Whatever happened while it was away, the draw included, is read afresh.
-        drawMayHaveHappened.set(true);
-        return connection;
-    }
-
-    /** After a failed request: rolls back, or, when the connection itself is gone, drops it and says so once. */
-    private void failed(SQLException e) {
-        if (connection != null && !Connector.connectionLost(e, connection)) {
-            if (rollback()) {
-                return;
-            }
-        }
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException closing) {
-                // it is gone either way
-            }
-            connection = null;
-            nextAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
-        }
-        if (!lost) {
-            lost = true;
-            CentralLog.databaseLost(url, String.valueOf(e.getMessage()));
-        }
-    }
-
-    /** Whether the open transaction could be rolled back. */
-    private boolean rollback() {
-        try {
-            if (connection != null) {
-                connection.rollback();
-            }
-            return true;
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
     @Override
     public void close() {
         if (closed) {
@@ -602,17 +509,6 @@ public final class PostgresLedger implements Ledger {
         }
         closed = true;
         listener.close();
-        if (connection != null) {
-            try {
-                connection.rollback();
-                connection.close();
-            } catch (SQLException e) {
-                CentralLog.notClosed("close_database", String.valueOf(e.getMessage()), "url", url);
-                connection = null;
-                return;
-            }
-            connection = null;
-        }
-        CentralLog.closed("close_database", "url", url);
+        database.close();
     }
 }
