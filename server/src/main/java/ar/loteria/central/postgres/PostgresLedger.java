@@ -178,9 +178,9 @@ public final class PostgresLedger implements Ledger {
                 // Known to be stored: a batch resent after a reconnect. No need to ask the database.
                 CentralLog.batchRepeated(batch.agency(), batch.count());
                 outcomes[i] = Outcome.ALREADY_DONE;
-            } else if (winners != null) {
-                outcomes[i] = refuse(batch, ErrorCode.DRAW_CLOSED, "the draw has already happened");
             } else {
+                // Asked even after the draw: another central may have stored this batch, and a batch already
+                // stored is acknowledged again rather than refused (the order of the checks in PROTOCOL.md).
                 asking.add(i);
             }
         }

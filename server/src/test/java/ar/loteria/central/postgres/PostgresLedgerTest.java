@@ -212,6 +212,27 @@ class PostgresLedgerTest {
     }
 
     @Test
+    void aBatchAnotherCentralStoredIsAcknowledgedAgainEvenAfterTheDraw() throws Exception {
+        // given: one central stored an agency's bets and its FINISH made the draw
+        PostgresLedger first = central(1);
+        Batch head = batch(1, 0, 5);
+        assertEquals(Outcome.Kind.DONE, store(first, head).kind());
+        assertTrue(first.finish(1, 5).acknowledged());
+
+        // when: another central, which knows of the draw but never saw this agency, gets the same batch (the
+        // agency's other connection, a little behind)
+        PostgresLedger other = central(1);
+        assertTrue(other.drawn());
+        Outcome again = store(other, head);
+
+        // then: acknowledged as already stored (the order of the checks in PROTOCOL.md), not DRAW_CLOSED; a new
+        // batch is refused as after the draw
+        assertEquals(Outcome.Kind.ALREADY_DONE, again.kind());
+        assertEquals(ErrorCode.DRAW_CLOSED, store(other, batch(1, 5, 5)).code());
+        assertEquals(5, query("SELECT count(*) FROM bets"));
+    }
+
+    @Test
     void aCentralStartedAfterTheDrawLearnsItAtStartAndALotteryOfNoAgenciesDrawsAtOnce() throws Exception {
         // given: a lottery drawn by a central that has stopped
         PostgresLedger first = central(1);
