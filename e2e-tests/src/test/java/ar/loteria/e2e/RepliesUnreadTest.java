@@ -89,6 +89,12 @@ class RepliesUnreadTest {
             assertEquals(new FinishAck(1, bets.size()), agency.send(new Finish(1, bets.size())).receive());
         }
 
+        // and: how long an honest agency waits for its winners on this machine, before any flood
+        long baseline = 0;
+        for (int i = 0; i < 50; i++) {
+            baseline = Math.max(baseline, honestRoundTrip(port, bets.size(), expected));
+        }
+
         // when: the flood, from connections that never read
         Message[] flood = new Message[REQUESTS + 1];
         flood[0] = new Hello(1, "");
@@ -103,20 +109,17 @@ class RepliesUnreadTest {
             });
         }
 
-        // then: another agency asking meanwhile is answered within a second, every time
+        // then: another agency asking meanwhile is answered within a second every time (on top of the slowest
+        // answer before the flood, so that a busy machine's own pauses do not count against the central)
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         int asked = 0;
+        long slowest = 0;
         while (System.nanoTime() < deadline) {
-            long started = System.nanoTime();
-            try (SocketAgency honest = new SocketAgency(port)) {
-                honest.setTimeoutMillis(1_000);
-                assertEquals(new Welcome(1, bets.size()), honest.send(new Hello(1, "")).receive());
-                assertEquals(expected, honest.send(new ResultsRequest(1)).receive());
-            }
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            assertTrue(millis < 1_000, "an honest agency waited " + millis + " ms during the flood");
+            slowest = Math.max(slowest, honestRoundTrip(port, bets.size(), expected));
             asked++;
         }
+        assertTrue(slowest < 1_000 + baseline, "an honest agency waited " + slowest + " ms during the flood ("
+                + baseline + " ms at most before it)");
         assertTrue(asked >= 5, "the honest agency was answered only " + asked + " times in 5 s");
 
         // and the flooders were closed, each with a line saying why, with the central's memory bounded
@@ -128,8 +131,8 @@ class RepliesUnreadTest {
         }
         long rss = residentBytes(central.pid());
         assertTrue(rss < RSS_BOUND_BYTES, "central RSS " + (rss >> 20) + " MB after the flood");
-        System.out.println("RepliesUnreadTest: honest agency answered " + asked + " times in 5 s, central RSS "
-                + (rss >> 20) + " MB");
+        System.out.println("RepliesUnreadTest: honest agency answered " + asked + " times in 5 s, the slowest in "
+                + slowest + " ms (" + baseline + " ms before the flood), central RSS " + (rss >> 20) + " MB");
         assertFalse(central.lines().stream().anyMatch(line -> line.contains("OutOfMemoryError")),
                 String.join("\n", central.lines()));
 
@@ -137,6 +140,18 @@ class RepliesUnreadTest {
         central.terminate();
         assertEquals(0, central.awaitExit(Duration.ofSeconds(20)));
         assertTrue(central.shutdownLogged());
+    }
+
+    /** An agency that reads: HELLO and RESULTS on a new connection; returns how long the answers took, in ms. */
+    private static long honestRoundTrip(int port, long stored, Winners expected) throws IOException {
+        long started = System.nanoTime();
+        try (SocketAgency honest = new SocketAgency(port)) {
+            // Generous, so that a slow answer is reported with its time rather than as a timeout.
+            honest.setTimeoutMillis(15_000);
+            assertEquals(new Welcome(1, stored), honest.send(new Hello(1, "")).receive());
+            assertEquals(expected, honest.send(new ResultsRequest(1)).receive());
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     }
 
     /** VmRSS of a process, from /proc. */

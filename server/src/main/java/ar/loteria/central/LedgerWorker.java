@@ -13,7 +13,9 @@ import ar.loteria.codec.Winners;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 
 /**
@@ -31,6 +33,7 @@ final class LedgerWorker {
     private final List<StorageWork.Bets> group = new ArrayList<>(StorageDispatcher.MAX_GROUP);
     private final ParkedResults parked = new ParkedResults();
     private boolean drawAnswered;
+    private final Map<Long, List<Winners>> winnersParts = new HashMap<>();
 
     LedgerWorker(Ledger ledger, ReplyRouter replies, StatusRecorder status) {
         this.ledger = ledger;
@@ -138,7 +141,7 @@ final class LedgerWorker {
 
     private void answerResults(StorageWork.Results results) {
         if (ledger.drawn()) {
-            replies.add(Reply.to(results.from(), Winners.partsOf(ledger.winnersOf(results.agency()))));
+            replies.add(Reply.to(results.from(), winnersParts(results.agency())));
         } else {
             parked.park(results.from(), results.agency());
             // Handled, not answered: the connection's later messages need not wait for the draw.
@@ -152,7 +155,15 @@ final class LedgerWorker {
         }
         drawAnswered = true;
         parked.answerAll((connection, agency, times) ->
-                replies.add(Reply.parkedAnswer(connection, Winners.partsOf(ledger.winnersOf(agency)), times)));
+                replies.add(Reply.parkedAnswer(connection, winnersParts(agency), times)));
+    }
+
+    /**
+     * An agency's winners as WINNERS parts, split once per agency: after the draw they never change, and a peer
+     * asking thousands of times must cost the storage thread a lookup each, not a split.
+     */
+    private List<Winners> winnersParts(long agency) {
+        return winnersParts.computeIfAbsent(agency, a -> Winners.partsOf(ledger.winnersOf(a)));
     }
 
     /** Publishes a new status from the ledger's view. */
