@@ -21,6 +21,8 @@ final class SoakReport {
     int killsOnDelay;
     /** Kills counted from the central listening rather than from every agency being back. */
     int killsEarly;
+    /** Kills that came because the store had grown by the most a cycle may take before every agency was back. */
+    int killsBeforeAllBack;
     int restarts;
     final List<Double> restartSeconds = new ArrayList<>();
     int tornByKills;
@@ -62,8 +64,8 @@ final class SoakReport {
     void print(PrintStream out) {
         out.printf(Locale.ROOT, "cycles: %d of %d%n", cycles, cyclesAsked);
         out.printf(Locale.ROOT, "kills: %d (SIGKILL; %d after the killed central had stored bets; %d as the store "
-                + "grew, %d at their delay; %d early, counted from the central listening)%n", kills, killsMidIngest,
-                killsOnGrowth, killsOnDelay, killsEarly);
+                + "grew, %d at their delay; %d early, counted from the central listening; %d before every agency was "
+                + "back)%n", kills, killsMidIngest, killsOnGrowth, killsOnDelay, killsEarly, killsBeforeAllBack);
         out.printf(Locale.ROOT, "restarts: %d (kill to listening: median %.2f s, max %.2f s)%n", restarts,
                 percentile(0.5), percentile(1.0));
         out.printf(Locale.ROOT, "torn rows repaired: %d (%d left by kills, %d written by the soak; %,d bytes cut)%n",

@@ -41,8 +41,11 @@ final class SoakRun implements AutoCloseable {
     private static final Duration STOP = Duration.ofSeconds(30);
     private static final Duration GONE = Duration.ofSeconds(10);
     private static final long POLL_MILLIS = 2;
-    /** Slower: each look copies all of an agency's lines so far. */
-    private static final long WELCOME_POLL_MILLIS = 10;
+    private static final long WELCOME_POLL_MILLIS = 25;
+    /** What set off a kill. */
+    private static final String GROWTH = "growth";
+    private static final String DELAY = "delay";
+    private static final String GROWTH_BEFORE_ALL_BACK = "growth before all agencies were back";
     private static final int SIGKILLED = 137;
     /** Kills stop while less than this much of the store remains to be written: no kill may follow the draw. */
     private static final long RESERVE_BYTES = 16 * 1024;
@@ -159,8 +162,9 @@ final class SoakRun implements AutoCloseable {
                     + ")");
         }
         report.kills++;
-        report.killsOnGrowth += trigger.equals("growth") ? 1 : 0;
-        report.killsOnDelay += trigger.equals("delay") ? 1 : 0;
+        report.killsOnGrowth += trigger.equals(DELAY) ? 0 : 1;
+        report.killsOnDelay += trigger.equals(DELAY) ? 1 : 0;
+        report.killsBeforeAllBack += trigger.equals(GROWTH_BEFORE_ALL_BACK) ? 1 : 0;
         report.killsEarly += kill.early() ? 1 : 0;
 
         StoreCheck.Scan scan = scanned();
@@ -269,50 +273,62 @@ final class SoakRun implements AutoCloseable {
     /**
      * Waits for the kill's moment: as soon as the store has grown by its bytes, or after its delay, both counted
      * from the central listening for an early kill, else from every agency having been welcomed by this central.
-     * Returns which came first ({@code growth} or {@code delay}), or null when the store is so nearly complete that
-     * the draw could come before the kill.
+     * While agencies are still coming back the store may grow by {@code --max-growth-kb} at most, so that no cycle
+     * takes much more of the bets than that. Returns what came first ({@code growth}, {@code delay}, or
+     * {@code growth before all back}), or null when the store is so nearly complete that the draw could come
+     * before the kill.
      */
     private String awaitKillMoment(KillSchedule.Kill kill) throws IOException, InterruptedException, Stop {
-        long since = kill.early() ? listenedAt : awaitWelcomes();
-        long sizeThen = storeSize();
+        long sizeAtListen = storeSize();
         long reserve = Math.min(RESERVE_BYTES, inputs.storeBytes() / 20);
+        boolean counting = kill.early();
+        long since = listenedAt;
+        long sizeThen = sizeAtListen;
         while (true) {
             checkAlive();
+            checkTime();
             long size = storeSize();
             if (size + reserve >= inputs.storeBytes()) {
                 return null;
             }
-            if (size - sizeThen >= kill.growth()) {
-                return "growth";
+            if (!counting && allWelcomed()) {
+                counting = true;
+                since = System.nanoTime();
+                sizeThen = size;
             }
-            if (System.nanoTime() - since >= kill.delay().toNanos()) {
-                return "delay";
+            if (!counting && size - sizeAtListen >= settings.maxGrowth()) {
+                return GROWTH_BEFORE_ALL_BACK;
             }
-            checkTime();
-            Thread.sleep(POLL_MILLIS);
+            if (counting && size - sizeThen >= kill.growth()) {
+                return GROWTH;
+            }
+            if (counting && System.nanoTime() - since >= kill.delay().toNanos()) {
+                return DELAY;
+            }
+            // Until every agency is back, each look copies all their lines so far: less often.
+            Thread.sleep(counting ? POLL_MILLIS : WELCOME_POLL_MILLIS);
         }
     }
 
     /**
-     * Waits until every agency has logged a WELCOME since the last kill (so from the central now running); returns
-     * when. An agency that stays out longer than a central may take to start is a failure.
+     * Whether every agency has logged a WELCOME since the last kill (so from the central now running). An agency
+     * that stays out longer than a central may take to start is a failure.
      */
-    private long awaitWelcomes() throws InterruptedException, Stop {
-        long until = System.nanoTime() + within(READY).toNanos();
+    private boolean allWelcomed() throws Stop {
         for (AgencyTranscript transcript : transcripts) {
             JarProcess agency = agencies.get(transcript.agency() - 1);
-            while (transcript.welcomes() <= welcomesAtKill[transcript.agency() - 1]) {
-                checkAlive();
-                if (!agency.isAlive() || System.nanoTime() > until) {
-                    throw new Stop("agency " + transcript.agency() + " was not welcomed by central " + centrals
-                            + (agency.isAlive() ? " within " + READY.toSeconds() + " s" : ": it ended") + ":\n"
-                            + tail(agency.lines()));
-                }
-                Thread.sleep(WELCOME_POLL_MILLIS);
-                transcript.read(agency.lines());
+            transcript.read(agency.lines());
+            if (transcript.welcomes() > welcomesAtKill[transcript.agency() - 1]) {
+                continue;
             }
+            if (!agency.isAlive() || System.nanoTime() - listenedAt > READY.toNanos()) {
+                throw new Stop("agency " + transcript.agency() + " was not welcomed by central " + centrals
+                        + (agency.isAlive() ? " within " + READY.toSeconds() + " s" : ": it ended") + ":\n"
+                        + tail(agency.lines()));
+            }
+            return false;
         }
-        return System.nanoTime();
+        return true;
     }
 
     private void checkAlive() throws InterruptedException, Stop {

@@ -32,7 +32,7 @@ class CrashSoakTest {
 
     @Test
     void threeKillsMidIngestLoseNothingAcknowledgedStoreNothingTwiceAndEndInOneDraw() {
-        // given: each kill as soon as the store has grown by up to 16 kB once every agency is back (or after 15 s);
+        // given: each kill as soon as the store has grown by a drawn amount of up to 16 kB (15 s is a fallback);
         // agency 1 has few bets, finishes early and waits for the draw while the others stream
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
