@@ -5,7 +5,7 @@ DEV_COMPOSE := docker-compose-dev.yaml
 DOCKER_COMPOSE ?= docker compose
 
 .DEFAULT_GOAL := help
-.PHONY: help build test demo compose bench bench-postgres lint \
+.PHONY: help build test demo compose bench bench-postgres soak lint \
 	docker-image docker-compose-up docker-compose-down docker-compose-logs
 
 help:
@@ -16,6 +16,8 @@ help:
 	@echo "  bench                ingest benchmark, 50 agencies or AGENCIES, against the central and the reference"
 	@echo "                       centrals in interleaved rounds (scripts/bench.sh); ends with ceiling: and bets/s: N"
 	@echo "  bench-postgres       the same with the central on a throwaway PostgreSQL server (STORE=postgres)"
+	@echo "  soak                 crash soak: 4 agencies stream while the central is SIGKILLed and restarted on the same"
+	@echo "                       store, 100 cycles, then every check (ar.loteria.soak.CrashSoak); ends with soak: PASS"
 	@echo "  compose              regenerate $(DEV_COMPOSE) for AGENCIES agencies"
 	@echo "  lint                 check the Docker setup without an engine (docker/check.sh)"
 	@echo "  docker-image         build server:latest and client:latest"
@@ -40,6 +42,18 @@ bench:
 
 bench-postgres:
 	STORE=postgres ./scripts/bench.sh $(if $(filter command line environment,$(origin AGENCIES)),$(AGENCIES),50)
+
+# Builds the jars when a main source or pom is newer than the benchmarks' jar (the last one built), then runs the soak.
+# Extra options in SOAK_ARGS (all of them: SOAK_ARGS=--help), e.g. SOAK_ARGS="--cycles 20 --seed 3 --keep".
+soak:
+	@if [[ ! -f benchmarks/target/lottery-bench.jar || ! -f server/target/lottery-server.jar \
+		|| ! -f client/target/lottery-client.jar ]] || [[ -n $$(find common-codec common-logging server client \
+		benchmarks pom.xml -newer benchmarks/target/lottery-bench.jar \( -path '*/src/main/*' -o -name pom.xml \) \
+		-type f -print -quit) ]]; then \
+		echo "building (mvn -B -q package -DskipTests) ..."; mvn -B -q package -DskipTests; fi
+	java -Xmx1g -XX:TieredStopAtLevel=1 -cp benchmarks/target/lottery-bench.jar ar.loteria.soak.CrashSoak \
+		--server-jar server/target/lottery-server.jar --client-jar client/target/lottery-client.jar --cycles 100 \
+		$(SOAK_ARGS)
 
 compose:
 	./generar-compose.sh $(DEV_COMPOSE) $(AGENCIES)
