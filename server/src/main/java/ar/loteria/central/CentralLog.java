@@ -223,6 +223,17 @@ public final class CentralLog {
         LOG.error("{}", ActionLine.fail("export").withError(error));
     }
 
+    /** A restarted central found who had finished in the store's finish log: the draw carries on. */
+    public static void finishesRestored(Path log, int agencies) {
+        LOG.info("{}", ActionLine.success("restaurar_finalizadas").with("file", log).with("agencias_listas", agencies));
+    }
+
+    /** The finish log beside the store did not fit it (the bets file was replaced): a new draw. */
+    public static void finishesDiscarded(Path log) {
+        LOG.warn("{}", ActionLine.success("descartar_finalizadas").with("file", log)
+                .with("motivo", "does not match the bets file (a new draw)"));
+    }
+
     /** The draw, once, before any winners are sent. */
     public static void drawn() {
         LOG.info("{}", ActionLine.success("sorteo"));

@@ -191,6 +191,80 @@ class CentralServerTest {
     }
 
     @Test
+    void aCentralRestartedAfterTheDrawCarriesOnWithTheSameDrawWithoutAnyFinish() throws Exception {
+        // given: a draw made, then the central stopped (its agencies have their winners and are gone)
+        CentralServer first = start(2);
+        try (SocketAgency one = new SocketAgency(first.port()); SocketAgency two = new SocketAgency(first.port())) {
+            one.send(new Hello(1, "")).receive();
+            two.send(new Hello(2, "")).receive();
+            assertEquals(new BatchAck(0, 2), one.send(new BetBatch(1, 0, List.of(bet(1, 7574), bet(2, 3)))).receive());
+            assertEquals(new FinishAck(1, 2), one.send(new Finish(1, 2)).receive());
+            assertEquals(new FinishAck(2, 0), two.send(new Finish(2, 0)).receive());
+            assertEquals(new Winners(true, List.of("00000001")), one.send(new ResultsRequest(1)).receive());
+        }
+        first.close();
+
+        // when: a new central on the same store, and an agency that only asks
+        try (LogCapture log = LogCapture.attach()) {
+            CentralServer second = start(2);
+            try (SocketAgency one = new SocketAgency(second.port())) {
+                assertEquals(new Welcome(1, 2), one.send(new Hello(1, "")).receive());
+
+                // then: the same draw, at once, and no new bets
+                assertEquals(new Winners(true, List.of("00000001")), one.send(new ResultsRequest(1)).receive());
+                assertEquals(ErrorCode.DRAW_CLOSED, ((ErrorReply) one.send(new BetBatch(1, 2, List.of(bet(3, 7574))))
+                        .receive()).code());
+            }
+            assertEquals(1, log.matching("action: sorteo | result: success").size());
+            assertEquals(1, log.matching("action: restaurar_finalizadas | result: success").size());
+        }
+    }
+
+    @Test
+    void aCentralRestartedBeforeTheDrawRemembersWhoFinished() throws Exception {
+        // given: agency 1 finished, then the central stopped
+        CentralServer first = start(2);
+        try (SocketAgency one = new SocketAgency(first.port())) {
+            one.send(new Hello(1, "")).receive();
+            assertEquals(new BatchAck(0, 1), one.send(new BetBatch(1, 0, List.of(bet(1, 7574)))).receive());
+            assertEquals(new FinishAck(1, 1), one.send(new Finish(1, 1)).receive());
+        }
+        first.close();
+
+        // when: after a restart only agency 2 finishes
+        CentralServer second = start(2);
+        try (SocketAgency two = new SocketAgency(second.port()); SocketAgency one = new SocketAgency(second.port())) {
+            two.send(new Hello(2, "")).receive();
+            assertEquals(new FinishAck(2, 0), two.send(new Finish(2, 0)).receive());
+
+            // then: that was the last FINISH the draw waited for
+            one.send(new Hello(1, "")).receive();
+            assertEquals(new Winners(true, List.of("00000001")), one.send(new ResultsRequest(1)).receive());
+        }
+    }
+
+    @Test
+    void removingTheBetsFileStartsANewDraw() throws Exception {
+        // given: a lottery drawn and stopped
+        CentralServer first = start(1);
+        try (SocketAgency one = new SocketAgency(first.port())) {
+            one.send(new Hello(1, "")).receive();
+            assertEquals(new FinishAck(1, 0), one.send(new Finish(1, 0)).receive());
+        }
+        first.close();
+
+        // when: the operator removes the bets file, as the course does for a new draw
+        Files.delete(dir.resolve("bets.csv"));
+        CentralServer second = start(1);
+
+        // then: nobody has finished in the new draw, so bets are taken
+        try (SocketAgency one = new SocketAgency(second.port())) {
+            assertEquals(new Welcome(1, 0), one.send(new Hello(1, "")).receive());
+            assertEquals(new BatchAck(0, 1), one.send(new BetBatch(1, 0, List.of(bet(1, 5)))).receive());
+        }
+    }
+
+    @Test
     void closeTellsWaitingAgenciesAndKeepsEveryAcknowledgedBet() throws Exception {
         // given: an agency streaming batches while the central is closed under it
         CentralServer server = start(2);

@@ -4,10 +4,12 @@ import ar.loteria.central.CentralLog;
 import ar.loteria.central.storage.BetStore;
 import ar.loteria.central.storage.CsvBetStore;
 import ar.loteria.central.storage.CsvRows;
+import ar.loteria.central.storage.FinishLog;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.ErrorCode;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -32,6 +34,7 @@ public final class FileLedger implements Ledger {
     private final StreamPositions positions;
     private final WinnersIndex winners = new WinnersIndex();
     private final Draw draw;
+    private final FinishLog finishes;
     private boolean closed;
     /** Batches refused since the store last failed to write, or -1 while it writes. */
     private long refusedSinceFailure = -1;
@@ -45,13 +48,36 @@ public final class FileLedger implements Ledger {
      * @throws IOException when the existing rows cannot be read
      */
     public FileLedger(BetStore store, Path file, int agenciesToFinish, Clock clock) throws IOException {
+        this(store, file, agenciesToFinish, clock, null);
+    }
+
+    /**
+     * As {@link #FileLedger(BetStore, Path, int, Clock)}, with the agencies that finished before a restart taken
+     * from {@code finishes} (and each new FINISH recorded there), so the draw carries on: made at once if they were
+     * all there.
+     *
+     * @param finishes the store's finish log, or {@code null} to keep who finished in memory only
+     */
+    public FileLedger(BetStore store, Path file, int agenciesToFinish, Clock clock, FinishLog finishes)
+            throws IOException {
         this.store = store;
         this.file = file;
+        this.finishes = finishes;
         this.positions = new StreamPositions(store.countsAtOpen());
         Map<Long, List<String>> found = new HashMap<>();
         store.winningDocuments(found);
         winners.addFound(found);
         this.draw = new Draw(agenciesToFinish, clock);
+        if (finishes != null) {
+            for (long agency : finishes.finished()) {
+                draw.finish(agency);
+            }
+            if (finishes.found() == FinishLog.Found.RESTORED) {
+                CentralLog.finishesRestored(finishes.path(), draw.finishedCount());
+            } else if (finishes.found() == FinishLog.Found.DISCARDED) {
+                CentralLog.finishesDiscarded(finishes.path());
+            }
+        }
         draw.drawIfDue(winners, positions.total());
     }
 
@@ -61,11 +87,17 @@ public final class FileLedger implements Ledger {
      * @param sync whether every append is forced to the disk before its batches are acknowledged
      */
     public static FileLedger open(Path file, boolean sync, int agenciesToFinish) throws IOException {
+        boolean isNew = !Files.exists(file);
         CsvBetStore store = CsvBetStore.open(file, sync);
+        FinishLog finishes = null;
         try {
-            return new FileLedger(store, file, agenciesToFinish, Clock.systemDefaultZone());
+            finishes = FinishLog.open(file, isNew, store.size(), store.countsAtOpen(), sync);
+            return new FileLedger(store, file, agenciesToFinish, Clock.systemDefaultZone(), finishes);
         } catch (IOException | RuntimeException e) {
             store.close();
+            if (finishes != null) {
+                finishes.close();
+            }
             throw e;
         }
     }
@@ -184,7 +216,18 @@ public final class FileLedger implements Ledger {
             CentralLog.finishRefused(agency, reason);
             return Outcome.refused(ErrorCode.COUNT_MISMATCH, reason);
         }
-        if (draw.finish(agency)) {
+        if (!draw.finished(agency)) {
+            if (finishes != null) {
+                try {
+                    // Recorded before it counts, so a central restarted after this FINISH_ACK knows of it.
+                    finishes.record(agency, have, storeBytes());
+                } catch (IOException e) {
+                    CentralLog.finishRefused(agency, String.valueOf(e));
+                    return Outcome.refused(ErrorCode.STORAGE_FAILURE, "the FINISH could not be recorded: "
+                            + e.getMessage());
+                }
+            }
+            draw.finish(agency);
             CentralLog.finished(agency, have, draw.finishedCount());
         }
         draw.drawIfDue(winners, positions.total());
@@ -235,6 +278,9 @@ public final class FileLedger implements Ledger {
         long syncs = store.syncs();
         try {
             store.close();
+            if (finishes != null) {
+                finishes.close();
+            }
         } catch (IOException e) {
             CentralLog.notClosed("close_store", String.valueOf(e.getMessage()), "file", file);
             return;
