@@ -10,23 +10,12 @@ import ar.loteria.central.draw.Outcome;
 import ar.loteria.central.storage.UnusableStoreException;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.ErrorCode;
-import ar.loteria.codec.WinningRule;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,20 +27,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * stands, so an agency may resume with any central. The central keeps only lower bounds of those positions, which
  * answer a resent batch without asking the database, and the draw's winners once it has learned of it.
  *
- * <p>Storing a group of batches is one transaction: the lottery's lock and each agency's lock taken shared
- * ({@link Schema}), each agency's position, FINISH and the draw read, then the accepted batches in one binary
- * {@code COPY} (ordered by agency and position, so two centrals never wait on each other in a cycle), then the
- * commit. A batch another central stored meanwhile is caught by the primary key: the group is rolled back and
- * decided again, and that batch is then acknowledged as a repeat. A FINISH is one transaction under its agency's
- * lock taken exclusive; when enough agencies have finished, the draw follows in a transaction of its own under the
- * lottery's lock taken exclusive, made exactly once ({@code UPDATE lottery ... WHERE drawn_at IS NULL}), and
- * notified to every central ({@link DrawListener}). A draw that is due but was not made (its central died between
- * the two) is made by the next FINISH, or by any central that starts.
+ * <p>A group of batches is one transaction ({@link GroupTransaction}); one that met batches another central was
+ * storing at the same moment is rolled back and decided again. FINISH and the draw are transactions of their own
+ * ({@link DrawTransactions}); every central learns of the draw through {@link DrawListener}, and a draw left due by a
+ * central that died between the two is made by the next FINISH, or by any central that starts.
  *
  * <p>When the database cannot be reached, batches and FINISHes are refused with {@code STORAGE_FAILURE} (nothing of
  * them acknowledged, the agency comes back), HELLO is answered from the lower bounds (an agency then resends what
  * was already stored, which is acknowledged as repeats), and the connection is opened again at the next request
  * ({@link StorageConnection}).
+ *
+ * <p>Longer than most classes here: what it keeps (positions, finishes, the draw) is updated from the outcome of
+ * every transaction, and keeping those updates in one class is what keeps them consistent; the transactions
+ * themselves live in the two classes above.
  *
  * <p>Storage thread only, as every {@link Ledger}; the listener has its own thread and only sets a flag and wakes.
  */
@@ -60,34 +48,9 @@ public final class PostgresLedger implements Ledger {
     /** Tries of one group that met batches another central was storing at the same moment. */
     static final int MAX_ATTEMPTS = 4;
 
-    private static final String UNIQUE_VIOLATION = "23505";
-    private static final String DEADLOCK = "40P01";
-    private static final String SERIALIZATION = "40001";
-    /**
-     * The locks, then (in a fresh snapshot, so it sees whatever committed before they were granted) each agency's
-     * state. Three statements in one round trip.
-     */
-    private static final String GROUP_STATE = "SELECT pg_advisory_xact_lock_shared(" + Schema.LOCK + ");"
-            + " SELECT count(pg_advisory_xact_lock_shared(a)) FROM unnest(?::bigint[]) AS a;"
-            + " SELECT a.agency,"
-            + " coalesce((SELECT b.position + 1 FROM bets b WHERE b.agency = a.agency"
-            + " ORDER BY b.position DESC LIMIT 1), 0),"
-            + " EXISTS (SELECT 1 FROM finishes f WHERE f.agency = a.agency),"
-            + " (SELECT drawn_at IS NOT NULL FROM lottery)"
-            + " FROM unnest(?::bigint[]) AS a(agency)";
-    private static final String STORED = "SELECT coalesce((SELECT position + 1 FROM bets WHERE agency = ?"
-            + " ORDER BY position DESC LIMIT 1), 0)";
-    private static final String DRAW_IF_DUE = "UPDATE lottery SET drawn_at = now(),"
-            + " bets = (SELECT coalesce(sum(bets), 0) FROM finishes),"
-            + " winners = (SELECT count(*) FROM bets WHERE number = " + WinningRule.NUMBER + ")"
-            + " WHERE drawn_at IS NULL AND (SELECT count(*) FROM finishes) >= agencies";
-    // A literal, not a parameter: only then can the planner use the partial index of winning bets.
-    private static final String WINNERS = "SELECT agency, document FROM bets WHERE number = " + WinningRule.NUMBER
-            + " ORDER BY agency, position";
-
     private final StorageConnection database;
     private final int agenciesToFinish;
-    private final BetCopyEncoder encoder = new BetCopyEncoder();
+    private final GroupTransaction group = new GroupTransaction();
     private final DrawListener listener;
     /** Per agency, bets known to be stored: never more than the database holds. */
     private final Map<Long, Long> positions = new HashMap<>();
@@ -148,16 +111,7 @@ public final class PostgresLedger implements Ledger {
     @Override
     public long stored(long agency) {
         try {
-            Connection c = database.get();
-            long have;
-            try (PreparedStatement query = c.prepareStatement(STORED)) {
-                query.setLong(1, agency);
-                try (ResultSet result = query.executeQuery()) {
-                    result.next();
-                    have = result.getLong(1);
-                }
-            }
-            c.commit();
+            long have = DrawTransactions.stored(database.get(), agency);
             remember(agency, have);
             return have;
         } catch (SQLException e) {
@@ -192,7 +146,7 @@ public final class PostgresLedger implements Ledger {
                 storeGroup(batches, asking, outcomes);
                 return List.of(outcomes);
             } catch (SQLException e) {
-                if (attempt < MAX_ATTEMPTS && metAnotherCentral(e)) {
+                if (attempt < MAX_ATTEMPTS && GroupTransaction.metAnotherCentral(e)) {
                     // Another central stored some of these bets at the same moment: decide again on what it left.
                     database.rollback();
                     continue;
@@ -211,78 +165,20 @@ public final class PostgresLedger implements Ledger {
         }
     }
 
-    /** One agency's state as the database sees it under the shared lock. */
-    private record AgencyState(long stored, boolean finished) {
-    }
-
     /** One transaction for the batches at {@code asking}; outcomes are filled in only once it has committed. */
     private void storeGroup(List<Batch> batches, List<Integer> asking, Outcome[] outcomes) throws SQLException {
-        Connection c = database.get();
-        Set<Long> agencies = new LinkedHashSet<>();
-        for (int i : asking) {
-            agencies.add(batches.get(i).agency());
-        }
-        Map<Long, AgencyState> states = new HashMap<>();
-        boolean drawn = false;
-        try (PreparedStatement query = c.prepareStatement(GROUP_STATE)) {
-            Array array = c.createArrayOf("bigint", agencies.toArray());
-            query.setArray(1, array);
-            query.setArray(2, array);
-            query.execute();
-            // the first two results are the locks'; the third, read after them, the agencies' state
-            if (!query.getMoreResults() || !query.getMoreResults()) {
-                throw new SQLException("no state came back for the group");
-            }
-            try (ResultSet result = query.getResultSet()) {
-                while (result.next()) {
-                    states.put(result.getLong(1), new AgencyState(result.getLong(2), result.getBoolean(3)));
-                    drawn = result.getBoolean(4);
-                }
-            }
-            array.free();
-        }
-        // Positions as they will be once the accepted batches are in, so a batch can follow one of its group.
-        Map<Long, Long> after = new HashMap<>();
-        Map<Integer, Outcome> decided = new HashMap<>();
-        List<Batch> accepted = new ArrayList<>();
-        List<Integer> acceptedAt = new ArrayList<>();
-        for (int i : asking) {
-            Batch batch = batches.get(i);
-            AgencyState state = states.get(batch.agency());
-            long have = after.getOrDefault(batch.agency(), state.stored());
-            if (batch.first() + batch.count() <= have) {
-                decided.put(i, Outcome.ALREADY_DONE);
-            } else if (drawn) {
-                decided.put(i, Outcome.refused(ErrorCode.DRAW_CLOSED, "the draw has already happened"));
-            } else if (state.finished()) {
-                decided.put(i, Outcome.refused(ErrorCode.BETS_AFTER_FINISH, "agency " + batch.agency()
-                        + " already finished"));
-            } else if (batch.first() != have) {
-                decided.put(i, Outcome.refused(ErrorCode.OUT_OF_SEQUENCE, "batch starts at bet " + batch.first()
-                        + " but agency " + batch.agency() + " has " + have + " stored"));
-            } else {
-                decided.put(i, Outcome.DONE);
-                accepted.add(batch);
-                acceptedAt.add(i);
-                after.put(batch.agency(), have + batch.count());
-            }
-        }
-        if (!accepted.isEmpty()) {
-            copy(c, accepted);
-        }
-        c.commit();
-
+        GroupTransaction.Committed done = group.run(database.get(), batches, asking);
         // Committed: now the outcomes hold, and the log says so in the order the batches came.
-        states.forEach((agency, state) -> {
+        done.states().forEach((agency, state) -> {
             remember(agency, state.stored());
             if (state.finished()) {
                 finished.add(agency);
             }
         });
-        after.forEach(this::remember);
+        done.after().forEach(this::remember);
         for (int i : asking) {
             Batch batch = batches.get(i);
-            Outcome outcome = decided.get(i);
+            Outcome outcome = done.outcomes().get(i);
             if (outcome.kind() == Outcome.Kind.DONE) {
                 logStored(batch);
             } else if (outcome.kind() == Outcome.Kind.ALREADY_DONE) {
@@ -292,24 +188,8 @@ public final class PostgresLedger implements Ledger {
             }
             outcomes[i] = outcome;
         }
-        if (drawn) {
+        if (done.drawn()) {
             drawMayHaveHappened.set(true);
-        }
-    }
-
-    /** The accepted batches in one binary COPY, ordered by agency and position. */
-    private void copy(Connection c, List<Batch> accepted) throws SQLException {
-        List<Batch> ordered = new ArrayList<>(accepted);
-        ordered.sort(Comparator.comparingLong(Batch::agency).thenComparingLong(Batch::first));
-        encoder.encode(ordered);
-        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(BetCopyEncoder.COPY);
-        try {
-            in.writeToCopy(encoder.bytes(), 0, encoder.length());
-            in.endCopy();
-        } finally {
-            if (in.isActive()) {
-                in.cancelCopy();
-            }
         }
     }
 
@@ -325,11 +205,6 @@ public final class PostgresLedger implements Ledger {
     private static Outcome refuse(Batch batch, ErrorCode code, String reason) {
         CentralLog.batchRefused(batch.count(), batch.agency(), reason);
         return Outcome.refused(code, reason);
-    }
-
-    private static boolean metAnotherCentral(SQLException e) {
-        String state = e.getSQLState();
-        return UNIQUE_VIOLATION.equals(state) || DEADLOCK.equals(state) || SERIALIZATION.equals(state);
     }
 
     // --- FINISH and the draw
@@ -348,75 +223,29 @@ public final class PostgresLedger implements Ledger {
         }
     }
 
-    /**
-     * Under the lottery's lock shared and the agency's exclusive: checks {@code total} against the stored bets and
-     * records the FINISH (once); then draws if that made the draw due.
-     */
     private Outcome finishTransaction(long agency, long total) throws SQLException {
-        Connection c = database.get();
-        long have;
-        boolean first;
-        int finishedCount;
-        try (Statement statement = c.createStatement()) {
-            statement.execute("SELECT pg_advisory_xact_lock_shared(" + Schema.LOCK + ")");
-            statement.execute("SELECT pg_advisory_xact_lock(" + agency + ")");
-            try (PreparedStatement query = c.prepareStatement(STORED)) {
-                query.setLong(1, agency);
-                try (ResultSet result = query.executeQuery()) {
-                    result.next();
-                    have = result.getLong(1);
-                }
-            }
-            if (total != have) {
-                c.rollback();
-                remember(agency, have);
-                String reason = "agency " + agency + " says it sent " + total + " bets but " + have + " are stored";
-                CentralLog.finishRefused(agency, reason);
-                return Outcome.refused(ErrorCode.COUNT_MISMATCH, reason);
-            }
-            try (PreparedStatement insert = c.prepareStatement(
-                    "INSERT INTO finishes (agency, bets) VALUES (?, ?) ON CONFLICT (agency) DO NOTHING")) {
-                insert.setLong(1, agency);
-                insert.setLong(2, have);
-                first = insert.executeUpdate() == 1;
-            }
-            finishedCount = finishedCount(statement);
+        DrawTransactions.Finished done = DrawTransactions.finish(database.get(), agency, total);
+        remember(agency, done.stored());
+        if (!done.recorded()) {
+            String reason = "agency " + agency + " says it sent " + total + " bets but " + done.stored()
+                    + " are stored";
+            CentralLog.finishRefused(agency, reason);
+            return Outcome.refused(ErrorCode.COUNT_MISMATCH, reason);
         }
-        c.commit();
-        remember(agency, have);
         finished.add(agency);
-        if (first) {
-            CentralLog.finished(agency, have, finishedCount);
+        if (done.first()) {
+            CentralLog.finished(agency, done.stored(), done.finished());
         }
-        if (finishedCount >= agenciesToFinish) {
+        if (done.finished() >= agenciesToFinish) {
             drawIfDue();
         }
         return Outcome.DONE;
     }
 
-    /**
-     * The draw, in a transaction of its own under the lottery's lock taken exclusive (every store and FINISH in
-     * flight has ended, and none starts until it commits): made when enough agencies have finished and nobody drew
-     * yet, and notified. Either way, the draw may have happened now: the storage side looks.
-     */
+    /** Makes the draw if it is due (in a transaction of its own); either way, the storage side looks. */
     private void drawIfDue() throws SQLException {
-        Connection c = database.get();
-        try (Statement statement = c.createStatement()) {
-            statement.execute("SELECT pg_advisory_xact_lock(" + Schema.LOCK + ")");
-            if (statement.executeUpdate(DRAW_IF_DUE) == 1) {
-                // Delivered to every listening central when this transaction commits, and only then.
-                statement.execute("NOTIFY " + Schema.DRAW_CHANNEL);
-            }
-        }
-        c.commit();
+        DrawTransactions.drawIfDue(database.get());
         drawMayHaveHappened.set(true);
-    }
-
-    private static int finishedCount(Statement statement) throws SQLException {
-        try (ResultSet count = statement.executeQuery("SELECT count(*) FROM finishes")) {
-            count.next();
-            return count.getInt(1);
-        }
     }
 
     @Override
@@ -434,38 +263,16 @@ public final class PostgresLedger implements Ledger {
 
     /** Reads the draw, if made, and its winners; logs {@code sorteo} once this central knows them. */
     private void learnDraw() throws SQLException {
-        Connection c = database.get();
-        Instant at;
-        long bets;
-        try (Statement statement = c.createStatement()) {
-            try (ResultSet lottery = statement.executeQuery("SELECT drawn_at, bets FROM lottery")) {
-                Timestamp when = lottery.next() ? lottery.getTimestamp(1) : null;
-                if (when == null) {
-                    c.commit();
-                    return;
-                }
-                at = when.toInstant();
-                bets = lottery.getLong(2);
-            }
-            long started = System.nanoTime();
-            Map<Long, List<String>> found = new HashMap<>();
-            int total = 0;
-            statement.setFetchSize(10_000);
-            try (ResultSet rows = statement.executeQuery(WINNERS)) {
-                while (rows.next()) {
-                    found.computeIfAbsent(rows.getLong(1), a -> new ArrayList<>()).add(rows.getString(2));
-                    total++;
-                }
-            }
-            c.commit();
-            Map<Long, List<String>> frozen = new HashMap<>();
-            found.forEach((agency, documents) -> frozen.put(agency, List.copyOf(documents)));
-            winners = Map.copyOf(frozen);
-            drawnAt = at;
-            listener.stop();
-            CentralLog.drawn();
-            CentralLog.drawFigures(bets, total, (System.nanoTime() - started) / 1_000_000);
+        long started = System.nanoTime();
+        DrawTransactions.Drawn drawn = DrawTransactions.read(database.get());
+        if (drawn == null) {
+            return;
         }
+        winners = drawn.winners();
+        drawnAt = drawn.at();
+        listener.stop();
+        CentralLog.drawn();
+        CentralLog.drawFigures(drawn.bets(), drawn.total(), (System.nanoTime() - started) / 1_000_000);
     }
 
     @Override
