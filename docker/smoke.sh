@@ -5,7 +5,8 @@
 #
 #   bash docker/smoke.sh [SCENARIO...]      (from anywhere; no scenario: all of them, in this order)
 #
-#   images   `make docker-image` builds server:latest and client:latest
+#   images   `make docker-image` builds server:latest and client:latest; the agency image's class-data
+#            archive maps (its entrypoint run with -Xshare:on)
 #   course   5 agencies of the course's shape, generated into .data/: `docker compose up -d`, every check
 #            below; `docker stop -t 20 server` exits 0 with the shutdown lines; stop then start, and
 #            `docker compose restart server`, keep the stored bets and the same draw; `make docker-compose-down`
@@ -317,10 +318,19 @@ scenario_images() {
     step "images: make docker-image"
     local t0
     t0="$(now)"
-    if must "make docker-image" make docker-image >"$WORK/images.log" 2>&1; then
-        echo "  ok: both images built in $(seconds_since "$t0") s (log: $WORK/images.log)"
-    else
+    if ! must "make docker-image" make docker-image >"$WORK/images.log" 2>&1; then
         tail -n 30 "$WORK/images.log" >&2
+        return
+    fi
+    echo "  ok: both images built in $(seconds_since "$t0") s (log: $WORK/images.log)"
+    # With sharing forced on, a JVM that cannot map the agency image's class archive stops before main;
+    # one that can reaches the agency's own error for a missing CLI_ID. The image's entrypoint, unchanged.
+    local out
+    out="$(docker run --rm -e JAVA_TOOL_OPTIONS=-Xshare:on client:latest 2>&1)"
+    if [[ "$out" == *"action: config | result: fail"* ]]; then
+        echo "  ok: the agency image's entrypoint maps its class-data archive (-Xshare:on)"
+    else
+        fail "the agency image's class-data archive does not map: $out"
     fi
 }
 
