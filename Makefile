@@ -5,7 +5,7 @@ DEV_COMPOSE := docker-compose-dev.yaml
 DOCKER_COMPOSE ?= docker compose
 
 .DEFAULT_GOAL := help
-.PHONY: help build test demo compose bench bench-postgres soak lint \
+.PHONY: help build test demo compose bench bench-postgres soak lint smoke \
 	docker-image docker-compose-up docker-compose-down docker-compose-logs
 
 help:
@@ -20,6 +20,7 @@ help:
 	@echo "                       store, 100 cycles, then every check (ar.loteria.soak.CrashSoak); ends with soak: PASS"
 	@echo "  compose              regenerate $(DEV_COMPOSE) for AGENCIES agencies"
 	@echo "  lint                 check the Docker setup without an engine (docker/check.sh)"
+	@echo "  smoke                build the images and run the composition for real, 5 and 100 agencies (docker/smoke.sh)"
 	@echo "  docker-image         build server:latest and client:latest"
 	@echo "  docker-compose-up    build the images and start $(DEV_COMPOSE) in the background"
 	@echo "  docker-compose-down  stop the composition (30 s to shut down cleanly), then remove it"
@@ -60,6 +61,9 @@ compose:
 
 lint:
 	bash docker/check.sh
+
+smoke:
+	bash docker/smoke.sh
 
 docker-image:
 	docker build -f ./server/Dockerfile -t server:latest .
