@@ -7,6 +7,7 @@ import ar.loteria.central.draw.LedgerView;
 import ar.loteria.central.draw.Outcome;
 import ar.loteria.central.status.AgencyStatus;
 import ar.loteria.central.status.CentralStatus;
+import ar.loteria.central.status.IngestSample;
 import ar.loteria.central.storage.CsvRows;
 import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.BetBatch;
@@ -26,6 +27,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -71,6 +74,8 @@ public final class StorageDispatcher implements AutoCloseable {
     /** Heap a waiting batch may take at most: its 8 kB frame as bytes, their layout and their CSV rows. */
     static final int BATCH_MEMORY_BYTES = 32 * 1024;
     private static final long CLOSE_TIMEOUT_MILLIS = 10_000;
+    /** How far back the status's ingest samples go. */
+    static final Duration INGEST_WINDOW = Duration.ofSeconds(60);
 
     /** An answer on its way to a connection's event loop: messages to write, so many times. */
     record Reply(AgencyConnection to, List<? extends Message> messages, int times, boolean closes,
@@ -122,6 +127,7 @@ public final class StorageDispatcher implements AutoCloseable {
     private final Map<EventLoop, List<Reply>> replies = new IdentityHashMap<>();
     private final ParkedResults parked = new ParkedResults();
     private final Map<Long, Integer> connections = new HashMap<>();
+    private final ArrayDeque<IngestSample> ingest = new ArrayDeque<>();
     private long batchesStored;
     private boolean drawAnswered;
     private boolean ledgerClosed;
@@ -481,9 +487,15 @@ public final class StorageDispatcher implements AutoCloseable {
                 refused.put(code, count);
             }
         }
-        status = new CentralStatus(clock.instant(), view.agenciesExpected(), view.agenciesFinished(), view.drawnAt(),
-                view.betsStored(), batchesStored, refused, parked.count(), view.storeBytes(),
-                new ArrayList<>(agencies.values()));
+        Instant now = clock.instant();
+        long betsStored = view.betsStored();
+        ingest.addLast(new IngestSample(now, betsStored));
+        while (!ingest.getFirst().at().isAfter(now.minus(INGEST_WINDOW))) {
+            ingest.removeFirst();
+        }
+        status = new CentralStatus(now, view.agenciesExpected(), view.agenciesFinished(), view.drawnAt(),
+                betsStored, batchesStored, refused, parked.count(), view.storeBytes(),
+                new ArrayList<>(agencies.values()), new ArrayList<>(ingest));
     }
 
     /** Storage thread: RESULTS requests waiting for the draw now. */
