@@ -56,7 +56,7 @@ final class JarProcess implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> environment = builder.environment();
         environment.keySet().removeIf(key -> key.startsWith("CLI_") || key.startsWith("SERVER_")
-                || key.startsWith("TLS_")
+                || key.startsWith("TLS_") || key.startsWith("STATUS_")
                 || List.of("AGENCIES", "LOGGING_LEVEL", "STORAGE_FILEPATH", "NOMBRE", "APELLIDO", "DOCUMENTO",
                 "NACIMIENTO", "NUMERO").contains(key));
         environment.putAll(env);
