@@ -134,6 +134,34 @@ class StatusPageBrowserTest {
                 central.lines()));
     }
 
+    @Test
+    void withATokenTheBrowserSendsItAsABasicPasswordAndThePageGoesLive() throws Exception {
+        // given: a central whose status needs a token
+        int statusPort = freePort();
+        JarProcess central = composition.server(1, Map.of("STATUS_PORT", String.valueOf(statusPort),
+                "STATUS_BIND", "127.0.0.1", "STATUS_TOKEN", "t0ken-of-the-day"));
+        awaitPort(central);
+        central.awaitLog("action: accept_status_requests \\| result: in_progress \\| port: " + statusPort
+                + " \\| bind: 127.0.0.1 \\| token: required", Duration.ofSeconds(5));
+        HttpClient http = HttpClient.newHttpClient();
+        URI status = URI.create("http://127.0.0.1:" + statusPort + "/status.json");
+        assertEquals(401, http.send(HttpRequest.newBuilder(status).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode());
+
+        // when: the operator gives the token as the password (what the browser's prompt would send)
+        try (Browser browser = Browser.open(dir, 1200, 800)) {
+            browser.get("http://operator:t0ken-of-the-day@127.0.0.1:" + statusPort + "/");
+
+            // then: the page and its event stream are let in
+            browser.await(Duration.ofSeconds(20), "the page live behind the token", driver ->
+                    browser.text("link-state").equals("live")
+                            && browser.text("draw-state").equals("Waiting for 1 of 1 agency"));
+        }
+        assertEquals(200, http.send(HttpRequest.newBuilder(status)
+                .header("Authorization", "Bearer t0ken-of-the-day").build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode());
+    }
+
     private JarProcess agency(int id, String port) throws IOException {
         return composition.agency(id, "127.0.0.1:" + port, Map.of("CLI_DATA_FILE",
                 dir.resolve("data/agency-" + id + ".csv").toString(), "CLI_BATCH_MAXAMOUNT", "25"));

@@ -80,12 +80,12 @@ public final class StatusServer implements AutoCloseable {
         return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
-    /** Stops the event stream, closes the listener and every status connection; logs it. Bounded waits. */
+    /** Closes the listener, stops the event stream, closes every status connection; logs it. Bounded waits. */
     @Override
     public void close() {
-        events.close();
         listener.close().awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
         int open = connections.size();
+        events.close();
         connections.close().awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
         CentralLog.closed("close_status_listener", "conexiones", open);
     }

@@ -208,7 +208,7 @@ class StatusPipelineTest {
         assertTrue(policy.contains("connect-src 'self'"), policy);
         assertFalse(policy.contains("unsafe-inline"), policy);
         String html = page.body();
-        assertTrue(html.contains("new EventSource(\"events\")"));
+        assertTrue(html.contains("new EventSource(new URL(\"events\", location.origin + location.pathname))"));
         assertFalse(html.matches("(?s).*(src|href)=\"(https?:)?//.*"), "no external asset");
         assertFalse(html.contains("@import"), "no external style sheet");
     }
@@ -343,8 +343,9 @@ class StatusPipelineTest {
 
     @Test
     void aRequestHeadThatDoesNotCompleteInTimeIs408AndCloses() {
-        // given: half a request head
+        // given: half a request head, on a clock that moves only when the test says
         HttpExchange http = connect();
+        http.server().freezeTime();
         http.send("GET /health HTTP/1.1\r\nHost: cen");
 
         // when
@@ -363,6 +364,7 @@ class StatusPipelineTest {
     void anIdleConnectionIsClosedWithoutAWordAfterTheIdleTime() {
         // given: one answered request, then silence
         HttpExchange http = connect();
+        http.server().freezeTime();
         assertEquals(200, http.get("/health").response().status());
 
         // when
