@@ -3,6 +3,7 @@
 #
 #   ./generar-compose.sh OUTPUT N
 #   STORE_DIR=./store ./generar-compose.sh OUTPUT N   # also keep the server's store in ./store
+#   STATUS_HOST_PORT=8080 ./generar-compose.sh OUTPUT N   # the live view on http://localhost:8080/
 #
 # The config files and each agency's bets are bind-mounted read-only, so editing them needs no
 # image rebuild. The only environment set is what no config file holds: CLI_ID and CLI_DATA_FILE
@@ -12,7 +13,8 @@ set -euo pipefail
 readonly MAX_AGENCIES=100000
 
 usage() {
-    echo "usage: $0 OUTPUT N   (N: number of agencies, 0..${MAX_AGENCIES}; optional env STORE_DIR=HOST_DIR)" >&2
+    echo "usage: $0 OUTPUT N   (N: number of agencies, 0..${MAX_AGENCIES}; optional env STORE_DIR=HOST_DIR," \
+        "STATUS_HOST_PORT=1..65535)" >&2
     exit 2
 }
 
@@ -43,6 +45,17 @@ if [[ -n "$store_dir" ]]; then
     esac
 fi
 
+# Optional host port for the server's status page (its STATUS_PORT, 8080 unless config.ini says otherwise),
+# published on the host's loopback only. Off by default, so that `up` never fails on a port someone holds.
+status_host_port="${STATUS_HOST_PORT:-}"
+if [[ -n "$status_host_port" ]]; then
+    if [[ ! "$status_host_port" =~ ^[0-9]{1,5}$ ]] || ((10#$status_host_port < 1 || 10#$status_host_port > 65535)); then
+        printf '%s\n' "$0: STATUS_HOST_PORT must be a port number, 1..65535" >&2
+        usage
+    fi
+    status_host_port=$((10#$status_host_port))
+fi
+
 server_service() {
     cat <<EOF
   server:
@@ -57,6 +70,13 @@ EOF
         cat <<EOF
       # Opt-in host store: set STORAGE_FILEPATH = /app/store/bets.csv in server/config.ini.
       - "${store_dir}:/app/store"
+EOF
+    fi
+    if [[ -n "$status_host_port" ]]; then
+        cat <<EOF
+    ports:
+      # Opt-in: the live view at http://localhost:${status_host_port}/ (STATUS_PORT 8080 in the container).
+      - "127.0.0.1:${status_host_port}:8080"
 EOF
     fi
     cat <<EOF
