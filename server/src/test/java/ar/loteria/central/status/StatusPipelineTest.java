@@ -10,6 +10,8 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -244,55 +247,30 @@ class StatusPipelineTest {
         assertFalse(http.server().isActive());
     }
 
-    @Test
-    void aGetWithABodyIs413AndCloses() {
+    /** Requests the codec or the router will not serve, each with the status it gets. */
+    static Stream<Arguments> unreadableRequests() {
+        return Stream.of(
+                Arguments.of("a GET with a body", 413,
+                        "GET /health HTTP/1.1\r\nHost: central\r\nContent-Length: 5\r\n\r\nhello"),
+                Arguments.of("headers over 8 kB", 431, "GET /health HTTP/1.1\r\nHost: central\r\nX-Padding: "
+                        + "a".repeat(StatusInitializer.MAX_HEADER_BYTES) + "\r\n\r\n"),
+                Arguments.of("a request line over 4 kB", 414,
+                        "GET /" + "a".repeat(StatusInitializer.MAX_REQUEST_LINE) + " HTTP/1.1\r\n\r\n"),
+                Arguments.of("the lottery's own protocol, sent to the wrong port", 400,
+                        "\u0000\u0000\u0000\u0005\u0001hello\r\n\r\n"));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("unreadableRequests")
+    void aRequestThatCannotBeServedGetsItsStatusAndAClose(String what, int status, String request) {
         // given
         HttpExchange http = connect();
 
         // when
-        http.send("GET /health HTTP/1.1\r\nHost: central\r\nContent-Length: 5\r\n\r\nhello");
+        http.send(request);
 
         // then
-        assertEquals(413, http.response().status());
-        assertFalse(http.server().isActive());
-    }
-
-    @Test
-    void oversizedHeadersAre431AndClose() {
-        // given
-        HttpExchange http = connect();
-
-        // when
-        http.get("/health", "X-Padding: " + "a".repeat(StatusInitializer.MAX_HEADER_BYTES));
-
-        // then
-        assertEquals(431, http.response().status());
-        assertFalse(http.server().isActive());
-    }
-
-    @Test
-    void anOverlongRequestLineIs414AndCloses() {
-        // given
-        HttpExchange http = connect();
-
-        // when
-        http.get("/" + "a".repeat(StatusInitializer.MAX_REQUEST_LINE));
-
-        // then
-        assertEquals(414, http.response().status());
-        assertFalse(http.server().isActive());
-    }
-
-    @Test
-    void bytesThatAreNotHttpAre400AndClose() {
-        // given
-        HttpExchange http = connect();
-
-        // when: the lottery's own protocol, sent to the wrong port
-        http.send("\u0000\u0000\u0000\u0005\u0001hello\r\n\r\n");
-
-        // then
-        assertEquals(400, http.response().status());
+        assertEquals(status, http.response().status());
         assertFalse(http.server().isActive());
     }
 
