@@ -8,6 +8,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -56,7 +57,12 @@ final class EventStream implements AutoCloseable {
         HttpReplies.noStore(head.headers());
         // Tells a proxy in front not to hold the events back.
         head.headers().set("x-accel-buffering", "no");
-        HttpUtil.setTransferEncodingChunked(head, true);
+        if (version.isKeepAliveDefault()) {
+            HttpUtil.setTransferEncodingChunked(head, true);
+        } else {
+            // HTTP/1.0 has no chunks: the stream's end is the connection's.
+            head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
         ctx.write(head);
         ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer("retry: " + RETRY_MILLIS + "\n\n",
                 StandardCharsets.UTF_8)));

@@ -24,15 +24,18 @@ class StatusEventsTest {
     private final ChannelGroup connections = new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE);
     private final List<HttpExchange> exchanges = new ArrayList<>();
 
-    private HttpExchange subscribe() {
+    private HttpExchange connect() {
         StatusRequestHandler requests = new StatusRequestHandler(source, StatusPage.load(), new StatusMetrics(source),
                 events, null);
         HttpExchange http = new HttpExchange(new EmbeddedChannel(DefaultChannelId.newInstance(),
                 new StatusInitializer(connections, new HttpConnectionLimitHandler(8), requests,
                         Duration.ofSeconds(30), Duration.ofSeconds(10))));
         exchanges.add(http);
-        http.get("/events");
         return http;
+    }
+
+    private HttpExchange subscribe() {
+        return connect().get("/events");
     }
 
     @AfterEach
@@ -160,6 +163,23 @@ class StatusEventsTest {
         assertEquals(List.of("status {\"state\":\"starting\",\"connections\":0}"), eventsIn(body("\r\n\r\n"
                 + starting)));
         assertTrue(eventsIn(body("\r\n\r\n" + ready)).get(0).startsWith("status {\"state\":\"ready\""));
+    }
+
+    @Test
+    void anHttp10SubscriberGetsTheEventsWithoutChunks() {
+        // given
+        source.status = FakeSource.status(0, 1, List.of(agency(1, 1, 10)));
+        HttpExchange http = connect();
+
+        // when
+        http.send("GET /events HTTP/1.0\r\n\r\n");
+        events.tick();
+
+        // then
+        String written = http.written();
+        assertTrue(written.startsWith("HTTP/1.0 200 OK\r\n"), written);
+        assertTrue(written.contains("connection: close\r\n"), written);
+        assertTrue(written.contains("\r\n\r\nretry: 2000\n\nevent: status\ndata: {"), written);
     }
 
     @Test
