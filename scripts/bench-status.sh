@@ -76,4 +76,16 @@ echo "medians of $rounds rounds, bets/s: off $off, on $on, watched $watched"
 awk -v off="$off" -v on="$on" -v w="$watched" 'BEGIN {
     printf "watched against on: %+.1f %%, watched against off: %+.1f %%, on against off: %+.1f %%\n",
         100 * (w / on - 1), 100 * (w / off - 1), 100 * (on / off - 1) }'
+# The central's CPU seconds from its agencies' first connection to the end of each counted run (all its threads),
+# which the machine's other load disturbs less than bets/s.
+for mode in off on watched; do
+    grep -h '^run [1-9][0-9]* cpu s: central' "$work/$mode"-*.log \
+        | sed 's/.*since the agencies connected {\([^}]*\)}.*/\1/' \
+        | awk -F', ' '{ s = 0; for (i = 1; i <= NF; i++) { split($i, kv, "="); s += kv[2] } print s }' \
+        | median | xargs printf "central CPU s during ingest, median per run, %s: %s\n" "$mode"
+done
+for mode in off on watched; do
+    grep -h '^server ready ms' "$work/$mode"-*.log | awk '{ gsub(",", "", $5); print $5 }' \
+        | median | xargs printf "central ready (start to listening) ms, median of the rounds, %s: %s\n" "$mode"
+done
 tail -q -n 1 "$work"/watcher-*.log

@@ -5,7 +5,6 @@ import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
-import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
@@ -16,47 +15,84 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * {@code GET /metrics}: the lottery's figures and the JVM's, in the Prometheus exposition format, written by
- * Prometheus's own Java client. The lottery's figures all come from one published {@link CentralStatus} per scrape,
- * so they agree with each other (and are at most one publication old); the JVM's come from the client's {@link
- * JvmMetrics}. One per status server, shared by every event loop (the registry is thread-safe).
+ * Prometheus's own Java client. The lottery's figures all come from one published {@link CentralStatus} per
+ * render, so they agree with each other; the JVM's come from the client's {@link JvmMetrics}.
+ *
+ * <p>Two things keep it cheap. The JVM's collectors are set up on the first scrape, not at start: their first
+ * registration loads much of {@code java.management} (about 90 ms of CPU in a cold JVM), which a central that
+ * nobody scrapes never pays. And a render is reused for {@code maxAge} (the status's own publication period): a
+ * scraper asking more often than the status changes gets the same text again rather than a new render.
+ *
+ * <p>One per status server; thread-safe, any event loop (the cache is one atomic reference).
  */
 final class StatusMetrics {
 
-    private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final ExpositionFormats formats = ExpositionFormats.init();
+    private final LotteryCollector lottery;
+    private final long maxAgeNanos;
+    private final LongSupplier nanoTime;
+    private final AtomicReference<Exposition> last = new AtomicReference<>();
 
-    StatusMetrics(StatusSource source) {
-        registry.register(new LotteryCollector(source));
-        JvmMetrics.builder().register(registry);
+    /** One render: its content type, its bytes, and when it was made. */
+    record Exposition(String contentType, byte[] bytes, String format, long madeNanos) {
     }
 
     /**
-     * Scrapes and writes the format the {@code Accept} header asks for (Prometheus text unless OpenMetrics is asked
-     * for); returns its content type.
+     * @param maxAge   how long a render may be served again
+     * @param nanoTime the clock the age is read from
      */
-    String write(OutputStream out, String accept) throws IOException {
-        ExpositionFormatWriter writer = formats.findWriter(accept);
-        writer.write(out, registry.scrape(), EscapingScheme.fromAcceptHeader(accept));
-        return writer.getContentType();
+    StatusMetrics(StatusSource source, Duration maxAge, LongSupplier nanoTime) {
+        this.lottery = new LotteryCollector(source);
+        this.maxAgeNanos = maxAge.toNanos();
+        this.nanoTime = nanoTime;
+    }
+
+    /**
+     * The metrics in the format the {@code Accept} header asks for (Prometheus text unless OpenMetrics is asked
+     * for), rendered now or at most {@code maxAge} ago.
+     */
+    Exposition render(String accept) throws IOException {
+        ExpositionFormatWriter writer = Jvm.FORMATS.findWriter(accept);
+        EscapingScheme escaping = EscapingScheme.fromAcceptHeader(accept);
+        String format = writer.getContentType() + ";" + escaping;
+        long now = nanoTime.getAsLong();
+        Exposition cached = last.get();
+        if (cached != null && cached.format().equals(format) && now - cached.madeNanos() < maxAgeNanos) {
+            return cached;
+        }
+        List<MetricSnapshot> snapshots = new ArrayList<>();
+        lottery.collect().forEach(snapshots::add);
+        Jvm.REGISTRY.scrape().forEach(snapshots::add);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        writer.write(out, new MetricSnapshots(snapshots), escaping);
+        Exposition made = new Exposition(writer.getContentType(), out.toByteArray(), format, now);
+        last.set(made);
+        return made;
+    }
+
+    /** The JVM's collectors, one set per JVM, set up when first used (class initialization makes it once). */
+    private static final class Jvm {
+        static final PrometheusRegistry REGISTRY = new PrometheusRegistry();
+        static final ExpositionFormats FORMATS = ExpositionFormats.init();
+
+        static {
+            JvmMetrics.builder().register(REGISTRY);
+        }
     }
 
     /** The lottery's metrics, from one status. */
-    private static final class LotteryCollector implements MultiCollector {
-
-        private static final List<String> NAMES = List.of("lottery_bets_stored", "lottery_batches",
-                "lottery_batches_refused", "lottery_connections", "lottery_agencies_connected",
-                "lottery_agencies_expected", "lottery_agencies_finished", "lottery_draw_completed",
-                "lottery_draw_timestamp_seconds", "lottery_winners", "lottery_results_waiting",
-                "lottery_store_bytes", "lottery_ready");
+    private static final class LotteryCollector {
 
         /** The codes a batch can be refused with: their series exist from the start, at 0. */
         private static final Set<ErrorCode> BATCH_REFUSALS = EnumSet.of(ErrorCode.INVALID_BET,
@@ -69,13 +105,7 @@ final class StatusMetrics {
             this.source = source;
         }
 
-        @Override
-        public List<String> getPrometheusNames() {
-            return NAMES;
-        }
-
-        @Override
-        public MetricSnapshots collect() {
+        MetricSnapshots collect() {
             List<MetricSnapshot> metrics = new ArrayList<>();
             metrics.add(gauge("lottery_connections", "Connections open on the bets port, identified or not",
                     source.openConnections()));

@@ -17,7 +17,8 @@ import java.util.Base64;
 
 /**
  * {@code GET /}: the live page, one HTML file with its own style and script ({@code status-page.html} beside this
- * class), read once. Its Content-Security-Policy allows that one script and that one style (by their hashes), the
+ * class), read once per JVM, on the first request for it (reading it and hashing its code takes tens of
+ * milliseconds in a cold JVM, which a central's start should not wait for). Its Content-Security-Policy allows that one script and that one style (by their hashes), the
  * event stream on the same origin, and nothing else: no external asset, no inline code an injected string could
  * add. Immutable; any thread.
  */
@@ -34,6 +35,16 @@ final class StatusPage {
         this.policy = "default-src 'none'; script-src '" + hashOf(text, "script") + "'; style-src '"
                 + hashOf(text, "style") + "'; connect-src 'self'; img-src data:; base-uri 'none'; "
                 + "form-action 'none'; frame-ancestors 'none'";
+    }
+
+    /** The page, read on first use. Any thread. */
+    static StatusPage get() {
+        return Holder.PAGE;
+    }
+
+    /** Class initialization reads the page once, when it is first asked for. */
+    private static final class Holder {
+        static final StatusPage PAGE = load();
     }
 
     /** Reads the page from the class path. */

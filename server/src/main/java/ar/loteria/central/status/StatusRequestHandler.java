@@ -1,8 +1,7 @@
 package ar.loteria.central.status;
 
 import ar.loteria.central.CentralLog;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -39,7 +38,6 @@ final class StatusRequestHandler extends SimpleChannelInboundHandler<HttpObject>
     private static final AttributeKey<Boolean> STREAMING = AttributeKey.valueOf("lottery.status.streaming");
 
     private final StatusSource source;
-    private final StatusPage page;
     private final StatusMetrics metrics;
     private final EventStream events;
     private final byte[] token;
@@ -47,10 +45,8 @@ final class StatusRequestHandler extends SimpleChannelInboundHandler<HttpObject>
     /**
      * @param token STATUS_TOKEN, or {@code null}: every path but {@code /health} then asks for it
      */
-    StatusRequestHandler(StatusSource source, StatusPage page, StatusMetrics metrics, EventStream events,
-                         String token) {
+    StatusRequestHandler(StatusSource source, StatusMetrics metrics, EventStream events, String token) {
         this.source = source;
-        this.page = page;
         this.metrics = metrics;
         this.events = events;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
@@ -94,14 +90,14 @@ final class StatusRequestHandler extends SimpleChannelInboundHandler<HttpObject>
             return;
         }
         switch (path) {
-            case "/" -> HttpReplies.answer(ctx, request, page.response());
+            case "/" -> HttpReplies.answer(ctx, request, StatusPage.get().response());
             case "/events" -> {
                 ctx.channel().attr(STREAMING).set(true);
                 events.subscribe(ctx, request.protocolVersion());
             }
             case "/status.json" -> HttpReplies.answer(ctx, request, HttpReplies.json(HttpResponseStatus.OK,
                     StatusJson.document(source.status(), source.openConnections(), source.readiness())));
-            case "/metrics" -> HttpReplies.answer(ctx, request, metrics(ctx, request));
+            case "/metrics" -> HttpReplies.answer(ctx, request, metrics(request));
             case "/health" -> HttpReplies.answer(ctx, request, HttpReplies.json(HttpResponseStatus.OK,
                     StatusJson.health()));
             case "/ready" -> {
@@ -115,15 +111,11 @@ final class StatusRequestHandler extends SimpleChannelInboundHandler<HttpObject>
         }
     }
 
-    private FullHttpResponse metrics(ChannelHandlerContext ctx, HttpRequest request) throws IOException {
-        ByteBuf body = ctx.alloc().buffer(16 * 1024);
-        try (ByteBufOutputStream out = new ByteBufOutputStream(body)) {
-            String contentType = metrics.write(out, request.headers().get(HttpHeaderNames.ACCEPT));
-            return HttpReplies.of(HttpResponseStatus.OK, contentType, body);
-        } catch (IOException | RuntimeException e) {
-            body.release();
-            throw e;
-        }
+    private FullHttpResponse metrics(HttpRequest request) throws IOException {
+        StatusMetrics.Exposition exposition = metrics.render(request.headers().get(HttpHeaderNames.ACCEPT));
+        // The render may be served again: each response wraps its bytes, which nobody writes to.
+        return HttpReplies.of(HttpResponseStatus.OK, exposition.contentType(),
+                Unpooled.wrappedBuffer(exposition.bytes()));
     }
 
     /** Whether the request carries the token (as a Bearer token, or as a Basic password); always, without one. */

@@ -29,7 +29,10 @@ public final class StatusServer implements AutoCloseable {
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
     /** How long a request head may take to arrive once its first byte has. */
     static final Duration HEAD_TIMEOUT = Duration.ofSeconds(10);
-    /** How often the page's event stream sends: as often as the storage thread publishes the status. */
+    /**
+     * How often the page's event stream sends, and how long a render of the metrics is served again: as often as
+     * the storage thread publishes the status.
+     */
     static final Duration EVENT_PERIOD = Duration.ofMillis(250);
     /** Unsent bytes above which an event subscriber gets no more events until they drain (then the whole status). */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
@@ -55,8 +58,8 @@ public final class StatusServer implements AutoCloseable {
             throws StatusPortException {
         ChannelGroup connections = new DefaultChannelGroup("status", GlobalEventExecutor.INSTANCE);
         EventStream events = new EventStream(source, group.next(), EVENT_PERIOD);
-        StatusRequestHandler requests = new StatusRequestHandler(source, StatusPage.load(), new StatusMetrics(source),
-                events, settings.token());
+        StatusMetrics metrics = new StatusMetrics(source, EVENT_PERIOD, System::nanoTime);
+        StatusRequestHandler requests = new StatusRequestHandler(source, metrics, events, settings.token());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)

@@ -25,8 +25,8 @@ class StatusEventsTest {
     private final List<HttpExchange> exchanges = new ArrayList<>();
 
     private HttpExchange connect() {
-        StatusRequestHandler requests = new StatusRequestHandler(source, StatusPage.load(), new StatusMetrics(source),
-                events, null);
+        StatusRequestHandler requests = new StatusRequestHandler(source,
+                new StatusMetrics(source, Duration.ZERO, System::nanoTime), events, null);
         HttpExchange http = new HttpExchange(new EmbeddedChannel(DefaultChannelId.newInstance(),
                 new StatusInitializer(connections, new HttpConnectionLimitHandler(8), requests,
                         Duration.ofSeconds(30), Duration.ofSeconds(10))));

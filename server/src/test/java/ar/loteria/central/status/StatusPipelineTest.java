@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,7 +34,10 @@ class StatusPipelineTest {
     private static final Duration IDLE = Duration.ofSeconds(30);
     private static final Duration HEAD = Duration.ofSeconds(10);
 
+    private static final Duration METRICS_MAX_AGE = Duration.ofMillis(250);
+
     private final FakeSource source = new FakeSource();
+    private final AtomicLong nanos = new AtomicLong();
     private final EmbeddedChannel ticker = new EmbeddedChannel();
     private final EventStream events = new EventStream(source, ticker.eventLoop(), Duration.ofMillis(250));
     private final ChannelGroup connections = new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE);
@@ -42,8 +46,8 @@ class StatusPipelineTest {
     private String token;
 
     private HttpExchange connect() {
-        StatusRequestHandler requests = new StatusRequestHandler(source, StatusPage.load(), new StatusMetrics(source),
-                events, token);
+        StatusRequestHandler requests = new StatusRequestHandler(source,
+                new StatusMetrics(source, METRICS_MAX_AGE, nanos::get), events, token);
         HttpExchange exchange = new HttpExchange(new EmbeddedChannel(DefaultChannelId.newInstance(),
                 new StatusInitializer(connections, limit, requests, IDLE, HEAD)));
         exchanges.add(exchange);
@@ -163,6 +167,28 @@ class StatusPipelineTest {
         assertTrue(lines.contains("lottery_ready 1.0"), reply.body());
         assertTrue(lines.stream().anyMatch(line -> line.startsWith("jvm_memory_used_bytes{")), reply.body());
         assertTrue(lines.stream().anyMatch(line -> line.startsWith("jvm_threads_current ")), reply.body());
+    }
+
+    @Test
+    void aRenderOfTheMetricsIsServedAgainForAsLongAsAStatusLasts() {
+        // given: one scrape
+        source.status = FakeSource.status(0, 1, List.of(agency(1, 1, 10, false)));
+        HttpExchange http = connect();
+        assertTrue(http.get("/metrics").response().body().contains("lottery_bets_stored_total 10.0"));
+
+        // when: the status moves on, and the scrapers ask again before and after one publication period
+        source.status = FakeSource.status(250, 1, List.of(agency(1, 1, 25, false)));
+        nanos.addAndGet(METRICS_MAX_AGE.toNanos() - 1);
+        String soon = http.get("/metrics").response().body();
+        String openMetrics = http.get("/metrics", "Accept: application/openmetrics-text; version=1.0.0").response()
+                .body();
+        nanos.addAndGet(1);
+        String later = http.get("/metrics").response().body();
+
+        // then
+        assertTrue(soon.contains("lottery_bets_stored_total 10.0"), "the same render: " + soon);
+        assertTrue(openMetrics.contains("lottery_bets_stored_total 25.0"), "another format is another render");
+        assertTrue(later.contains("lottery_bets_stored_total 25.0"), later);
     }
 
     @Test
