@@ -1,7 +1,6 @@
 package ar.loteria.central.status;
 
 import ar.loteria.codec.ErrorCode;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
@@ -26,8 +25,6 @@ import io.prometheus.metrics.model.snapshots.Unit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -41,12 +38,14 @@ import java.util.function.LongSupplier;
  * Prometheus's own Java client. The lottery's figures all come from one published {@link CentralStatus} per
  * render, so they agree with each other; the JVM's come from the client's JVM collectors.
  *
- * <p>What keeps it cheap. The JVM's collectors are set up once per JVM, on Netty's global executor as the status
- * port opens ({@link #prepare}), not on an event loop or the start's own thread: in a cold JVM that takes tens of
- * milliseconds of CPU. The client's native-memory collector is left out: it reports only when the JVM runs with
- * {@code -XX:NativeMemoryTracking}, which the central's images do not, and setting it up starts the platform
- * MBean server (50-75 ms of CPU, measured). And a render is served again for {@code maxAge} (the status's own
- * publication period): a scraper asking more often than the status changes gets the same text again.
+ * <p>What keeps it cheap. The JVM's collectors are set up once per JVM, by the first scrape: in a cold JVM that
+ * takes some tens of milliseconds of CPU, which a central that nobody scrapes never pays, neither at start nor
+ * during its first draw. (Set up in the background as the port opened, they were measured costing 25 ms of CPU
+ * in the middle of a fresh central's first ingest, scraped or not.) The client's native-memory collector is left
+ * out: it reports only when the JVM runs with {@code -XX:NativeMemoryTracking}, which the central's images do not,
+ * and setting it up starts the platform MBean server (50-75 ms of CPU, measured). And a render is served again
+ * for {@code maxAge} (the status's own publication period): a scraper asking more often than the status changes
+ * gets the same text again.
  *
  * <p>One per status server; thread-safe, any event loop (the cache is one atomic reference).
  */
@@ -92,21 +91,6 @@ final class StatusMetrics {
         Exposition made = new Exposition(writer.getContentType(), out.toByteArray(), format, now);
         last.set(made);
         return made;
-    }
-
-    /**
-     * Sets up the JVM's collectors and renders them once, on Netty's global executor, so that the first scrape finds
-     * them ready and its code loaded. Any thread; returns at once.
-     */
-    static void prepare() {
-        GlobalEventExecutor.INSTANCE.execute(() -> {
-            try {
-                Jvm.FORMATS.getPrometheusTextFormatWriter().write(OutputStream.nullOutputStream(),
-                        Jvm.REGISTRY.scrape());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
     }
 
     /** The JVM's collectors, one set per JVM (class initialization makes them once, on first use). */

@@ -71,7 +71,6 @@ public final class StatusServer implements AutoCloseable {
         try {
             Channel listener = bootstrap.bind(new InetSocketAddress(settings.bind(), settings.port())).sync()
                     .channel();
-            StatusMetrics.prepare();
             return new StatusServer(listener, connections, events);
         } catch (Exception e) {
             events.close();
