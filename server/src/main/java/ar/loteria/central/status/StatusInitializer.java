@@ -48,6 +48,8 @@ final class StatusInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         connections.add(ch);
+        // Someone watches: the metrics get ready in the background while this connection says what it wants.
+        StatusMetrics.prepare();
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_REQUEST_LINE)
                 .setMaxHeaderSize(MAX_HEADER_BYTES);

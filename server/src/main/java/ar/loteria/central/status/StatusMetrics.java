@@ -1,6 +1,7 @@
 package ar.loteria.central.status;
 
 import ar.loteria.codec.ErrorCode;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
@@ -25,11 +26,14 @@ import io.prometheus.metrics.model.snapshots.Unit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
@@ -38,18 +42,21 @@ import java.util.function.LongSupplier;
  * Prometheus's own Java client. The lottery's figures all come from one published {@link CentralStatus} per
  * render, so they agree with each other; the JVM's come from the client's JVM collectors.
  *
- * <p>What keeps it cheap. The JVM's collectors are set up once per JVM, by the first scrape: in a cold JVM that
- * takes some tens of milliseconds of CPU, which a central that nobody scrapes never pays, neither at start nor
- * during its first draw. (Set up in the background as the port opened, they were measured costing 25 ms of CPU
- * in the middle of a fresh central's first ingest, scraped or not.) The client's native-memory collector is left
- * out: it reports only when the JVM runs with {@code -XX:NativeMemoryTracking}, which the central's images do not,
- * and setting it up starts the platform MBean server (50-75 ms of CPU, measured). And a render is served again
- * for {@code maxAge} (the status's own publication period): a scraper asking more often than the status changes
- * gets the same text again.
+ * <p>What keeps it cheap. The JVM's collectors are set up once per JVM, when the status port gets its first
+ * connection ({@link #prepare}), on Netty's global executor rather than an event loop: in a cold JVM that takes
+ * some tens of milliseconds of CPU. A central that nobody watches never pays it (set up as the port opened, it was
+ * measured costing 25 ms of CPU in the middle of a fresh central's first ingest, watched or not); one that is
+ * watched from its start, as Prometheus and an open page do, pays it while the store opens, before agencies come.
+ * The client's native-memory collector is left out: it reports only when the JVM runs with {@code
+ * -XX:NativeMemoryTracking}, which the central's images do not, and setting it up starts the platform MBean
+ * server (50-75 ms of CPU, measured). And a render is served again for {@code maxAge} (the status's own
+ * publication period): a scraper asking more often than the status changes gets the same text again.
  *
  * <p>One per status server; thread-safe, any event loop (the cache is one atomic reference).
  */
 final class StatusMetrics {
+
+    private static final AtomicBoolean PREPARED = new AtomicBoolean();
 
     private final LotteryCollector lottery;
     private final long maxAgeNanos;
@@ -91,6 +98,24 @@ final class StatusMetrics {
         Exposition made = new Exposition(writer.getContentType(), out.toByteArray(), format, now);
         last.set(made);
         return made;
+    }
+
+    /**
+     * Sets up the JVM's collectors and renders them once, on Netty's global executor, the first time it is called
+     * in this JVM: a scrape that comes later finds them ready and their code loaded (one that comes meanwhile waits
+     * for the class's initialization to end, as it would have set them up itself). Any thread; returns at once.
+     */
+    static void prepare() {
+        if (PREPARED.compareAndSet(false, true)) {
+            GlobalEventExecutor.INSTANCE.execute(() -> {
+                try {
+                    Jvm.FORMATS.getPrometheusTextFormatWriter().write(OutputStream.nullOutputStream(),
+                            Jvm.REGISTRY.scrape());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
     }
 
     /** The JVM's collectors, one set per JVM (class initialization makes them once, on first use). */
