@@ -4,6 +4,7 @@
 #   ./generar-compose.sh OUTPUT N
 #   STORE_DIR=./store ./generar-compose.sh OUTPUT N   # also keep the server's store in ./store
 #   CENTRALS=C ./generar-compose.sh OUTPUT N           # C centrals server1..serverC on one PostgreSQL
+#   STATUS_HOST_PORT=8080 ./generar-compose.sh OUTPUT N   # the live view on http://localhost:8080/
 #
 # The config files and each agency's bets are bind-mounted read-only, so editing them needs no
 # image rebuild. The only environment set is what no config file holds: CLI_ID and CLI_DATA_FILE
@@ -16,7 +17,7 @@ readonly MAX_CENTRALS=100
 
 usage() {
     echo "usage: $0 OUTPUT N   (N: number of agencies, 0..${MAX_AGENCIES}; optional env STORE_DIR=HOST_DIR," \
-        "or CENTRALS=1..${MAX_CENTRALS})" >&2
+        "or CENTRALS=1..${MAX_CENTRALS}; STATUS_HOST_PORT=1..65535)" >&2
     exit 2
 }
 
@@ -58,6 +59,30 @@ if [[ -n "$centrals" ]]; then
     centrals=$((10#$centrals))
 fi
 
+# Optional host port for the status page (the central's STATUS_PORT, 8080 unless config.ini says otherwise),
+# published on the host's loopback only; with CENTRALS, central I gets the port + I - 1. Off by default, so that
+# `up` never fails on a port someone holds.
+status_host_port="${STATUS_HOST_PORT:-}"
+if [[ -n "$status_host_port" ]]; then
+    if [[ ! "$status_host_port" =~ ^[0-9]{1,5}$ ]] \
+        || ((10#$status_host_port < 1 || 10#$status_host_port + ${centrals:-1} - 1 > 65535)); then
+        printf '%s\n' "$0: STATUS_HOST_PORT must be a port number, 1..65535" >&2
+        usage
+    fi
+    status_host_port=$((10#$status_host_port))
+fi
+
+# The host-port lines of a central's status page, or nothing; $1 is the host port.
+status_ports() {
+    if [[ -n "$status_host_port" ]]; then
+        cat <<EOF
+    ports:
+      # Opt-in: the live view at http://localhost:$1/ (STATUS_PORT 8080 in the container).
+      - "127.0.0.1:$1:8080"
+EOF
+    fi
+}
+
 # The database of the several-centrals topology. Its data stays in the container, as the single server's
 # store does: `docker compose down` then `up` starts a new draw.
 postgres_service() {
@@ -94,6 +119,9 @@ central_service() {
       STORAGE_PASSWORD: lottery
     volumes:
       - ./server/config.ini:/app/config.ini:ro
+EOF
+    status_ports $((status_host_port + id - 1))
+    cat <<EOF
     networks:
       - testing_net
     depends_on:
@@ -119,6 +147,7 @@ EOF
       - "${store_dir}:/app/store"
 EOF
     fi
+    status_ports "$status_host_port"
     cat <<EOF
     networks:
       - testing_net

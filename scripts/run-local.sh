@@ -6,7 +6,8 @@
 #   ./scripts/run-local.sh [N]        N agencies (default 5)
 #
 # Environment: BETS (bets per generated agency file, default 15740), WINNERS (winners per generated
-# file, default 3), BATCH (batch.maxAmount, default 100), WORK (work folder, default target/local-run).
+# file, default 3), BATCH (batch.maxAmount, default 100), WORK (work folder, default target/local-run),
+# STATUS_PORT (the central's live view, default 8080; 0 turns it off).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -22,6 +23,7 @@ work=${WORK:-target/local-run}
 # shellcheck source=scripts/local-processes.sh
 source scripts/local-processes.sh
 build_jars_when_stale
+status_port=${STATUS_PORT:-8080}
 
 rm -rf "$work"
 mkdir -p "$work/central"
@@ -39,11 +41,14 @@ cleanup() {
 trap cleanup EXIT
 
 # Port 0: the central takes a free port and logs it in its accept_connections line.
-(cd "$work/central" && exec env SERVER_PORT=0 AGENCIES="$agencies" LOGGING_LEVEL=INFO \
+(cd "$work/central" && exec env SERVER_PORT=0 STATUS_PORT="$status_port" AGENCIES="$agencies" LOGGING_LEVEL=INFO \
     STORAGE_FILEPATH="$work/central/bets.csv" java "@$OLDPWD/docker/jvm.options" -jar "$OLDPWD/$server_jar") \
     > "$work/central.log" 2>&1 &
 server_pid=$!
 port=$(await_port "$work/central.log" "$server_pid")
+if [[ $status_port != 0 ]]; then
+    echo "live view: http://127.0.0.1:$status_port/"
+fi
 echo "central listening on 127.0.0.1:$port (log: $work/central.log)"
 
 started=$(date +%s%N)

@@ -191,10 +191,13 @@ public final class LoadGenerator implements Callable<Integer> {
      * backlog and a connection limit with room for every agency at once, INFO lines, {@code --storage-sync}.
      */
     Map<String, String> settings(int agencies, Path dir) {
+        // The status port stays off unless this run's own environment asks for one (scripts/bench-status.sh),
+        // so that a benchmark never competes for port 8080.
         return Map.of("SERVER_PORT", "0", "AGENCIES", String.valueOf(agencies),
                 "STORAGE_FILEPATH", dir.resolve("bets.csv").toString(), "SERVER_LISTEN_BACKLOG", "4096",
                 "MAX_CONNECTIONS", String.valueOf(agencies + 100), "LOGGING_LEVEL", "INFO",
-                "STORAGE_SYNC", String.valueOf(storageSync));
+                "STORAGE_SYNC", String.valueOf(storageSync),
+                "STATUS_PORT", System.getenv().getOrDefault("STATUS_PORT", "0"));
     }
 
     /** The database server the central runs on, or null for the CSV file. */

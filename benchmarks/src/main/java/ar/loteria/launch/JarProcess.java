@@ -71,8 +71,9 @@ public final class JarProcess implements AutoCloseable {
 
     private static boolean configuresTheProject(String variable) {
         return variable.startsWith("CLI_") || variable.startsWith("SERVER_") || variable.startsWith("TLS_")
-                || variable.startsWith("STORAGE_") || List.of("AGENCIES", "LOGGING_LEVEL", "NOMBRE", "APELLIDO", "DOCUMENTO",
-                "NACIMIENTO", "NUMERO").contains(variable);
+                || variable.startsWith("STORAGE_") || variable.startsWith("STATUS_")
+                || List.of("AGENCIES", "LOGGING_LEVEL", "NOMBRE", "APELLIDO", "DOCUMENTO", "NACIMIENTO", "NUMERO")
+                .contains(variable);
     }
 
     /** Reader thread: every line to memory and to the log file, which is flushed whenever the pipe runs dry. */

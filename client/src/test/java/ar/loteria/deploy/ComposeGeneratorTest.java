@@ -83,6 +83,7 @@ class ComposeGeneratorTest {
         assertEquals(List.of(NETWORK), server.get("networks"));
         assertEquals(GRACE_PERIOD, server.get("stop_grace_period"));
         assertFalse(server.containsKey("depends_on"));
+        assertFalse(server.containsKey("ports"), "no host port by default, so `up` never fails on one in use");
     }
 
     @ParameterizedTest(name = "{0} agencies")
@@ -194,6 +195,37 @@ class ComposeGeneratorTest {
         assertFalse(Files.exists(output), "nothing may be written");
     }
 
+    @Test
+    void statusHostPortOptInPublishesTheStatusPageOnTheHostsLoopback() throws Exception {
+        // given
+        Path output = tmp.resolve("compose.yaml");
+
+        // when
+        Run run = generate(Map.of("STATUS_HOST_PORT", "8080"), output.toString(), "2");
+
+        // then
+        assertEquals(0, run.exitCode(), run.stderr());
+        Map<String, Object> services = services(load(output));
+        assertEquals(List.of("127.0.0.1:8080:8080"), map(services.get("server")).get("ports"));
+        assertEquals(Map.of("AGENCIES", "2"), map(services.get("server")).get("environment"));
+        assertFalse(map(services.get("client1")).containsKey("ports"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "65536", "80a", "-1", "127.0.0.1:8080"})
+    void rejectsAStatusHostPortThatIsNotAPort(String port) throws Exception {
+        // given
+        Path output = tmp.resolve("compose.yaml");
+
+        // when
+        Run run = generate(Map.of("STATUS_HOST_PORT", port), output.toString(), "2");
+
+        // then
+        assertEquals(2, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().contains("STATUS_HOST_PORT"), run.stderr());
+        assertFalse(Files.exists(output), "nothing may be written");
+    }
+
     private record Run(int exitCode, String stderr) {
     }
 
@@ -204,8 +236,9 @@ class ComposeGeneratorTest {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(REPO_ROOT.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        // The caller's shell may have STORE_DIR set; each test decides it.
+        // The caller's shell may have STORE_DIR or STATUS_HOST_PORT set; each test decides them.
         builder.environment().remove("STORE_DIR");
+        builder.environment().remove("STATUS_HOST_PORT");
         builder.environment().putAll(environment);
         Process process = builder.start();
         String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

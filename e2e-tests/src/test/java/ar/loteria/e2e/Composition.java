@@ -44,7 +44,10 @@ final class Composition implements AutoCloseable {
         return server(agencies, extraEnv, "central.log");
     }
 
-    /** Starts the server jar storing in central/bets.csv, with {@code extraEnv} over its defaults, into {@code log}. */
+    /**
+     * Starts the server jar storing in central/bets.csv, with {@code extraEnv} over its defaults, into {@code log}.
+     * The status port is off unless {@code extraEnv} sets STATUS_PORT, so that tests never compete for port 8080.
+     */
     JarProcess server(int agencies, Map<String, String> extraEnv, String log) throws IOException {
         return server(agencies, extraEnv, log, JVM_OPTIONS);
     }
@@ -53,7 +56,7 @@ final class Composition implements AutoCloseable {
     JarProcess server(int agencies, Map<String, String> extraEnv, String log, List<String> jvmOptions)
             throws IOException {
         Map<String, String> env = new HashMap<>(Map.of("SERVER_PORT", "0", "AGENCIES", String.valueOf(agencies),
-                "STORAGE_FILEPATH", dir.get().resolve("central/bets.csv").toString()));
+                "STORAGE_FILEPATH", dir.get().resolve("central/bets.csv").toString(), "STATUS_PORT", "0"));
         env.putAll(extraEnv);
         return started(JarProcess.start(Launch.jar(jar("lottery.serverJar")).withJvmOptions(jvmOptions), env,
                 dir.get().resolve("central"), dir.get().resolve(log)));

@@ -48,6 +48,17 @@ public final class CentralLog {
         LOG.error("{}", ActionLine.fail("accept_connections").with("port", port).withError(error));
     }
 
+    /** The operator's view listens (STATUS_PORT on STATUS_BIND). */
+    public static void statusListening(int port, String bind, boolean tokenRequired) {
+        LOG.info("{}", ActionLine.inProgress("accept_status_requests").with("port", port).with("bind", bind)
+                .with("token", tokenRequired ? "required" : "none"));
+    }
+
+    public static void statusCannotListen(int port, String bind, String error) {
+        LOG.error("{}", ActionLine.fail("accept_status_requests").with("port", port).with("bind", bind)
+                .withError(error));
+    }
+
     public static void storeUnusable(String error) {
         LOG.error("{}", ActionLine.fail("abrir_almacen").withError(error));
     }
@@ -122,6 +133,26 @@ public final class CentralLog {
         LOG.warn("{}", ActionLine.fail("responder").with("agency", agency).with("remote", remote)
                 .with("bytes_sin_leer", unreadBytes)
                 .withError("the agency does not read its replies; connection closed"));
+    }
+
+    // --- the status port: routine refusals at DEBUG, so that a scanner cannot flood the log
+
+    public static void statusRequestRefused(SocketAddress remote, int httpStatus, String reason) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}", ActionLine.fail("status_request").with("remote", remote).with("http_status", httpStatus)
+                    .withError(reason));
+        }
+    }
+
+    public static void statusConnectionLost(SocketAddress remote, String error) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}", ActionLine.fail("status_connection").with("remote", remote).withError(error));
+        }
+    }
+
+    public static void statusRequestFailed(SocketAddress remote, Throwable cause) {
+        LOG.warn("{}", ActionLine.fail("status_request").with("remote", remote)
+                .withError(String.valueOf(cause)), cause);
     }
 
     // --- bets, finish, draw

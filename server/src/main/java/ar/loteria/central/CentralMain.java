@@ -4,6 +4,7 @@ import ar.loteria.central.config.ConfigException;
 import ar.loteria.central.config.ServerConfig;
 import ar.loteria.central.config.ServerConfigLoader;
 import ar.loteria.central.config.TlsSettings;
+import ar.loteria.central.status.StatusPortException;
 import ar.loteria.central.storage.UnusableStoreException;
 import ar.loteria.logging.LogLevels;
 import io.netty.handler.ssl.SslContext;
@@ -15,9 +16,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar lottery-server.jar}: reads {@code ./config.ini} and the environment, starts the central and runs
- * until SIGTERM (or SIGINT), then closes it in order and exits 0. Exit 1: bad configuration, or a store or port
- * that cannot be used. {@code java -jar lottery-server.jar export --out FILE} writes the stored bets instead
- * ({@link ExportCommand}).
+ * until SIGTERM (or SIGINT), then closes it in order and exits 0. Exit 1: bad configuration, or a store, the bets
+ * port or the status port that cannot be used. {@code java -jar lottery-server.jar export --out FILE} writes the
+ * stored bets instead ({@link ExportCommand}).
  */
 public final class CentralMain {
 
@@ -79,12 +80,20 @@ public final class CentralMain {
             CentralLog.storeUnusable(e.getMessage());
             System.exit(1);
             return;
+        } catch (StatusPortException e) {
+            CentralLog.statusCannotListen(e.port(), e.bind(), e.getMessage());
+            System.exit(1);
+            return;
         } catch (Exception e) {
             CentralLog.cannotListen(config.port(), String.valueOf(e.getMessage()));
             System.exit(1);
             return;
         }
         CentralLog.listening(server.port());
+        // After accept_connections, which scripts expect as the second line.
+        if (config.status().enabled()) {
+            CentralLog.statusListening(server.statusPort(), config.status().bind(), config.status().token() != null);
+        }
         stop.await();
         CentralLog.shutdownStarted();
         server.close();

@@ -4,6 +4,9 @@ import ar.loteria.central.config.ServerConfig;
 import ar.loteria.central.draw.FileLedger;
 import ar.loteria.central.postgres.PostgresLedger;
 import ar.loteria.central.status.CentralStatus;
+import ar.loteria.central.status.Readiness;
+import ar.loteria.central.status.StatusServer;
+import ar.loteria.central.status.StatusSource;
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.ErrorReply;
 import io.netty.bootstrap.ServerBootstrap;
@@ -26,10 +29,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The central: one bounded event-loop group for every connection, and the {@link StorageDispatcher}, whose single
- * storage thread owns the bets file and the draw. {@link #start()} opens the store and listens; {@link #close()}
- * shuts down in dependency order, logging each closed resource.
+ * storage thread owns the bets file and the draw. {@link #start()} opens the status port (when configured), the
+ * store, and listens; {@link #close()} shuts down in dependency order, logging each closed resource. It is the
+ * operator's view's {@link StatusSource}.
  */
-public final class CentralServer implements AutoCloseable {
+public final class CentralServer implements AutoCloseable, StatusSource {
 
     private static final long QUIET_MILLIS = 0;
     private static final long SHUTDOWN_TIMEOUT_MILLIS = 5_000;
@@ -42,10 +46,13 @@ public final class CentralServer implements AutoCloseable {
     private final SslContext ssl;
     private final int eventLoopThreads;
     private EventLoopGroup group;
-    private StorageDispatcher storage;
+    // Volatile: the status port's event loops read them while the central starts and stops.
+    private volatile StorageDispatcher storage;
     private ChannelGroup channels;
     private Channel listener;
-    private CentralInitializer initializer;
+    private volatile CentralInitializer initializer;
+    private StatusServer statusServer;
+    private volatile Readiness readiness = Readiness.STARTING;
 
     /**
      * @param ssl TLS context, or {@code null} for plain TCP
@@ -61,18 +68,29 @@ public final class CentralServer implements AutoCloseable {
     }
 
     /**
-     * Opens the store on the storage thread (drawing at once when no agency has to finish) and starts listening.
+     * Opens the status port first (so that {@code /health} answers and {@code /ready} says 503 while the store
+     * opens), then the store on the storage thread (drawing at once when no agency has to finish), and starts
+     * listening; then the central is ready.
      *
      * @throws Exception when the store cannot be opened (a {@code CorruptStoreException} for a file that is not a
-     *                   bets file) or the port cannot be bound; nothing is left running
+     *                   bets file), the port cannot be bound, or the status port cannot (a {@code
+     *                   StatusPortException}); nothing is left running
      */
     public void start() throws Exception {
-        storage = StorageDispatcher.open(() -> config.database().enabled()
-                ? PostgresLedger.open(config.database(), config.agencies())
-                : FileLedger.open(config.storagePath(), config.syncWrites(), config.agencies()));
-        storage.publishStatusEvery(STATUS_PERIOD);
         group = new MultiThreadIoEventLoopGroup(eventLoopThreads, new DefaultThreadFactory("central-io"),
                 NioIoHandler.newFactory());
+        try {
+            if (config.status().enabled()) {
+                statusServer = StatusServer.start(config.status(), group, this);
+            }
+            storage = StorageDispatcher.open(() -> config.database().enabled()
+                    ? PostgresLedger.open(config.database(), config.agencies())
+                    : FileLedger.open(config.storagePath(), config.syncWrites(), config.agencies()));
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+        storage.publishStatusEvery(STATUS_PERIOD);
         channels = new DefaultChannelGroup("agencies", GlobalEventExecutor.INSTANCE);
         initializer = new CentralInitializer(config, storage, channels, ssl);
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -89,6 +107,7 @@ public final class CentralServer implements AutoCloseable {
             close();
             throw e;
         }
+        readiness = Readiness.READY;
     }
 
     /** The port the central listens on (useful when configured as 0). */
@@ -96,14 +115,29 @@ public final class CentralServer implements AutoCloseable {
         return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
+    /** The port of the operator's view, or 0 when it is off. */
+    public int statusPort() {
+        return statusServer == null ? 0 : statusServer.port();
+    }
+
     /** Connections open now. */
+    @Override
     public int openConnections() {
-        return initializer == null ? 0 : initializer.openConnections();
+        CentralInitializer connections = initializer;
+        return connections == null ? 0 : connections.openConnections();
     }
 
     /** The latest status the storage thread published, or {@code null} before {@link #start()}. Any thread. */
+    @Override
     public CentralStatus status() {
-        return storage == null ? null : storage.status();
+        StorageDispatcher dispatcher = storage;
+        return dispatcher == null ? null : dispatcher.status();
+    }
+
+    /** Any thread. */
+    @Override
+    public Readiness readiness() {
+        return readiness;
     }
 
     /**
@@ -112,6 +146,7 @@ public final class CentralServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        readiness = Readiness.STOPPING;
         if (listener != null) {
             listener.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
             listener = null;
@@ -124,6 +159,10 @@ public final class CentralServer implements AutoCloseable {
             channels.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
             channels = null;
             CentralLog.closed("close_connections", "conexiones", open);
+        }
+        if (statusServer != null) {
+            statusServer.close();
+            statusServer = null;
         }
         if (group != null) {
             group.shutdownGracefully(QUIET_MILLIS, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)

@@ -4,9 +4,13 @@ import ar.loteria.central.draw.AgencyTally;
 import ar.loteria.central.draw.LedgerView;
 import ar.loteria.central.status.AgencyStatus;
 import ar.loteria.central.status.CentralStatus;
+import ar.loteria.central.status.IngestSample;
 import ar.loteria.codec.ErrorCode;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -23,9 +27,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 final class StatusRecorder {
 
+    /** How far back the status's ingest samples go. */
+    static final Duration INGEST_WINDOW = Duration.ofSeconds(60);
+
     private final Clock clock;
     private final AtomicLongArray refused = new AtomicLongArray(ErrorCode.values().length);
     private final Map<Long, Integer> connections = new HashMap<>();
+    private final ArrayDeque<IngestSample> ingest = new ArrayDeque<>();
     private long batchesStored;
     private volatile CentralStatus latest;
 
@@ -66,9 +74,16 @@ final class StatusRecorder {
                 refusals.put(code, count);
             }
         }
-        latest = new CentralStatus(clock.instant(), view.agenciesExpected(), view.agenciesFinished(), view.drawnAt(),
-                view.betsStored(), batchesStored, refusals, resultsWaiting, view.storeBytes(),
-                new ArrayList<>(agencies.values()));
+        // The bets stored at each publication of the last minute: the ingest-rate chart's samples.
+        Instant now = clock.instant();
+        long betsStored = view.betsStored();
+        ingest.addLast(new IngestSample(now, betsStored));
+        while (!ingest.getFirst().at().isAfter(now.minus(INGEST_WINDOW))) {
+            ingest.removeFirst();
+        }
+        latest = new CentralStatus(now, view.agenciesExpected(), view.agenciesFinished(), view.drawnAt(),
+                betsStored, batchesStored, refusals, resultsWaiting, view.storeBytes(),
+                new ArrayList<>(agencies.values()), new ArrayList<>(ingest));
     }
 
     /** The latest published status, or {@code null} before the first. Any thread. */

@@ -1,7 +1,11 @@
 package ar.loteria.central;
 
+import ar.loteria.central.draw.AgencyTally;
 import ar.loteria.central.draw.Ledger;
+import ar.loteria.central.draw.LedgerView;
 import ar.loteria.central.draw.Outcome;
+import ar.loteria.central.status.CentralStatus;
+import ar.loteria.central.status.IngestSample;
 import ar.loteria.central.storage.CsvRows;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetBatch;
@@ -12,7 +16,15 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -140,6 +152,56 @@ class StorageDispatcherTest {
         assertEquals(ErrorCode.WRONG_AGENCY, ((ErrorReply) channel.readOutbound()).code());
         assertTrue(channel.isActive());
         channel.finishAndReleaseAll();
+        storageThread.finishAndReleaseAll();
+    }
+
+    @Test
+    void theStatusIsPublishedEveryPeriodWithTheIngestOfTheLastMinute() {
+        // given: a store that takes 100 bets per period, and a clock the test moves
+        Ledger ledger = mock(Ledger.class);
+        AtomicLong stored = new AtomicLong();
+        when(ledger.view()).thenAnswer(call -> new LedgerView(2, null, stored.get() * 47,
+                List.of(new AgencyTally(1, stored.get(), false, -1))));
+        EmbeddedChannel storageThread = new EmbeddedChannel();
+        Instant start = Instant.parse("2026-12-01T10:00:00Z");
+        AtomicReference<Instant> now = new AtomicReference<>(start);
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        StorageDispatcher storage = new StorageDispatcher(storageThread.eventLoop(), ledger, 10, clock);
+        storage.publishStatusEvery(Duration.ofMillis(250));
+        storageThread.runPendingTasks();
+
+        // when: 90 s of periods
+        for (int period = 1; period <= 360; period++) {
+            stored.set(period * 100L);
+            now.set(start.plusMillis(period * 250L));
+            storageThread.advanceTimeBy(250, TimeUnit.MILLISECONDS);
+            storageThread.runScheduledPendingTasks();
+        }
+
+        // then: the latest counts, and one sample per period over the last minute only
+        CentralStatus status = storage.status();
+        assertEquals(now.get(), status.at());
+        assertEquals(36_000, status.betsStored());
+        assertEquals(36_000 * 47, status.storeBytes());
+        List<IngestSample> ingest = status.ingest();
+        assertEquals(240, ingest.size());
+        assertEquals(new IngestSample(now.get(), 36_000), ingest.get(ingest.size() - 1));
+        assertEquals(new IngestSample(now.get().minusMillis(59_750), 12_100), ingest.get(0));
         storageThread.finishAndReleaseAll();
     }
 }

@@ -20,18 +20,51 @@ import java.util.Map;
  * @param resultsWaiting   RESULTS requests parked until the draw
  * @param storeBytes       the store's size in bytes
  * @param agencies         one entry per agency known to the store or connected, by id
+ * @param ingest           the bets stored at each publication of about the last minute, oldest first, this one
+ *                         last: the ingest-rate chart
  */
 public record CentralStatus(Instant at, int agenciesExpected, int agenciesFinished, Instant drawnAt, long betsStored,
                             long batchesStored, Map<ErrorCode, Long> batchesRefused, int resultsWaiting,
-                            long storeBytes, List<AgencyStatus> agencies) {
+                            long storeBytes, List<AgencyStatus> agencies, List<IngestSample> ingest) {
 
     public CentralStatus {
         batchesRefused = Map.copyOf(batchesRefused);
         agencies = List.copyOf(agencies);
+        ingest = List.copyOf(ingest);
     }
 
     public boolean drawn() {
         return drawnAt != null;
+    }
+
+    /** Batches refused since the central started, whatever the reason. */
+    public long batchesRefusedTotal() {
+        long total = 0;
+        for (long refused : batchesRefused.values()) {
+            total += refused;
+        }
+        return total;
+    }
+
+    /** Winning bets over all agencies once the draw has happened, -1 before. */
+    public long winners() {
+        if (!drawn()) {
+            return -1;
+        }
+        long total = 0;
+        for (AgencyStatus agency : agencies) {
+            total += Math.max(0, agency.winners());
+        }
+        return total;
+    }
+
+    /** Agencies with at least one connection bound to them. */
+    public int agenciesConnected() {
+        int connected = 0;
+        for (AgencyStatus agency : agencies) {
+            connected += agency.connections() > 0 ? 1 : 0;
+        }
+        return connected;
     }
 
     /** Open connections bound to an agency. */

@@ -1,0 +1,95 @@
+package ar.loteria.central.status;
+
+import ar.loteria.central.CentralLog;
+import ar.loteria.central.config.StatusSettings;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * The operator's view: an HTTP listener of its own (STATUS_PORT on STATUS_BIND) on the central's event loops, beside
+ * the bets port and sharing nothing with it but those loops. It serves the live page, its event stream, the status
+ * as JSON, Prometheus metrics and health checks, all read from a {@link StatusSource}. {@link #start} binds it;
+ * {@link #close} stops the events, closes the listener and every status connection, and logs it.
+ */
+public final class StatusServer implements AutoCloseable {
+
+    /** Status connections open at once, at most: a page uses two, a Prometheus server one. */
+    static final int MAX_CONNECTIONS = 64;
+    /** How long a status connection may wait silent for its next request. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a request head may take to arrive once its first byte has. */
+    static final Duration HEAD_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How often the page's event stream sends, and how long a render of the metrics is served again: as often as
+     * the storage thread publishes the status.
+     */
+    static final Duration EVENT_PERIOD = Duration.ofMillis(250);
+    /** Unsent bytes above which an event subscriber gets no more events until they drain (then the whole status). */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+    private static final long CLOSE_TIMEOUT_MILLIS = 2_000;
+
+    private final Channel listener;
+    private final ChannelGroup connections;
+    private final EventStream events;
+
+    private StatusServer(Channel listener, ChannelGroup connections, EventStream events) {
+        this.listener = listener;
+        this.connections = connections;
+        this.events = events;
+    }
+
+    /**
+     * Binds the status port on {@code group}'s event loops.
+     *
+     * @throws StatusPortException when the port cannot be bound (in use, not allowed, no such interface); nothing
+     *                             is left running
+     */
+    public static StatusServer start(StatusSettings settings, EventLoopGroup group, StatusSource source)
+            throws StatusPortException {
+        ChannelGroup connections = new DefaultChannelGroup("status", GlobalEventExecutor.INSTANCE);
+        EventStream events = new EventStream(source, group.next(), EVENT_PERIOD);
+        StatusMetrics metrics = new StatusMetrics(source, EVENT_PERIOD, System::nanoTime);
+        StatusRequestHandler requests = new StatusRequestHandler(source, metrics, events, settings.token());
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new StatusInitializer(connections, new HttpConnectionLimitHandler(MAX_CONNECTIONS),
+                        requests, IDLE_TIMEOUT, HEAD_TIMEOUT));
+        try {
+            Channel listener = bootstrap.bind(new InetSocketAddress(settings.bind(), settings.port())).sync()
+                    .channel();
+            return new StatusServer(listener, connections, events);
+        } catch (Exception e) {
+            events.close();
+            throw new StatusPortException(settings.port(), settings.bind(), e);
+        }
+    }
+
+    /** The port the status listener is bound to. */
+    public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** Closes the listener, stops the event stream, closes every status connection; logs it. Bounded waits. */
+    @Override
+    public void close() {
+        listener.close().awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
+        int open = connections.size();
+        events.close();
+        connections.close().awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
+        CentralLog.closed("close_status_listener", "conexiones", open);
+    }
+}

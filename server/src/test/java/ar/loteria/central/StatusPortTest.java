@@ -1,0 +1,213 @@
+package ar.loteria.central;
+
+import ar.loteria.central.config.ServerConfig;
+import ar.loteria.central.config.StatusSettings;
+import ar.loteria.central.status.Readiness;
+import ar.loteria.central.status.StatusPortException;
+import ar.loteria.codec.BatchAck;
+import ar.loteria.codec.Bet;
+import ar.loteria.codec.BetBatch;
+import ar.loteria.codec.Finish;
+import ar.loteria.codec.FinishAck;
+import ar.loteria.codec.Hello;
+import ar.loteria.codec.ResultsRequest;
+import ar.loteria.codec.Welcome;
+import ar.loteria.codec.Winners;
+import ar.loteria.testkit.SocketAgency;
+import ch.qos.logback.classic.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real central with its status port on loopback, asked over HTTP while agencies use the bets port. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class StatusPortTest {
+
+    @TempDir
+    Path dir;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<CentralServer> servers = new ArrayList<>();
+
+    private CentralServer start(int agencies, int statusPort) throws Exception {
+        ServerConfig config = new ServerConfig(0, "server", 128, "INFO", Level.INFO, agencies,
+                dir.resolve("bets.csv"), 1000, Duration.ofSeconds(30), Map.of())
+                .withStatus(new StatusSettings(statusPort, "127.0.0.1", null));
+        CentralServer server = new CentralServer(config, null, 2);
+        servers.add(server);
+        server.start();
+        return server;
+    }
+
+    @AfterEach
+    void stop() {
+        servers.forEach(CentralServer::close);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private HttpResponse<String> get(CentralServer server, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.statusPort() + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The value of an unlabelled sample in Prometheus text. */
+    private static double sample(String metrics, String name) {
+        return metrics.lines().filter(line -> line.startsWith(name + " ")).findFirst()
+                .map(line -> Double.parseDouble(line.substring(name.length() + 1)))
+                .orElseThrow(() -> new AssertionError("no " + name + " in\n" + metrics));
+    }
+
+    private static Bet bet(int i, int number) {
+        return new Bet("Nombre " + i, "Apellido", String.format("%08d", i), "1990-01-01", number);
+    }
+
+    @Test
+    void theStatusPortShowsTheDrawAndItsMetricsMatchTheStore() throws Exception {
+        // given
+        CentralServer server = start(1, freePort());
+        assertEquals(200, get(server, "/ready").statusCode());
+
+        // when: one agency stores two batches and finishes
+        try (SocketAgency agency = new SocketAgency(server.port())) {
+            assertEquals(new Welcome(1, 0), agency.send(new Hello(1, "")).receive());
+            agency.send(new BetBatch(1, 0, List.of(bet(1, 7574), bet(2, 1), bet(3, 2))));
+            assertEquals(new BatchAck(0, 3), agency.receive());
+            agency.send(new BetBatch(1, 3, List.of(bet(4, 7574))));
+            assertEquals(new BatchAck(3, 1), agency.receive());
+            assertEquals(new FinishAck(1, 4), agency.send(new Finish(1, 4)).receive());
+            agency.send(new ResultsRequest(1));
+            assertEquals(new Winners(true, List.of("00000001", "00000004")), agency.receive());
+
+            // then: within a few publications the status says so, with no document anywhere
+            String status = "";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!status.contains("\"drawn\":true") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                status = get(server, "/status.json").body();
+            }
+            assertTrue(status.contains("\"agencies\":[{\"agency\":1,\"connections\":1,\"betsStored\":4,"
+                    + "\"finished\":true,\"winners\":2}]"), status);
+            assertFalse(status.contains("00000001"), "no document in the status");
+        }
+        String metrics = get(server, "/metrics").body();
+        long rows = Files.readAllLines(dir.resolve("bets.csv")).size();
+        assertEquals(rows, (long) sample(metrics, "lottery_bets_stored_total"));
+        assertEquals(2.0, sample(metrics, "lottery_batches_total"));
+        assertEquals(1.0, sample(metrics, "lottery_draw_completed"));
+        assertEquals(Files.size(dir.resolve("bets.csv")), (long) sample(metrics, "lottery_store_bytes"));
+        assertFalse(metrics.contains("Nombre"), "no name in the metrics");
+    }
+
+    @Test
+    void badHttpOnTheStatusPortLeavesTheBetsPortServing() throws Exception {
+        // given: connections that send junk, half a head, or hold headers back
+        CentralServer server = start(1, freePort());
+        List<Socket> attackers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                Socket socket = new Socket("127.0.0.1", server.statusPort());
+                attackers.add(socket);
+                OutputStream out = socket.getOutputStream();
+                out.write((i % 2 == 0 ? "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: " : "\u0000\u0001garbage\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            }
+
+            // when: an agency goes through a whole draw meanwhile
+            try (SocketAgency agency = new SocketAgency(server.port())) {
+                assertEquals(new Welcome(1, 0), agency.send(new Hello(1, "")).receive());
+                agency.send(new BetBatch(1, 0, List.of(bet(1, 7574))));
+                assertEquals(new BatchAck(0, 1), agency.receive());
+                assertEquals(new FinishAck(1, 1), agency.send(new Finish(1, 1)).receive());
+                agency.send(new ResultsRequest(1));
+
+                // then
+                assertEquals(new Winners(true, List.of("00000001")), agency.receive());
+            }
+            // the junk got its 400 and a close; the status port still answers others
+            Socket junk = attackers.get(1);
+            junk.setSoTimeout(5_000);
+            String answer = new String(junk.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(answer.startsWith("HTTP/1.1 400 Bad Request\r\n"), answer);
+            assertEquals(200, get(server, "/health").statusCode());
+        } finally {
+            for (Socket socket : attackers) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void aStatusPortInUseStopsTheStartBeforeTheStoreIsOpenedAndLeavesNothingRunning() throws Exception {
+        // given
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            // when
+            StatusPortException refused = assertThrows(StatusPortException.class,
+                    () -> start(1, taken.getLocalPort()));
+
+            // then
+            assertTrue(refused.getMessage().startsWith("STATUS_PORT " + taken.getLocalPort() + " on 127.0.0.1 cannot"
+                    + " be bound"), refused.getMessage());
+            assertFalse(Files.exists(dir.resolve("bets.csv")), "the store was not opened");
+            assertEquals(Readiness.STOPPING, servers.get(0).readiness());
+        }
+    }
+
+    @Test
+    void closingTheCentralClosesTheStatusPortAndItsEventStreams() throws Exception {
+        // given: a page's event stream open
+        CentralServer server = start(1, freePort());
+        int statusPort = server.statusPort();
+        try (Socket events = new Socket("127.0.0.1", statusPort); LogCapture log = LogCapture.attach()) {
+            events.getOutputStream().write("GET /events HTTP/1.1\r\nHost: x\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            events.setSoTimeout(5_000);
+            InputStream in = events.getInputStream();
+            byte[] head = new byte[17];
+            assertEquals(17, in.readNBytes(head, 0, 17));
+            assertEquals("HTTP/1.1 200 OK\r\n", new String(head, StandardCharsets.US_ASCII));
+
+            // when
+            server.close();
+
+            // then: the stream ends, the port is closed, and the closing is logged
+            while (in.read() >= 0) {
+                // the events sent before the close
+            }
+            assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", statusPort).close());
+            assertEquals(1, log.matching("action: close_status_listener | result: success | conexiones: 1").size(),
+                    log.lines().toString());
+        }
+    }
+}
