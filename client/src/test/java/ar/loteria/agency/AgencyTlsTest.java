@@ -5,6 +5,7 @@ import ar.loteria.agency.bets.TestBets;
 import ar.loteria.agency.config.AgencyConfig;
 import ar.loteria.agency.config.AgencyConfigException;
 import ar.loteria.agency.generate.BetFileGenerator;
+import ar.loteria.testkit.LogCapture;
 import ar.loteria.testkit.TestCertificates;
 import ar.loteria.testkit.TestCertificates.Identity;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -85,7 +86,7 @@ class AgencyTlsTest {
         // given
         Path file = dir.resolve("agency-1.csv");
         BetFileGenerator.writeAgencyFile(file, 1, 20, 1, 3, false);
-        try (LogCapture logs = new LogCapture();
+        try (LogCapture logs = LogCapture.attach();
              FakeCentral fake = new FakeCentral(true, serverContext(central))) {
             int port = fake.start(0);
 
@@ -95,7 +96,7 @@ class AgencyTlsTest {
             // then
             assertEquals(ExitStatus.REFUSED, outcome.status());
             assertTrue(logs.contains("ERROR action: tls | result: fail | server_address: 127.0.0.1:" + port),
-                    logs.messages().toString());
+                    logs.texts().toString());
             assertEquals(List.of(), fake.stored);
         }
     }
@@ -105,7 +106,7 @@ class AgencyTlsTest {
         // given: trusted, but issued for "elsewhere" while the agency dials 127.0.0.1
         Path file = dir.resolve("agency-1.csv");
         BetFileGenerator.writeAgencyFile(file, 1, 20, 1, 3, false);
-        try (LogCapture logs = new LogCapture();
+        try (LogCapture logs = LogCapture.attach();
              FakeCentral fake = new FakeCentral(true, serverContext(misnamed))) {
             int port = fake.start(0);
 
@@ -114,7 +115,7 @@ class AgencyTlsTest {
 
             // then
             assertEquals(ExitStatus.REFUSED, outcome.status());
-            assertTrue(logs.contains("action: tls | result: fail"), logs.messages().toString());
+            assertTrue(logs.contains("action: tls | result: fail"), logs.texts().toString());
             assertEquals(List.of(), fake.stored);
         }
     }

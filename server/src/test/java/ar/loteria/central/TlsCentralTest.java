@@ -15,6 +15,7 @@ import ar.loteria.codec.MessageDecoder;
 import ar.loteria.codec.ResultsRequest;
 import ar.loteria.codec.Welcome;
 import ar.loteria.codec.Winners;
+import ar.loteria.testkit.LogCapture;
 import ar.loteria.testkit.TestCertificates;
 import ar.loteria.testkit.TestCertificates.Identity;
 import ch.qos.logback.classic.Level;
