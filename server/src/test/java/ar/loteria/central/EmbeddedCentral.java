@@ -15,6 +15,8 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ImmediateEventExecutor;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,10 +37,11 @@ import static org.mockito.Mockito.when;
  * The central's real pipeline ({@link CentralInitializer}) for the {@code Pipeline*Test} classes: each connection an
  * {@link EmbeddedChannel} played by an {@link EmbeddedPeer}, behind a real {@link StorageDispatcher} and
  * {@link FileLedger} over a mocked {@link BetStore}. The storage executor is an immediate one, so tests run
- * synchronously, or an embedded channel's loop that runs only when the test says so. Test thread only; call
- * {@link #finish()} after each test.
+ * synchronously, or an embedded channel's loop that runs only when the test says so. A JUnit extension that
+ * releases every connection's buffers after each test:
+ * {@code @RegisterExtension final EmbeddedCentral central = new EmbeddedCentral();}. Test thread only.
  */
-final class EmbeddedCentral {
+final class EmbeddedCentral implements AfterEachCallback {
 
     static final Bet GOOD = new Bet("Ana", "Lorca", "30904465", "1999-03-17", 2201);
     static final Bet WINNER = new Bet("Juan", "Pérez", "00000042", "1980-01-01", 7574);
@@ -143,7 +146,8 @@ final class EmbeddedCentral {
     }
 
     /** Releases every connection's buffers. */
-    void finish() {
+    @Override
+    public void afterEach(ExtensionContext context) {
         peers.forEach(EmbeddedPeer::finish);
     }
 }

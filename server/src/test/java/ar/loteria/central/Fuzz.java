@@ -236,17 +236,4 @@ final class Fuzz {
         }
         return reads;
     }
-
-    /** What the fuzz reached, printed so a run shows it tested something. */
-    static final class Stats {
-        int storedBatches;
-        int refusals;
-        int closingErrors;
-
-        @Override
-        public String toString() {
-            return storedBatches + " batches stored, " + refusals + " refusals, " + closingErrors
-                    + " closing errors";
-        }
-    }
 }

@@ -13,6 +13,9 @@ import ar.loteria.codec.Winners;
 import ar.loteria.testkit.LogCapture;
 import ar.loteria.testkit.SocketAgency;
 import ch.qos.logback.classic.Level;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,10 +24,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,10 +39,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * every kind of bad input of the hardening issue. Each attack must get the ERROR of {@code docs/PROTOCOL.md}
  * section 5 and its log line, close the connection exactly when the protocol says so, leave a healthy agency (agency
  * 1, parked on RESULTS before the draw) unaffected, and leave in the store exactly the acknowledged bets, read back
- * with {@link StoreRows}. Keeps the bets the central acknowledged, per agency, and captures the log from its
- * creation. Test thread only (sockets may be opened from other threads); test-owned: close it.
+ * with {@link StoreRows}. Keeps the bets the central acknowledged, per agency, and captures the log.
+ *
+ * <p>A JUnit extension, one per test: {@code @RegisterExtension final LiveCentral central = new LiveCentral();}.
+ * Before each test it makes a temporary directory for the store and starts capturing the log; after it, it closes
+ * every socket and central it opened, stops the capture and deletes the directory. Test thread only (sockets may be
+ * opened from other threads).
  */
-final class LiveCentral implements AutoCloseable {
+final class LiveCentral implements BeforeEachCallback, AfterEachCallback {
 
     static final Duration IDLE = Duration.ofSeconds(2);
     static final Duration LOG_WAIT = Duration.ofSeconds(5);
@@ -46,17 +55,18 @@ final class LiveCentral implements AutoCloseable {
     /** The agency whose bets make the draw; attacks speak for it. */
     static final long OTHER = 2;
 
-    private final Path dir;
-    private final LogCapture log = LogCapture.attach();
+    private Path dir;
+    private LogCapture log;
     private final List<CentralServer> servers = new ArrayList<>();
     private final List<SocketAgency> sockets = Collections.synchronizedList(new ArrayList<>());
     /** Every bet the central acknowledged as newly stored, per agency, in order. */
     private final Map<Long, List<Bet>> acknowledged = new LinkedHashMap<>();
     private CentralServer server;
 
-    /** @param dir where the store goes (the test's temporary directory) */
-    LiveCentral(Path dir) {
-        this.dir = dir;
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        dir = Files.createTempDirectory("live-central");
+        log = LogCapture.attach();
     }
 
     /** A central for two agencies, at most 100 connections, the short idle timeout. */
@@ -184,11 +194,16 @@ final class LiveCentral implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public void afterEach(ExtensionContext context) throws IOException {
         for (SocketAgency socket : sockets) {
             socket.close();
         }
         servers.forEach(CentralServer::close);
         log.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
     }
 }

@@ -12,16 +12,13 @@ import ar.loteria.testkit.WireFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -46,16 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LiveClosingAttackTest {
 
-    @TempDir
-    Path dir;
-
-    @AutoClose
-    private LiveCentral central;
-
-    @BeforeEach
-    void createCentral() {
-        central = new LiveCentral(dir);
-    }
+    @RegisterExtension
+    final LiveCentral central = new LiveCentral();
 
     /**
      * One attack: bytes sent on a connection that said HELLO for agency 2 (and had a batch acknowledged) or on a

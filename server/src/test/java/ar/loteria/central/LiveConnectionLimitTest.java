@@ -10,13 +10,10 @@ import ar.loteria.codec.ResultsRequest;
 import ar.loteria.codec.Welcome;
 import ar.loteria.codec.Winners;
 import ar.loteria.testkit.SocketAgency;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,16 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LiveConnectionLimitTest {
 
-    @TempDir
-    Path dir;
-
-    @AutoClose
-    private LiveCentral central;
-
-    @BeforeEach
-    void createCentral() {
-        central = new LiveCentral(dir);
-    }
+    @RegisterExtension
+    final LiveCentral central = new LiveCentral();
 
     @Test
     void connectionsBeyondTheLimitAreRefusedAndTheCentralStaysUp() throws Exception {

@@ -14,16 +14,13 @@ import ar.loteria.codec.ResultsRequest;
 import ar.loteria.codec.Welcome;
 import ar.loteria.codec.Winners;
 import ar.loteria.testkit.SocketAgency;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,7 +28,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static ar.loteria.central.Fuzz.AGENCIES_TO_DRAW;
-import static ar.loteria.central.Fuzz.BUDGET;
 import static ar.loteria.central.Fuzz.FUZZ_AGENCIES;
 import static ar.loteria.central.Fuzz.LIVE_ITERATIONS;
 import static ar.loteria.central.Fuzz.SEED;
@@ -60,32 +56,15 @@ class LiveFuzzTest {
     /** An agency outside the fuzz, served normally once the fuzz is over. */
     private static final long HEALTHY = 99;
 
-    @TempDir
-    Path dir;
-
-    @AutoClose
-    private final FuzzLog log = new FuzzLog("LiveFuzzTest");
-
-    private StoreModel model;
-
-    @BeforeEach
-    void startTheModel() {
-        model = new StoreModel(dir.resolve("bets.csv"));
-    }
+    @RegisterExtension
+    final FuzzRun fuzz = new FuzzRun("LiveFuzzTest");
 
     @Test
     void mutatedConversationsOverSocketsLeaveALiveCentralServingAndItsFileWhole() throws Exception {
-        CentralServer server = new CentralServer(config(model.file(), AGENCIES_TO_DRAW), null, 2);
+        CentralServer server = new CentralServer(config(fuzz.model().file(), AGENCIES_TO_DRAW), null, 2);
         server.start();
-        Fuzz.Stats stats = new Fuzz.Stats();
         try {
-            long deadline = System.nanoTime() + BUDGET.toNanos();
-            int i = 0;
-            for (; i < LIVE_ITERATIONS && System.nanoTime() < deadline; i++) {
-                liveIteration(i, server.port(), stats);
-            }
-            System.out.println("LiveFuzzTest: seed " + SEED + ", " + i + " connections, " + stats);
-            assertTrue(stats.storedBatches > 0 && stats.closingErrors > 0, "the fuzz reached both ends: " + stats);
+            fuzz.iterate(LIVE_ITERATIONS, "connections", (i, stats) -> liveIteration(i, server.port(), stats));
 
             // then: a normal agency is still served, up to its FINISH
             healthyAgencySendsAndFinishes(server.port());
@@ -94,32 +73,32 @@ class LiveFuzzTest {
         }
 
         // and the file holds exactly the whole batches found above, ends on a whole row, and opens without repair
-        assertEquals(model.rows(), StoreRows.byAgency(model.file()));
-        String text = Files.readString(model.file(), StandardCharsets.UTF_8);
+        assertEquals(fuzz.model().rows(), StoreRows.byAgency(fuzz.model().file()));
+        String text = Files.readString(fuzz.model().file(), StandardCharsets.UTF_8);
         assertTrue(text.endsWith("\r\n"));
-        log.capture().clear();
-        try (CentralServer restarted = new CentralServer(config(model.file(), 1), null, 2)) {
+        fuzz.log().clear();
+        try (CentralServer restarted = new CentralServer(config(fuzz.model().file(), 1), null, 2)) {
             restarted.start();
-            assertTrue(log.capture().matching("reparar_almacen").isEmpty(), "a whole file needs no repair");
+            assertTrue(fuzz.log().matching("reparar_almacen").isEmpty(), "a whole file needs no repair");
             // the healthy agency's FINISH (again, after the restart) makes the draw, over exactly the file
             try (SocketAgency agency = new SocketAgency(restarted.port())) {
-                long stored = model.stored(HEALTHY);
+                long stored = fuzz.model().stored(HEALTHY);
                 assertEquals(new Welcome(HEALTHY, stored), agency.send(new Hello(HEALTHY, "")).receive());
                 assertEquals(new FinishAck(HEALTHY, stored), agency.send(new Finish(HEALTHY, stored)).receive());
-                assertEquals(new Winners(true, model.winners(HEALTHY)),
+                assertEquals(new Winners(true, fuzz.model().winners(HEALTHY)),
                         agency.send(new ResultsRequest(HEALTHY)).receive());
             }
             for (long agency = 1; agency <= FUZZ_AGENCIES; agency++) {
                 try (SocketAgency socket = new SocketAgency(restarted.port())) {
                     socket.send(new Hello(agency, "")).receive();
-                    assertEquals(new Winners(true, model.winners(agency)),
+                    assertEquals(new Winners(true, fuzz.model().winners(agency)),
                             socket.send(new ResultsRequest(agency)).receive(), "winners of agency " + agency);
                 }
             }
         }
     }
 
-    private void liveIteration(int iteration, int port, Fuzz.Stats stats) throws Exception {
+    private void liveIteration(int iteration, int port, FuzzRun.Stats stats) throws Exception {
         Random random = random(iteration);
         long agency = 1 + random.nextInt(FUZZ_AGENCIES);
         boolean helloMutated = random.nextInt(4) == 0;
@@ -137,7 +116,7 @@ class LiveFuzzTest {
             // may also complete a cut frame, so the central can decode them too.
             byte[] tail = new byte[Frames.MAX_FRAME_BYTES + Frames.HEADER_BYTES];
             Arrays.fill(tail, (byte) 0xFF);
-            List<BetBatch> candidates = model.batchesTheCentralCanDecode(splice(mutated.bytes(), tail), context);
+            List<BetBatch> candidates = fuzz.model().batchesTheCentralCanDecode(splice(mutated.bytes(), tail), context);
             try {
                 for (byte[] read : split(random, mutated.bytes())) {
                     socket.sendRaw(read);
@@ -154,15 +133,15 @@ class LiveFuzzTest {
             }
             // a HELLO of a fresh connection is answered on the storage thread after everything queued before it
             storedPerCentral(port, agency);
-            log.assertNoUnexpectedFailure(context);
-            stats.storedBatches += model.checkStoredRows(candidates, context).size();
+            fuzz.assertNoUnexpectedFailure(context);
+            stats.storedBatches += fuzz.model().checkStoredRows(candidates, context).size();
             Long bound = helloMutated ? null : agency;
             for (Message reply : replies) {
                 if (reply instanceof Welcome welcome) {
                     bound = welcome.agency();
                 } else if (reply instanceof BatchAck ack) {
                     long of = bound != null ? bound : agency;
-                    assertTrue(ack.first() + ack.count() <= model.stored(of),
+                    assertTrue(ack.first() + ack.count() <= fuzz.model().stored(of),
                             context + ": ACK " + ack + " beyond the stored bets");
                 } else if (reply instanceof ErrorReply error) {
                     assertFalse(error.code() == ErrorCode.STORAGE_FAILURE, context + ": " + error);
@@ -193,7 +172,7 @@ class LiveFuzzTest {
             assertEquals(new BatchAck(0, 6), agency.send(new BetBatch(HEALTHY, 0, bets.subList(0, 6))).receive());
             assertEquals(new BatchAck(6, 4), agency.send(new BetBatch(HEALTHY, 6, bets.subList(6, 10))).receive());
             assertEquals(new FinishAck(HEALTHY, 10), agency.send(new Finish(HEALTHY, 10)).receive());
-            model.add(HEALTHY, bets);
+            fuzz.model().add(HEALTHY, bets);
         }
     }
 }

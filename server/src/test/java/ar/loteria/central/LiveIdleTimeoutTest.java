@@ -5,14 +5,13 @@ import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.ErrorReply;
 import ar.loteria.testkit.SocketAgency;
 import ar.loteria.testkit.WireFrames;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 import static ar.loteria.central.LiveCentral.IDLE;
 import static ar.loteria.central.LiveCentral.LOG_WAIT;
@@ -38,51 +38,45 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LiveIdleTimeoutTest {
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final LiveCentral central = new LiveCentral();
 
-    @AutoClose
-    private LiveCentral central;
-
-    @BeforeEach
-    void createCentral() {
-        central = new LiveCentral(dir);
+    /** A connection that goes silent: right after connecting, or after HELLO and half a frame. */
+    record Silence(String name, boolean midFrame, String logLine) {
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
-    @Test
-    void connectionThatNeverSaysWhoItIsIsClosedAfterTheIdleTimeout() throws Exception {
-        central.start();
-        SocketAgency parked = central.parkedAgency();
-        SocketAgency silent = central.connect();
-        long started = System.nanoTime();
-
-        ErrorReply error = assertInstanceOf(ErrorReply.class, silent.receive());
-
-        assertEquals(ErrorCode.IDLE_TIMEOUT, error.code());
-        assertWithinIdleTimeout(started);
-        assertClosed(silent);
-        central.log().await("WARN action: identificar | result: fail", LOG_WAIT);
-        central.otherAgencyCompletes(parked, null);
+    static Stream<Silence> silences() {
+        return Stream.of(
+                new Silence("a connection that never says who it is", false, "WARN action: identificar | result: fail"),
+                new Silence("an agency that stops talking mid-frame", true,
+                        "WARN action: recibir_mensaje | result: fail | agency: 2"));
     }
 
-    @Test
-    void agencyThatStopsTalkingMidFrameIsClosedAfterTheIdleTimeout() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("silences")
+    void silentConnectionIsClosedAfterTheIdleTimeout(Silence silence) throws Exception {
         // given
         central.start();
         SocketAgency parked = central.parkedAgency();
-        SocketAgency stalled = central.hello(OTHER);
-        byte[] frame = WireFrames.bytes(new BetBatch(OTHER, 0, List.of(bet(OTHER, 0, 7574))));
+        SocketAgency silent = silence.midFrame() ? central.hello(OTHER) : central.connect();
 
-        // when: half a frame, then silence
-        stalled.sendRaw(Arrays.copyOf(frame, frame.length / 2));
+        // when: nothing at all, or half a frame, then silence
+        if (silence.midFrame()) {
+            byte[] frame = WireFrames.bytes(new BetBatch(OTHER, 0, List.of(bet(OTHER, 0, 7574))));
+            silent.sendRaw(Arrays.copyOf(frame, frame.length / 2));
+        }
         long started = System.nanoTime();
 
         // then
-        ErrorReply error = assertInstanceOf(ErrorReply.class, stalled.receive());
+        ErrorReply error = assertInstanceOf(ErrorReply.class, silent.receive());
         assertEquals(ErrorCode.IDLE_TIMEOUT, error.code());
         assertWithinIdleTimeout(started);
-        assertClosed(stalled);
-        central.log().await("WARN action: recibir_mensaje | result: fail | agency: 2", LOG_WAIT);
+        assertClosed(silent);
+        central.log().await(silence.logLine(), LOG_WAIT);
         central.otherAgencyCompletes(parked, null);
     }
 

@@ -10,15 +10,12 @@ import ar.loteria.codec.Message;
 import ar.loteria.codec.ResultsRequest;
 import ar.loteria.codec.Winners;
 import ar.loteria.testkit.SocketAgency;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,16 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LiveRefusalTest {
 
-    @TempDir
-    Path dir;
-
-    @AutoClose
-    private LiveCentral central;
-
-    @BeforeEach
-    void createCentral() {
-        central = new LiveCentral(dir);
-    }
+    @RegisterExtension
+    final LiveCentral central = new LiveCentral();
 
     // ---------------------------------------------------------------------------------------------------------
     // Refusals that keep the connection open

@@ -7,15 +7,12 @@ import ar.loteria.codec.Hello;
 import ar.loteria.codec.Welcome;
 import ar.loteria.testkit.SocketAgency;
 import ar.loteria.testkit.WireFrames;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,16 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LiveStoreTest {
 
-    @TempDir
-    Path dir;
-
-    @AutoClose
-    private LiveCentral central;
-
-    @BeforeEach
-    void createCentral() {
-        central = new LiveCentral(dir);
-    }
+    @RegisterExtension
+    final LiveCentral central = new LiveCentral();
 
     // ---------------------------------------------------------------------------------------------------------
     // An agency that dies mid-batch

@@ -6,8 +6,8 @@ import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.Message;
 import ar.loteria.testkit.EmbeddedPeer;
 import io.netty.channel.embedded.EmbeddedChannel;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -33,12 +33,8 @@ import static org.mockito.Mockito.when;
  */
 class PipelineBackPressureTest {
 
-    private final EmbeddedCentral central = new EmbeddedCentral();
-
-    @AfterEach
-    void finishChannels() {
-        central.finish();
-    }
+    @RegisterExtension
+    final EmbeddedCentral central = new EmbeddedCentral();
 
     @Test
     void connectionIsNotReadWhileManyOfItsBatchesWaitForStorageAndIsReadAgainAfter() throws IOException {

@@ -5,8 +5,8 @@ import ar.loteria.codec.ErrorReply;
 import ar.loteria.codec.Welcome;
 import ar.loteria.testkit.EmbeddedPeer;
 import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 
@@ -22,12 +22,8 @@ import static org.mockito.Mockito.verify;
  */
 class PipelineBadFrameTest {
 
-    private final EmbeddedCentral central = new EmbeddedCentral();
-
-    @AfterEach
-    void finishChannels() {
-        central.finish();
-    }
+    @RegisterExtension
+    final EmbeddedCentral central = new EmbeddedCentral();
 
     @Test
     void unknownMessageTypeGetsAnErrorAndCloses() throws IOException {

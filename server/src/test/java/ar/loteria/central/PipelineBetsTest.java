@@ -9,8 +9,8 @@ import ar.loteria.codec.FinishAck;
 import ar.loteria.codec.Hello;
 import ar.loteria.codec.Welcome;
 import ar.loteria.testkit.EmbeddedPeer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.util.List;
@@ -37,12 +37,8 @@ import static org.mockito.Mockito.when;
  */
 class PipelineBetsTest {
 
-    private final EmbeddedCentral central = new EmbeddedCentral();
-
-    @AfterEach
-    void finishChannels() {
-        central.finish();
-    }
+    @RegisterExtension
+    final EmbeddedCentral central = new EmbeddedCentral();
 
     @Test
     void validBatchIsStoredThenAcknowledged() throws IOException {

@@ -9,8 +9,8 @@ import ar.loteria.codec.FinishAck;
 import ar.loteria.codec.ResultsRequest;
 import ar.loteria.codec.Winners;
 import ar.loteria.testkit.EmbeddedPeer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.util.List;
@@ -27,12 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PipelineDrawTest {
 
-    private final EmbeddedCentral central = new EmbeddedCentral();
-
-    @AfterEach
-    void finishChannels() {
-        central.finish();
-    }
+    @RegisterExtension
+    final EmbeddedCentral central = new EmbeddedCentral();
 
     @Test
     void resultsBeforeTheDrawWaitAndAreAnsweredAtTheDraw() throws IOException {

@@ -14,21 +14,17 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static ar.loteria.central.Fuzz.AGENCIES_TO_DRAW;
-import static ar.loteria.central.Fuzz.BUDGET;
 import static ar.loteria.central.Fuzz.FUZZ_AGENCIES;
 import static ar.loteria.central.Fuzz.IDLE;
 import static ar.loteria.central.Fuzz.PIPELINE_ITERATIONS;
@@ -51,44 +47,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PipelineFuzzTest {
 
-    @TempDir
-    Path dir;
-
-    @AutoClose
-    private final FuzzLog log = new FuzzLog("PipelineFuzzTest");
-
-    private StoreModel model;
-
-    @BeforeEach
-    void startTheModel() {
-        model = new StoreModel(dir.resolve("bets.csv"));
-    }
+    @RegisterExtension
+    final FuzzRun fuzz = new FuzzRun("PipelineFuzzTest");
 
     @Test
     void mutatedConversationsNeverBreakThePipelineOrStorePartOfABatch() throws Exception {
-        try (CsvBetStore store = CsvBetStore.open(model.file())) {
+        try (CsvBetStore store = CsvBetStore.open(fuzz.model().file())) {
             FileLedger ledger = Dispatchers.ledger(store, AGENCIES_TO_DRAW);
-            CentralInitializer initializer = new CentralInitializer(config(model.file(), AGENCIES_TO_DRAW),
+            CentralInitializer initializer = new CentralInitializer(config(fuzz.model().file(), AGENCIES_TO_DRAW),
                     Dispatchers.immediate(ledger), new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), null);
-            Fuzz.Stats stats = new Fuzz.Stats();
-            long deadline = System.nanoTime() + BUDGET.toNanos();
-            int i = 0;
-            for (; i < PIPELINE_ITERATIONS && System.nanoTime() < deadline; i++) {
-                pipelineIteration(i, initializer, ledger, stats);
-            }
-            System.out.println("PipelineFuzzTest: seed " + SEED + ", " + i + " conversations, " + stats);
-            assertTrue(stats.storedBatches > 0 && stats.closingErrors > 0, "the fuzz reached both ends: " + stats);
+            fuzz.iterate(PIPELINE_ITERATIONS, "conversations",
+                    (i, stats) -> pipelineIteration(i, initializer, ledger, stats));
         }
-        assertEquals(model.rows(), StoreRows.byAgency(model.file()));
+        assertEquals(fuzz.model().rows(), StoreRows.byAgency(fuzz.model().file()));
     }
 
-    private void pipelineIteration(int iteration, CentralInitializer initializer, Ledger ledger, Fuzz.Stats stats)
-            throws IOException {
+    private void pipelineIteration(int iteration, CentralInitializer initializer, Ledger ledger,
+                                   FuzzRun.Stats stats) throws IOException {
         Random random = random(iteration);
         long agency = 1 + random.nextInt(FUZZ_AGENCIES);
         Fuzz.Mutated mutated = mutate(random, conversation(random, agency, ledger.stored(agency), true));
         String context = "seed " + SEED + " iteration " + iteration + " " + mutated.description();
-        List<BetBatch> candidates = model.batchesTheCentralCanDecode(mutated.bytes(), context);
+        List<BetBatch> candidates = fuzz.model().batchesTheCentralCanDecode(mutated.bytes(), context);
 
         EmbeddedPeer agencySide = new EmbeddedPeer(new EmbeddedChannel(initializer));
         EmbeddedChannel channel = agencySide.channel();
@@ -125,9 +105,9 @@ class PipelineFuzzTest {
             agencySide.finish();
         }
 
-        log.assertNoUnexpectedFailure(context);
+        fuzz.assertNoUnexpectedFailure(context);
         List<BatchAck> acks = acksOf(messages, agency, ledger, context, stats);
-        List<BetBatch> stored = model.checkStoredRows(candidates, context);
+        List<BetBatch> stored = fuzz.model().checkStoredRows(candidates, context);
         for (BetBatch batch : stored) {
             assertTrue(acks.contains(new BatchAck(batch.first(), batch.bets().size())),
                     context + ": batch stored but not acknowledged: first " + batch.first());
@@ -140,7 +120,7 @@ class PipelineFuzzTest {
      * bets that are stored.
      */
     private List<BatchAck> acksOf(List<Message> replies, long agency, Ledger ledger, String context,
-                                  Fuzz.Stats stats) {
+                                  FuzzRun.Stats stats) {
         Long bound = null;
         List<BatchAck> acks = new ArrayList<>();
         for (Message reply : replies) {

@@ -7,8 +7,8 @@ import ar.loteria.codec.Hello;
 import ar.loteria.codec.ResultsRequest;
 import ar.loteria.codec.Welcome;
 import ar.loteria.testkit.EmbeddedPeer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.util.List;
@@ -29,12 +29,8 @@ import static org.mockito.Mockito.when;
  */
 class PipelineHandshakeTest {
 
-    private final EmbeddedCentral central = new EmbeddedCentral();
-
-    @AfterEach
-    void finishChannels() {
-        central.finish();
-    }
+    @RegisterExtension
+    final EmbeddedCentral central = new EmbeddedCentral();
 
     @Test
     void helloIsAnsweredWithTheBetsAlreadyStored() throws IOException {

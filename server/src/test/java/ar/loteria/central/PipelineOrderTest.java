@@ -15,8 +15,8 @@ import ar.loteria.testkit.EmbeddedPeer;
 import ar.loteria.testkit.WireFrames;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.util.List;
@@ -38,12 +38,8 @@ import static org.mockito.Mockito.verify;
  */
 class PipelineOrderTest {
 
-    private final EmbeddedCentral central = new EmbeddedCentral();
-
-    @AfterEach
-    void finishChannels() {
-        central.finish();
-    }
+    @RegisterExtension
+    final EmbeddedCentral central = new EmbeddedCentral();
 
     @Test
     void aFinishSentBehindWaitingBatchesFindsThemStored() throws IOException {

@@ -10,8 +10,8 @@ import ar.loteria.codec.ResultsRequest;
 import ar.loteria.testkit.EmbeddedPeer;
 import ar.loteria.testkit.WireFrames;
 import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.util.List;
@@ -29,12 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PipelineTimeoutTest {
 
-    private final EmbeddedCentral central = new EmbeddedCentral();
-
-    @AfterEach
-    void finishChannels() {
-        central.finish();
-    }
+    @RegisterExtension
+    final EmbeddedCentral central = new EmbeddedCentral();
 
     @Test
     void connectionThatNeverSaysHelloIsClosedAfterTheIdleTimeout() throws IOException {
