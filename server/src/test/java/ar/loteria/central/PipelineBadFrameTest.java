@@ -4,11 +4,16 @@ import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.ErrorReply;
 import ar.loteria.codec.Welcome;
 import ar.loteria.testkit.EmbeddedPeer;
+import ar.loteria.testkit.WireFrames;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,56 +23,46 @@ import static org.mockito.Mockito.verify;
 
 /**
  * Frames the central's real pipeline ({@link EmbeddedCentral}) cannot take: an unknown or central-only type, an
- * oversize length header, a truncated batch; each gets its ERROR and closes the connection.
+ * oversize length header, a truncated batch; each gets its ERROR, closes the connection and stores nothing.
  */
 class PipelineBadFrameTest {
 
     @RegisterExtension
     final EmbeddedCentral central = new EmbeddedCentral();
 
-    @Test
-    void unknownMessageTypeGetsAnErrorAndCloses() throws IOException {
-        central.start(5);
-        EmbeddedPeer wire = central.agency(1);
-
-        wire.sendRaw(Unpooled.buffer().writeInt(1).writeByte(0x55));
-
-        assertEquals(ErrorCode.UNKNOWN_TYPE, ((ErrorReply) wire.receive()).code());
-        assertFalse(wire.channel().isActive());
+    /** Bytes an agency sends after its HELLO, and the ERROR they must get. */
+    record BadFrame(String name, Supplier<ByteBuf> bytes, ErrorCode code) {
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
-    @Test
-    void messageOnlyTheCentralSendsIsRefused() throws IOException {
-        central.start(5);
-        EmbeddedPeer wire = central.agency(1);
-
-        wire.send(new Welcome(1, 0));
-
-        assertEquals(ErrorCode.UNKNOWN_TYPE, ((ErrorReply) wire.receive()).code());
-        assertFalse(wire.channel().isActive());
+    static Stream<BadFrame> badFrames() {
+        return Stream.of(
+                new BadFrame("unknown message type 0x55", () -> Unpooled.buffer().writeInt(1).writeByte(0x55),
+                        ErrorCode.UNKNOWN_TYPE),
+                new BadFrame("a message only the central sends (WELCOME)", () -> WireFrames.frame(new Welcome(1, 0)),
+                        ErrorCode.UNKNOWN_TYPE),
+                new BadFrame("length header 8189 (frame of 8 kB + 1)", () -> Unpooled.buffer().writeInt(8189),
+                        ErrorCode.FRAME_TOO_LONG),
+                // a BETS payload that announces one bet and stops in its first name
+                new BadFrame("truncated batch", () -> Unpooled.buffer().writeInt(12).writeByte(0x02).writeInt(1)
+                        .writeInt(0).writeShort(1).writeByte(9), ErrorCode.MALFORMED_FRAME));
     }
 
-    @Test
-    void oversizeLengthHeaderGetsAnErrorAndCloses() throws IOException {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badFrames")
+    void badFrameGetsItsErrorClosesAndStoresNothing(BadFrame frame) throws IOException {
+        // given
         central.start(5);
         EmbeddedPeer wire = central.agency(1);
 
-        wire.sendRaw(Unpooled.buffer().writeInt(8189));
+        // when
+        wire.sendRaw(frame.bytes().get());
 
-        assertEquals(ErrorCode.FRAME_TOO_LONG, ((ErrorReply) wire.receive()).code());
-        assertFalse(wire.channel().isActive());
-    }
-
-    @Test
-    void truncatedBatchGetsAnErrorAndClosesWithNothingStored() throws IOException {
-        central.start(5);
-        EmbeddedPeer wire = central.agency(1);
-
-        // a BETS payload that announces one bet and stops in its first name
-        wire.sendRaw(Unpooled.buffer().writeInt(12).writeByte(0x02).writeInt(1).writeInt(0).writeShort(1)
-                .writeByte(9));
-
-        assertEquals(ErrorCode.MALFORMED_FRAME, ((ErrorReply) wire.receive()).code());
+        // then
+        assertEquals(frame.code(), ((ErrorReply) wire.receive()).code());
         assertFalse(wire.channel().isActive());
         verify(central.store(), never()).append(anyList());
     }
