@@ -31,9 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Connections that stay silent, stop mid-frame or trickle, against the real central over sockets ({@link
- * LiveCentral}): each is closed with IDLE_TIMEOUT about the timeout after its last progress, and the parked agency
- * is untouched.
+ * Connections that stay silent, stop mid-frame or trickle, against the real central over sockets
+ * ({@link LiveCentral}): each is closed with IDLE_TIMEOUT about the timeout after its last progress, and the parked
+ * agency is untouched.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LiveIdleTimeoutTest {

@@ -32,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Refusals that keep the connection open, and messages out of order, sent to the real central over sockets ({@link
- * LiveCentral}): nothing of a refused message is stored and the conversation goes on.
+ * Refusals that keep the connection open, and messages out of order, sent to the real central over sockets
+ * ({@link LiveCentral}): nothing of a refused message is stored and the conversation goes on.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LiveRefusalTest {
