@@ -5,7 +5,7 @@ DEV_COMPOSE := docker-compose-dev.yaml
 DOCKER_COMPOSE ?= docker compose
 
 .DEFAULT_GOAL := help
-.PHONY: help build test demo compose bench bench-pipeline lint \
+.PHONY: help build test demo compose bench bench-pipeline bench-postgres lint \
 	docker-image docker-compose-up docker-compose-down docker-compose-logs
 
 help:
@@ -15,6 +15,7 @@ help:
 	@echo "  demo                 server and AGENCIES agencies as local processes (scripts/run-local.sh)"
 	@echo "  bench                ingest benchmark, 50 agencies or AGENCIES, against the central and the reference"
 	@echo "                       centrals in interleaved rounds (scripts/bench.sh); ends with ceiling: and bets/s: N"
+	@echo "  bench-postgres       the same with the central on a throwaway PostgreSQL server (STORE=postgres)"
 	@echo "  bench-pipeline       the central's pipeline without sockets on JMH, each stage in ns per bet (1 to"
 	@echo "                       3 min); PIPELINE_ARGS takes JMH's options: PIPELINE_ARGS= for the longer default run"
 	@echo "  compose              regenerate $(DEV_COMPOSE) for AGENCIES agencies"
@@ -38,6 +39,9 @@ demo:
 # central and the two reference centrals (null, null+csv) in turn; BENCH_ARGS="--references false" runs it alone.
 bench:
 	./scripts/bench.sh $(if $(filter command line environment,$(origin AGENCIES)),$(AGENCIES),50)
+
+bench-postgres:
+	STORE=postgres ./scripts/bench.sh $(if $(filter command line environment,$(origin AGENCIES)),$(AGENCIES),50)
 
 # The pipeline benchmark (PipelineBenchmark, JMH): one fork per stage, 2 warm-up and 3 measured iterations of 1 s.
 # PIPELINE_ARGS replaces those options: empty for the class's own (3 warm-up and 5 measured iterations of 2 s),

@@ -3,6 +3,7 @@
 #
 #   ./generar-compose.sh OUTPUT N
 #   STORE_DIR=./store ./generar-compose.sh OUTPUT N   # also keep the server's store in ./store
+#   CENTRALS=C ./generar-compose.sh OUTPUT N           # C centrals server1..serverC on one PostgreSQL
 #
 # The config files and each agency's bets are bind-mounted read-only, so editing them needs no
 # image rebuild. The only environment set is what no config file holds: CLI_ID and CLI_DATA_FILE
@@ -11,8 +12,11 @@ set -euo pipefail
 
 readonly MAX_AGENCIES=100000
 
+readonly MAX_CENTRALS=100
+
 usage() {
-    echo "usage: $0 OUTPUT N   (N: number of agencies, 0..${MAX_AGENCIES}; optional env STORE_DIR=HOST_DIR)" >&2
+    echo "usage: $0 OUTPUT N   (N: number of agencies, 0..${MAX_AGENCIES}; optional env STORE_DIR=HOST_DIR," \
+        "or CENTRALS=1..${MAX_CENTRALS})" >&2
     exit 2
 }
 
@@ -42,6 +46,62 @@ if [[ -n "$store_dir" ]]; then
         *) store_dir="./$store_dir" ;;
     esac
 fi
+
+# Optional: C centrals (server1..serverC) sharing one PostgreSQL database (service postgres) instead of the
+# single server. Each agency is told every central and starts at entry (I-1) mod C of the list.
+centrals="${CENTRALS:-}"
+if [[ -n "$centrals" ]]; then
+    if [[ ! "$centrals" =~ ^[0-9]{1,3}$ ]] || ((10#$centrals < 1 || 10#$centrals > MAX_CENTRALS)) \
+        || [[ -n "$store_dir" ]]; then
+        usage
+    fi
+    centrals=$((10#$centrals))
+fi
+
+# The database of the several-centrals topology. Its data stays in the container, as the single server's
+# store does: `docker compose down` then `up` starts a new draw.
+postgres_service() {
+    cat <<EOF
+  postgres:
+    container_name: postgres
+    image: postgres:15
+    environment:
+      POSTGRES_DB: lottery
+      POSTGRES_USER: lottery
+      POSTGRES_PASSWORD: lottery
+    healthcheck:
+      test: ["CMD-SHELL", "pg_isready -U lottery -d lottery"]
+      interval: 2s
+      timeout: 5s
+      retries: 30
+    networks:
+      - testing_net
+    stop_grace_period: 30s
+EOF
+}
+
+central_service() {
+    local id="$1"
+    cat <<EOF
+
+  server${id}:
+    container_name: server${id}
+    image: server:latest
+    environment:
+      AGENCIES: "${agencies}"
+      STORAGE_URL: jdbc:postgresql://postgres:5432/lottery
+      STORAGE_USER: lottery
+      STORAGE_PASSWORD: lottery
+    volumes:
+      - ./server/config.ini:/app/config.ini:ro
+    networks:
+      - testing_net
+    depends_on:
+      postgres:
+        condition: service_healthy
+    stop_grace_period: 30s
+EOF
+}
 
 server_service() {
     cat <<EOF
@@ -76,14 +136,18 @@ client_service() {
         "    image: client:latest" \
         "    environment:" \
         "      CLI_ID: \"${id}\"" \
-        "      CLI_DATA_FILE: /data/agency-${id}.csv" \
+        "      CLI_DATA_FILE: /data/agency-${id}.csv"
+    if [[ -n "$centrals" ]]; then
+        printf '      CLI_SERVER_ADDRESS: "%s"\n' "$central_list"
+    fi
+    printf '%s\n' \
         "    volumes:" \
         "      - ./client/config.yaml:/app/config.yaml:ro" \
         "      - ./.data/agency-${id}.csv:/data/agency-${id}.csv:ro" \
         "    networks:" \
         "      - testing_net" \
         "    depends_on:" \
-        "      - server" \
+        "${client_depends_on}" \
         "    stop_grace_period: 30s"
 }
 
@@ -93,8 +157,15 @@ compose_file() {
 name: tp0
 services:
 EOF
-    server_service
     local id
+    if [[ -n "$centrals" ]]; then
+        postgres_service
+        for ((id = 1; id <= centrals; id++)); do
+            central_service "$id"
+        done
+    else
+        server_service
+    fi
     for ((id = 1; id <= agencies; id++)); do
         client_service "$id"
     done
@@ -105,6 +176,17 @@ networks:
     driver: bridge
 EOF
 }
+
+# What each agency depends on, and (several centrals) the address list it is given.
+client_depends_on="      - server"
+central_list=""
+if [[ -n "$centrals" ]]; then
+    client_depends_on=""
+    for ((c = 1; c <= centrals; c++)); do
+        client_depends_on+="${client_depends_on:+$'\n'}      - server${c}"
+        central_list+="${central_list:+,}server${c}:12345"
+    done
+fi
 
 # Build the whole file in a temporary file first, so a failure never leaves half a file behind.
 tmp="$(mktemp "${TMPDIR:-/tmp}/compose.XXXXXX")"

@@ -63,6 +63,16 @@ check_generated_compose_files() {
         docker-compose --project-directory . -f "$plain" config -q \
             || fail "docker-compose config on the compose file for $n agencies"
     done
+    file="$dir/docker-compose-centrals.yaml"
+    step "generar-compose.sh with CENTRALS=3 and 5 agencies"
+    if CENTRALS=3 bash ./generar-compose.sh "$file" 5; then
+        yamllint --strict "$file" || fail "yamllint on the compose file for 3 centrals"
+        grep -v '^name:' "$file" >"$dir/plain-centrals.yaml"
+        docker-compose --project-directory . -f "$dir/plain-centrals.yaml" config -q \
+            || fail "docker-compose config on the compose file for 3 centrals"
+    else
+        fail "generar-compose.sh with CENTRALS=3 exited non-zero"
+    fi
     step "$DEV_COMPOSE is what the generator writes for 5 agencies"
     yamllint --strict "$DEV_COMPOSE" || fail "yamllint on $DEV_COMPOSE"
     cmp -s "$DEV_COMPOSE" "$dir/docker-compose-5.yaml" \

@@ -14,6 +14,9 @@
 #   BENCH_ARGS="--references false" ./scripts/bench.sh      # the central alone, as before the references
 #   BENCH_ARGS="--parked 10000" ./scripts/bench.sh
 #   SERVER_OPTS="@docker/jvm.options -Xmx64m" BENCH_ARGS="--runs 1 --shape 200000" ./scripts/bench.sh
+# STORAGE_URL (with STORAGE_USER, STORAGE_PASSWORD) runs the central on that PostgreSQL server, a new database per
+# run; STORE=postgres starts a throwaway server for the benchmark (scripts/pg-local.sh) and removes it after:
+#   STORE=postgres ./scripts/bench.sh           (make bench-postgres)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -28,9 +31,20 @@ if [[ ! -f benchmarks/target/lottery-bench.jar || ! -f server/target/lottery-ser
     echo "building (mvn -B -q package -DskipTests) ..."
     mvn -B -q package -DskipTests
 fi
+database=()
+if [[ ${STORE:-csv} == postgres && -z ${STORAGE_URL:-} ]]; then
+    pg_dir=$(mktemp -d /tmp/lottery-bench-pg.XXXXXX)
+    trap 'scripts/pg-local.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
+    STORAGE_URL=$(scripts/pg-local.sh start "$pg_dir")
+    STORAGE_USER=postgres
+    STORAGE_PASSWORD=lottery
+fi
+if [[ -n ${STORAGE_URL:-} ]]; then
+    database=(--storage-url "$STORAGE_URL" --storage-user "${STORAGE_USER:-}" --storage-password "${STORAGE_PASSWORD:-}")
+fi
 # The generator compiles with C1 only: C2 compiling its code would take a core from the central during the runs
 # (measured: 0.2-0.3 CPU-s of its compiler per run, against 0.07-0.09 s of generator CPU with C1 only).
 # shellcheck disable=SC2086 # BENCH_ARGS is a list of options on purpose
-exec java -Xms1g -Xmx4g -XX:TieredStopAtLevel=1 -cp benchmarks/target/lottery-bench.jar ar.loteria.bench.LoadGenerator \
+java -Xms1g -Xmx4g -XX:TieredStopAtLevel=1 -cp benchmarks/target/lottery-bench.jar ar.loteria.bench.LoadGenerator \
     --server-jar server/target/lottery-server.jar --agencies "$agencies" \
-    --server-opts "${SERVER_OPTS:-@docker/jvm.options}" ${BENCH_ARGS:-}
+    --server-opts "${SERVER_OPTS:-@docker/jvm.options}" "${database[@]}" ${BENCH_ARGS:-}

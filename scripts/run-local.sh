@@ -19,34 +19,15 @@ bets=${BETS:-15740}
 winners=${WINNERS:-3}
 batch=${BATCH:-100}
 work=${WORK:-target/local-run}
-server_jar=server/target/lottery-server.jar
-client_jar=client/target/lottery-client.jar
-
-# Build when a jar is missing or older than any source or pom.
-stale() {
-    [[ ! -f $1 ]] || [[ -n $(find common-codec common-logging server client pom.xml -newer "$1" \
-        \( -name '*.java' -o -name 'pom.xml' -o -name '*.xml' \) -not -path '*/target/*' -print -quit) ]]
-}
-if stale "$server_jar" || stale "$client_jar"; then
-    echo "building the jars (mvn -B -q package -DskipTests) ..."
-    mvn -B -q package -DskipTests
-fi
+# shellcheck source=scripts/local-processes.sh
+source scripts/local-processes.sh
+build_jars_when_stale
 
 rm -rf "$work"
 mkdir -p "$work/central"
 work=$(cd "$work" && pwd)
 
-data_dir=.data
-for ((i = 1; i <= agencies; i++)); do
-    if [[ ! -f $data_dir/agency-$i.csv ]]; then
-        data_dir="$work/data"
-        echo "generating $agencies agency files of $bets bets into $data_dir ..."
-        java -jar "$client_jar" generate --out "$data_dir" --agencies "$agencies" --bets "$bets" \
-            --winners "$winners" --seed 2026 --crlf > "$work/generate.log"
-        break
-    fi
-done
-data_dir=$(cd "$data_dir" && pwd)
+agency_data "$work" "$agencies" "$bets" "$winners"
 
 pids=()
 server_pid=
@@ -62,29 +43,11 @@ trap cleanup EXIT
     STORAGE_FILEPATH="$work/central/bets.csv" java "@$OLDPWD/docker/jvm.options" -jar "$OLDPWD/$server_jar") \
     > "$work/central.log" 2>&1 &
 server_pid=$!
-port=
-for _ in $(seq 1 100); do
-    port=$(sed -n 's/.*action: accept_connections | result: in_progress | port: \([0-9]*\).*/\1/p' \
-        "$work/central.log")
-    [[ -n $port ]] && break
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-        cat "$work/central.log" >&2
-        echo "the central did not start" >&2
-        exit 1
-    fi
-    sleep 0.1
-done
-[[ -n $port ]] || { echo "the central did not listen within 10 s" >&2; exit 1; }
+port=$(await_port "$work/central.log" "$server_pid")
 echo "central listening on 127.0.0.1:$port (log: $work/central.log)"
 
 started=$(date +%s%N)
-for ((i = 1; i <= agencies; i++)); do
-    mkdir -p "$work/agency-$i"
-    (cd "$work/agency-$i" && exec env CLI_ID="$i" CLI_SERVER_ADDRESS="127.0.0.1:$port" \
-        CLI_DATA_FILE="$data_dir/agency-$i.csv" CLI_BATCH_MAXAMOUNT="$batch" \
-        java "@$OLDPWD/docker/jvm.options" -jar "$OLDPWD/$client_jar") > "$work/agency-$i.log" 2>&1 &
-    pids+=($!)
-done
+start_agencies "$work" "$agencies" "127.0.0.1:$port" "$batch"
 
 # The winners' documents per agency, read from the central's store (python3, when the machine has it).
 winners_of() {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,15 +40,23 @@ final class IngestRun {
     /** Runs {@code data} against a new {@code central}; {@code tag} (for example "run 3 null") names its lines. */
     RunFigures measure(String tag, BenchedCentral central, List<PreparedAgency> data, long bets) throws Exception {
         Path dir = work.resolve(tag.replace(' ', '-'));
+        Map<String, String> settings = new HashMap<>(options.settings(data.size(), dir));
+        // With --storage-url the central (the references never) stores in a new database of its own.
+        BenchDatabase database = central == BenchedCentral.CENTRAL ? options.database() : null;
+        String databaseName = "bench_" + tag.replaceAll("\\W", "_");
+        if (database != null) {
+            settings.putAll(database.create(databaseName));
+        }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.eventLoops,
                 new DefaultThreadFactory("load-io"), NioIoHandler.newFactory());
-        try (JarProcess process = JarProcess.start(options.launch(central), options.settings(data.size(), dir), dir,
+        try (JarProcess process = JarProcess.start(options.launch(central), settings, dir,
                 work.resolve(tag.replace(' ', '-') + ".log"))) {
             int port = process.awaitPort(LoadGenerator.READY);
             ProcessMeter meter = new ProcessMeter(process.pid());
             Map<String, Double> serverCpuBefore = meter.cpuByRole();
             double serverCpuStart = meter.cpuSeconds();
             double machineStart = ProcessMeter.machineBusySeconds();
+            double databaseStart = BenchDatabase.serverCpuSeconds();
             long cpuStart = ownCpuNanos();
             long wallStart = System.nanoTime();
             Timeline timeline = new Timeline();
@@ -75,6 +84,11 @@ final class IngestRun {
             printSlices(tag, timeline, agencies);
             printCpu(tag, meter.cpuByRole(), serverCpuBefore, generatorCpu);
             printCores(tag, wall, serverCpu, generatorCpu, othersCpu);
+            if (database != null) {
+                // Part of the other processes' share: the database server and its backends.
+                System.out.printf(Locale.ROOT, "%s database server cpu s: %.2f%n", tag,
+                        BenchDatabase.serverCpuSeconds() - databaseStart);
+            }
             double rssMb = meter.status("VmHWM") / 1024.0;
             double threads = meter.status("Threads");
             // Peak RSS can count file-backed pages (a central reading a store back maps it): show the anonymous side.
@@ -87,7 +101,7 @@ final class IngestRun {
                         + (process.shutdownLogged() ? "" : " without its shutdown line"));
             }
             if (central.stores()) {
-                long rows = countRows(dir.resolve("bets.csv"));
+                long rows = database != null ? database.bets(databaseName) : countRows(dir.resolve("bets.csv"));
                 if (rows != bets) {
                     throw new IllegalStateException(tag + ": the store holds " + rows + " rows, expected " + bets);
                 }
@@ -100,6 +114,9 @@ final class IngestRun {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             LoadGenerator.deleteTree(dir);
+            if (database != null) {
+                database.drop(databaseName);
+            }
         }
     }
 

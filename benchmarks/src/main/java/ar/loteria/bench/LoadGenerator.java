@@ -110,6 +110,16 @@ public final class LoadGenerator implements Callable<Integer> {
         + "STORAGE_SYNC: every write forced to the disk (the references never sync) (default: ${DEFAULT-VALUE})")
     boolean storageSync;
 
+    @Option(names = "--storage-url", paramLabel = "URL", description = "run the central (not the references) on this "
+        + "PostgreSQL server (STORAGE_URL), in a new database per run (default: the CSV file)")
+    String storageUrl;
+
+    @Option(names = "--storage-user", paramLabel = "USER", description = "STORAGE_USER for --storage-url")
+    String storageUser;
+
+    @Option(names = "--storage-password", paramLabel = "PASSWORD", description = "STORAGE_PASSWORD for --storage-url")
+    String storagePassword;
+
     @Option(names = "--keep", arity = "0..1", paramLabel = "BOOL", description = "keep the data and the centrals' "
         + "logs (default: ${DEFAULT-VALUE})")
     boolean keep;
@@ -185,6 +195,11 @@ public final class LoadGenerator implements Callable<Integer> {
                 "STORAGE_FILEPATH", dir.resolve("bets.csv").toString(), "SERVER_LISTEN_BACKLOG", "4096",
                 "MAX_CONNECTIONS", String.valueOf(agencies + 100), "LOGGING_LEVEL", "INFO",
                 "STORAGE_SYNC", String.valueOf(storageSync));
+    }
+
+    /** The database server the central runs on, or null for the CSV file. */
+    BenchDatabase database() {
+        return storageUrl == null ? null : new BenchDatabase(storageUrl, storageUser, storagePassword);
     }
 
     /** The JVM options; an {@code @file} is made absolute, since the central runs in its own folder. */

@@ -71,7 +71,7 @@ public final class JarProcess implements AutoCloseable {
 
     private static boolean configuresTheProject(String variable) {
         return variable.startsWith("CLI_") || variable.startsWith("SERVER_") || variable.startsWith("TLS_")
-                || List.of("AGENCIES", "LOGGING_LEVEL", "STORAGE_FILEPATH", "NOMBRE", "APELLIDO", "DOCUMENTO",
+                || variable.startsWith("STORAGE_") || List.of("AGENCIES", "LOGGING_LEVEL", "NOMBRE", "APELLIDO", "DOCUMENTO",
                 "NACIMIENTO", "NUMERO").contains(variable);
     }
 

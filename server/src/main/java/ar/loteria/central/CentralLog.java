@@ -178,6 +178,51 @@ public final class CentralLog {
                 .with("lotes_rechazados", refusedBatches));
     }
 
+    // --- the database (STORAGE_URL)
+
+    /** Connected to the database at start. */
+    public static void databaseConnected(String url) {
+        LOG.info("{}", ActionLine.success("base_de_datos").with("url", url));
+    }
+
+    /** Connected again after the database was lost; how many batches were refused meanwhile. */
+    public static void databaseBack(String url, long refusedBatches) {
+        LOG.warn("{}", ActionLine.success("base_de_datos").with("url", url).with("lotes_rechazados", refusedBatches));
+    }
+
+    /** The database cannot be reached yet at start; the central keeps trying for a while. */
+    public static void databaseWaiting(String url, int attempt, String error) {
+        LOG.warn("{}", ActionLine.inProgress("base_de_datos").with("url", url).with("attempt", attempt)
+                .withError(error));
+    }
+
+    /**
+     * The database went away: batches are refused with STORAGE_FAILURE until it is back. Once per incident, as
+     * {@link #storeCannotWrite}, since every agency keeps retrying meanwhile.
+     */
+    public static void databaseLost(String url, String error) {
+        LOG.error("{}", ActionLine.fail("base_de_datos").with("url", url).withError(error));
+    }
+
+    /** The connection that listens for the draw was lost (it reconnects by itself, then checks again). */
+    public static void drawListenerLost(String error) {
+        LOG.warn("{}", ActionLine.fail("escuchar_sorteo").withError(error));
+    }
+
+    public static void drawListenerBack() {
+        LOG.info("{}", ActionLine.success("escuchar_sorteo"));
+    }
+
+    // --- export
+
+    public static void exported(Object from, Path file, long bets) {
+        LOG.info("{}", ActionLine.success("export").with("from", from).with("file", file).with("bets", bets));
+    }
+
+    public static void exportFailed(String error) {
+        LOG.error("{}", ActionLine.fail("export").withError(error));
+    }
+
     /** The draw, once, before any winners are sent. */
     public static void drawn() {
         LOG.info("{}", ActionLine.success("sorteo"));

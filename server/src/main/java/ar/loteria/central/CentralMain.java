@@ -4,18 +4,20 @@ import ar.loteria.central.config.ConfigException;
 import ar.loteria.central.config.ServerConfig;
 import ar.loteria.central.config.ServerConfigLoader;
 import ar.loteria.central.config.TlsSettings;
-import ar.loteria.central.storage.CorruptStoreException;
+import ar.loteria.central.storage.UnusableStoreException;
 import ar.loteria.logging.LogLevels;
 import io.netty.handler.ssl.SslContext;
 import sun.misc.Signal;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar lottery-server.jar}: reads {@code ./config.ini} and the environment, starts the central and runs
  * until SIGTERM (or SIGINT), then closes it in order and exits 0. Exit 1: bad configuration, or a store or port
- * that cannot be used.
+ * that cannot be used. {@code java -jar lottery-server.jar export --out FILE} writes the stored bets instead
+ * ({@link ExportCommand}).
  */
 public final class CentralMain {
 
@@ -28,6 +30,11 @@ public final class CentralMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("export")) {
+            System.exit(ExportCommand.run(Arrays.copyOfRange(args, 1, args.length), Path.of("config.ini"),
+                    System.getenv()));
+            return;
+        }
         // Netty's buffer allocator registers JFR events the first time it allocates, which costs tens of
         // milliseconds of class loading on an event loop just as the first agencies send. Off unless asked for.
         if (System.getProperty(NETTY_JFR) == null) {
@@ -68,7 +75,7 @@ public final class CentralMain {
         CentralServer server = new CentralServer(config, ssl);
         try {
             server.start();
-        } catch (CorruptStoreException e) {
+        } catch (UnusableStoreException e) {
             CentralLog.storeUnusable(e.getMessage());
             System.exit(1);
             return;

@@ -2,6 +2,7 @@ package ar.loteria.central;
 
 import ar.loteria.central.config.ServerConfig;
 import ar.loteria.central.draw.FileLedger;
+import ar.loteria.central.postgres.PostgresLedger;
 import ar.loteria.central.status.CentralStatus;
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.ErrorReply;
@@ -66,8 +67,9 @@ public final class CentralServer implements AutoCloseable {
      *                   bets file) or the port cannot be bound; nothing is left running
      */
     public void start() throws Exception {
-        storage = StorageDispatcher.open(() -> FileLedger.open(config.storagePath(), config.syncWrites(),
-                config.agencies()));
+        storage = StorageDispatcher.open(() -> config.database().enabled()
+                ? PostgresLedger.open(config.database(), config.agencies())
+                : FileLedger.open(config.storagePath(), config.syncWrites(), config.agencies()));
         storage.publishStatusEvery(STATUS_PERIOD);
         group = new MultiThreadIoEventLoopGroup(eventLoopThreads, new DefaultThreadFactory("central-io"),
                 NioIoHandler.newFactory());
