@@ -5,7 +5,7 @@ DEV_COMPOSE := docker-compose-dev.yaml
 DOCKER_COMPOSE ?= docker compose
 
 .DEFAULT_GOAL := help
-.PHONY: help build test demo compose bench bench-postgres soak lint smoke \
+.PHONY: help build test demo compose bench bench-pipeline bench-postgres soak lint smoke \
 	docker-image docker-compose-up docker-compose-down docker-compose-logs
 
 help:
@@ -18,6 +18,8 @@ help:
 	@echo "  bench-postgres       the same with the central on a throwaway PostgreSQL server (STORE=postgres)"
 	@echo "  soak                 crash soak: 4 agencies stream while the central is SIGKILLed and restarted on the same"
 	@echo "                       store, 100 cycles, then every check (ar.loteria.soak.CrashSoak); ends with soak: PASS"
+	@echo "  bench-pipeline       the central's pipeline without sockets on JMH, each stage in ns per bet (1 to"
+	@echo "                       3 min); PIPELINE_ARGS takes JMH's options: PIPELINE_ARGS= for the longer default run"
 	@echo "  compose              regenerate $(DEV_COMPOSE) for AGENCIES agencies"
 	@echo "  lint                 check the Docker setup without an engine (docker/check.sh)"
 	@echo "  smoke                build the images and run the composition for real, 5 and 100 agencies (docker/smoke.sh)"
@@ -59,6 +61,15 @@ soak:
 	java -Xmx1g -XX:TieredStopAtLevel=1 -cp benchmarks/target/lottery-bench.jar ar.loteria.soak.CrashSoak \
 		--server-jar server/target/lottery-server.jar --client-jar client/target/lottery-client.jar --cycles 100 \
 		$(SOAK_ARGS)
+
+# The pipeline benchmark (PipelineBenchmark, JMH): one fork per stage, 2 warm-up and 3 measured iterations of 1 s.
+# PIPELINE_ARGS replaces those options: empty for the class's own (3 warm-up and 5 measured iterations of 2 s),
+# or e.g. PIPELINE_ARGS="-f 3 -wi 5 -i 10", "-jvmArgsAppend -XX:TieredStopAtLevel=1" (C1 only, as the image runs
+# the central), "-p bets=100000", "-h".
+PIPELINE_ARGS ?= -wi 2 -w 1s -i 3 -r 1s
+bench-pipeline:
+	mvn -B -q package -DskipTests -pl benchmarks -am
+	java -jar benchmarks/target/lottery-bench.jar $(PIPELINE_ARGS)
 
 compose:
 	./generar-compose.sh $(DEV_COMPOSE) $(AGENCIES)

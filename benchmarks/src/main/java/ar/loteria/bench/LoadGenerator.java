@@ -2,10 +2,10 @@ package ar.loteria.bench;
 
 import ar.loteria.agency.AgencyTuning;
 import ar.loteria.bench.reference.ReferenceCentral;
+import ar.loteria.codec.FrameEncoder;
 import ar.loteria.codec.Frames;
 import ar.loteria.codec.Message;
 import ar.loteria.codec.MessageDecoder;
-import ar.loteria.codec.MessageEncoder;
 import ar.loteria.launch.Launch;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -233,9 +233,7 @@ public final class LoadGenerator implements Callable<Integer> {
     /** A whole frame, length header included, in a direct buffer: what the agency's pipeline would write. */
     static ByteBuf frame(Message message) {
         ByteBuf frame = Unpooled.directBuffer(Frames.MAX_FRAME_BYTES);
-        frame.writeInt(0);
-        MessageEncoder.encode(message, frame);
-        frame.setInt(0, frame.readableBytes() - Frames.HEADER_BYTES);
+        FrameEncoder.encode(message, frame);
         return frame;
     }
 

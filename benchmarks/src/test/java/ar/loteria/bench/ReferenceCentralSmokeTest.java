@@ -7,24 +7,18 @@ import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.Finish;
 import ar.loteria.codec.FinishAck;
 import ar.loteria.codec.Hello;
-import ar.loteria.codec.Message;
-import ar.loteria.codec.MessageDecoder;
 import ar.loteria.codec.ResultsRequest;
 import ar.loteria.codec.Welcome;
 import ar.loteria.codec.Winners;
 import ar.loteria.launch.JarProcess;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
+import ar.loteria.testkit.SocketAgency;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,35 +62,36 @@ class ReferenceCentralSmokeTest {
             many.add(new Bet("Eva", "Ruiz", String.format("%020d", i), "1990-01-01", 7574));
         }
 
-        try (Peer one = new Peer(port); Peer two = new Peer(port)) {
-            // when / then: agency 1 says HELLO, asks for its winners before the draw, sends the protocol's example
-            one.send(new Hello(1, ""), new ResultsRequest(1), new BetBatch(1, 0, List.of(
+        try (SocketAgency one = agency(port); SocketAgency two = agency(port)) {
+            // when / then: agency 1 says HELLO, asks for its winners before the draw, sends the protocol's example,
+            // all in one write
+            one.sendAll(new Hello(1, ""), new ResultsRequest(1), new BetBatch(1, 0, List.of(
                     new Bet("Ana", "Díaz", "30904465", "1999-03-17", 7574),
                     new Bet("Luis", "Paz", "00000042", "1985-12-01", 201))));
-            assertEquals(new Welcome(1, 0), one.next());
-            assertEquals(new BatchAck(0, 2), one.next());
+            assertEquals(new Welcome(1, 0), one.receive());
+            assertEquals(new BatchAck(0, 2), one.receive());
             // agency 2 sends its bets in four batches and finishes
-            two.send(new Hello(2, ""), new BetBatch(2, 0, List.of(
+            two.sendAll(new Hello(2, ""), new BetBatch(2, 0, List.of(
                     new Bet("María José", "O\"Neil, Jr", "12345678", "2000-02-29", 7574))));
             for (int first = 0; first < many.size(); first += 150) {
                 two.send(new BetBatch(2, 1 + first, many.subList(first, first + 150)));
             }
             two.send(new Finish(2, 451));
-            assertEquals(new Welcome(2, 0), two.next());
-            assertEquals(new BatchAck(0, 1), two.next());
+            assertEquals(new Welcome(2, 0), two.receive());
+            assertEquals(new BatchAck(0, 1), two.receive());
             for (int first = 0; first < many.size(); first += 150) {
-                assertEquals(new BatchAck(1 + first, 150), two.next());
+                assertEquals(new BatchAck(1 + first, 150), two.receive());
             }
-            assertEquals(new FinishAck(2, 451), two.next());
+            assertEquals(new FinishAck(2, 451), two.receive());
             // the last FINISH draws, and the request that waited is answered
             one.send(new Finish(1, 2));
-            assertEquals(new FinishAck(1, 2), one.next());
-            assertEquals(new Winners(true, List.of("30904465")), one.next());
+            assertEquals(new FinishAck(1, 2), one.receive());
+            assertEquals(new Winners(true, List.of("30904465")), one.receive());
             two.send(new ResultsRequest(2));
             List<String> documents = new ArrayList<>(List.of("12345678"));
             many.forEach(bet -> documents.add(bet.document()));
             for (Winners part : Winners.partsOf(documents)) {
-                assertEquals(part, two.next());
+                assertEquals(part, two.receive());
             }
             assertEquals(2, Winners.partsOf(documents).size(), "the winners took more than one part");
         }
@@ -115,41 +110,10 @@ class ReferenceCentralSmokeTest {
         }
     }
 
-    /** One agency on a plain blocking socket: whole frames out, decoded replies in. Test-owned. */
-    private static final class Peer implements AutoCloseable {
-        private final Socket socket;
-        private final DataInputStream in;
-
-        Peer(int port) throws IOException {
-            socket = new Socket("127.0.0.1", port);
-            socket.setSoTimeout((int) WAIT.toMillis());
-            in = new DataInputStream(socket.getInputStream());
-        }
-
-        void send(Message... messages) throws IOException {
-            for (Message message : messages) {
-                ByteBuf frame = LoadGenerator.frame(message);
-                try {
-                    socket.getOutputStream().write(ByteBufUtil.getBytes(frame));
-                } finally {
-                    frame.release();
-                }
-            }
-        }
-
-        Message next() throws IOException {
-            byte[] payload = in.readNBytes(in.readInt());
-            ByteBuf buffer = Unpooled.wrappedBuffer(payload);
-            try {
-                return MessageDecoder.decode(buffer);
-            } finally {
-                buffer.release();
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
+    /** An agency on a blocking socket that waits for each reply as long as the test does. */
+    private static SocketAgency agency(int port) throws IOException {
+        SocketAgency agency = new SocketAgency(port);
+        agency.setTimeoutMillis((int) WAIT.toMillis());
+        return agency;
     }
 }

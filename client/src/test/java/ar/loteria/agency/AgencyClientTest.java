@@ -5,6 +5,7 @@ import ar.loteria.agency.bets.TestBets;
 import ar.loteria.agency.config.AgencyConfig;
 import ar.loteria.agency.config.AgencyConfigException;
 import ar.loteria.agency.generate.BetFileGenerator;
+import ar.loteria.testkit.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +60,7 @@ class AgencyClientTest {
         Path file = dir.resolve("agency-1.csv");
         BetFileGenerator.writeAgencyFile(file, 1, 30, 1, 3, false);
         int port = freePort();
-        try (LogCapture logs = new LogCapture();
+        try (LogCapture logs = LogCapture.attach();
              FakeCentral central = new FakeCentral(true);
              AgencyClient client = new AgencyClient(config(port, file), BetInput.file(file), FAST)) {
 
@@ -71,12 +72,11 @@ class AgencyClientTest {
 
             // then: the course's lines, each retry counted and naming no address, then the connection
             assertEquals(ExitStatus.SUCCESS, outcome.status());
-            assertTrue(logs.contains("INFO action: connect | result: in_progress | attempt: 1"), logs.messages()
+            assertTrue(logs.contains("INFO action: connect | result: in_progress | attempt: 1"), logs.texts()
                     .toString());
             assertFalse(logs.contains("result: fail"));
             assertEquals(30, central.stored.size());
-            List<String> connectLines = logs.messages().stream().filter(line -> line.contains("action: connect |"))
-                    .toList();
+            List<String> connectLines = logs.matching("action: connect |");
             assertTrue(connectLines.size() >= 3, connectLines.toString());
             for (int attempt = 1; attempt < connectLines.size(); attempt++) {
                 assertEquals("INFO action: connect | result: in_progress | attempt: " + attempt,
@@ -99,7 +99,7 @@ class AgencyClientTest {
             ports[i] = freePort();
             addresses.add("127.0.0.1:" + ports[i]);
         }
-        try (LogCapture logs = new LogCapture(); AgencyClient client = new AgencyClient(
+        try (LogCapture logs = LogCapture.attach(); AgencyClient client = new AgencyClient(
                 AgencyRuns.config(1, file, Map.of(), ports), BetInput.file(file), fastWithBudget(300))) {
 
             // when
@@ -109,9 +109,8 @@ class AgencyClientTest {
             // then: the failure names the address as configured; with a list, each retry names the one it tried
             assertEquals(ExitStatus.SERVER_UNREACHABLE, outcome.status());
             assertTrue(logs.contains("ERROR action: connect | result: fail | server_address: "
-                    + String.join(",", addresses) + " | attempts: "), logs.messages().toString());
-            List<String> retries = logs.messages().stream()
-                    .filter(line -> line.contains("action: connect | result: in_progress")).toList();
+                    + String.join(",", addresses) + " | attempts: "), logs.texts().toString());
+            List<String> retries = logs.matching("action: connect | result: in_progress");
             for (String address : addresses) {
                 assertEquals(centrals > 1, retries.stream().anyMatch(line -> line.endsWith("server_address: "
                         + address)), retries.toString());
@@ -202,7 +201,7 @@ class AgencyClientTest {
         // given: an agency waiting for a draw that never comes
         Path file = dir.resolve("agency-1.csv");
         BetFileGenerator.writeAgencyFile(file, 1, 20, 1, 4, false);
-        try (LogCapture logs = new LogCapture(); FakeCentral central = new FakeCentral(false)) {
+        try (LogCapture logs = LogCapture.attach(); FakeCentral central = new FakeCentral(false)) {
             int port = central.start(0);
             AgencyClient client = new AgencyClient(config(port, file), BetInput.file(file), FAST);
             client.start();
@@ -212,7 +211,7 @@ class AgencyClientTest {
             client.close(true);
 
             // then
-            List<String> closing = logs.messages().stream().filter(line -> line.contains("action: close_")
+            List<String> closing = logs.texts().stream().filter(line -> line.contains("action: close_")
                     || line.contains("action: stop_")).toList();
             assertEquals(List.of("INFO action: stop_sender | result: success",
                     "INFO action: close_connection | result: success",

@@ -23,6 +23,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.StringReader;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -147,23 +149,6 @@ class AgencyHandlerTest {
         assertFalse(ch.finish());
     }
 
-    @Test
-    void errorReplyEndsTheRunAsRefused() throws Exception {
-        // given
-        EmbeddedChannel ch = channel(TestBets.bets(5, 0), Map.of());
-        outbound(ch);
-        ch.writeInbound(new Welcome(AGENCY, 0));
-        outbound(ch);
-
-        // when
-        ch.writeInbound(new ErrorReply(ErrorCode.INVALID_BET, 0, "birthdate in the future"));
-
-        // then
-        assertEquals(ExitStatus.REFUSED, outcome.getNow(null).status());
-        assertFalse(ch.isOpen());
-        assertFalse(ch.finish());
-    }
-
     @ParameterizedTest
     @EnumSource(value = ErrorCode.class, names = {"SHUTTING_DOWN", "SERVER_BUSY", "IDLE_TIMEOUT", "STORAGE_FAILURE"})
     void transientRefusalClosesWithoutEndingTheRun(ErrorCode code) throws Exception {
@@ -179,34 +164,42 @@ class AgencyHandlerTest {
         assertFalse(ch.finish());
     }
 
-    @Test
-    void acknowledgementOutOfSequenceIsAProtocolError() throws Exception {
-        // given
-        EmbeddedChannel ch = channel(TestBets.bets(25, 0), Map.of());
-        outbound(ch);
-        ch.writeInbound(new Welcome(AGENCY, 0));
-        outbound(ch);
-
-        // when
-        ch.writeInbound(new BatchAck(10, 10));
-
-        // then
-        assertEquals(ExitStatus.REFUSED, outcome.getNow(null).status());
-        assertFalse(ch.isOpen());
-        assertFalse(ch.finish());
+    /** A message from the central that ends the run: sent after WELCOME or as the first reply. */
+    record Ending(String name, int bets, boolean welcomed, Message reply, ExitStatus status) {
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
-    @Test
-    void unexpectedMessageIsAProtocolError() throws Exception {
+    static Stream<Ending> endings() {
+        return Stream.of(
+                new Ending("an ERROR reply", 5, true, new ErrorReply(ErrorCode.INVALID_BET, 0,
+                        "birthdate in the future"), ExitStatus.REFUSED),
+                new Ending("an acknowledgement out of sequence", 25, true, new BatchAck(10, 10), ExitStatus.REFUSED),
+                new Ending("a message the agency does not expect", 5, false, new Winners(true, List.of()),
+                        ExitStatus.REFUSED),
+                new Ending("a WELCOME holding more bets than the file", 5, false, new Welcome(AGENCY, 9),
+                        ExitStatus.BETS_FILE_ERROR));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("endings")
+    void replyThatEndsTheRunClosesWithItsExitStatus(Ending ending) throws Exception {
         // given
-        EmbeddedChannel ch = channel(TestBets.bets(5, 0), Map.of());
+        EmbeddedChannel ch = channel(TestBets.bets(ending.bets(), 0), Map.of());
         outbound(ch);
+        if (ending.welcomed()) {
+            ch.writeInbound(new Welcome(AGENCY, 0));
+            outbound(ch);
+        }
 
         // when
-        ch.writeInbound(new Winners(true, List.of()));
+        ch.writeInbound(ending.reply());
 
         // then
-        assertEquals(ExitStatus.REFUSED, outcome.getNow(null).status());
+        assertEquals(ending.status(), outcome.getNow(null).status());
+        assertFalse(ch.isOpen());
         assertFalse(ch.finish());
     }
 
@@ -235,20 +228,6 @@ class AgencyHandlerTest {
         assertEquals(ExitStatus.BETS_FILE_ERROR, outcome.getNow(null).status());
         assertTrue(outbound(ch).stream().noneMatch(Finish.class::isInstance));
         assertFalse(ch.isOpen());
-        assertFalse(ch.finish());
-    }
-
-    @Test
-    void centralHoldingMoreBetsThanTheFileIsABetsFileError() throws Exception {
-        // given
-        EmbeddedChannel ch = channel(TestBets.bets(5, 0), Map.of());
-        outbound(ch);
-
-        // when
-        ch.writeInbound(new Welcome(AGENCY, 9));
-
-        // then
-        assertEquals(ExitStatus.BETS_FILE_ERROR, outcome.getNow(null).status());
         assertFalse(ch.finish());
     }
 

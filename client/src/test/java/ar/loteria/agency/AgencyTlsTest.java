@@ -5,17 +5,20 @@ import ar.loteria.agency.bets.TestBets;
 import ar.loteria.agency.config.AgencyConfig;
 import ar.loteria.agency.config.AgencyConfigException;
 import ar.loteria.agency.generate.BetFileGenerator;
-import ar.loteria.testkit.TestCertificates;
+import ar.loteria.testkit.LogCapture;
 import ar.loteria.testkit.TestCertificates.Identity;
+import ar.loteria.testkit.TestIdentities;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -36,27 +39,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class AgencyTlsTest {
 
-    @TempDir
-    static Path certificates;
-    private static Identity central;
-    private static Identity stranger;
-    private static Identity misnamed;
+    @RegisterExtension
+    static final TestIdentities IDENTITIES = TestIdentities.of("central", "stranger").with("misnamed", "dns:elsewhere");
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void generateCertificates() throws Exception {
-        central = TestCertificates.generate(certificates, "central");
-        stranger = TestCertificates.generate(certificates, "stranger");
-        misnamed = TestCertificates.generate(certificates, "misnamed", "dns:elsewhere");
-    }
 
     @Test
     void configLineStaysTheSameWithTlsOn() throws Exception {
         Path file = dir.resolve("agency-1.csv");
 
-        String line = AgencyLog.configLoaded(config(4000, file, central.certificate())).toString();
+        String line = AgencyLog.configLoaded(config(4000, file, IDENTITIES.get("central").certificate())).toString();
 
         assertEquals("action: config | result: success | client_id: 1 | server_address: 127.0.0.1:4000 | "
                 + "loop_amount: 5 | loop_period: 5s | log_level: INFO | batch_max_amount: 7", line);
@@ -67,11 +61,11 @@ class AgencyTlsTest {
         // given
         Path file = dir.resolve("agency-1.csv");
         List<String> expectedWinners = BetFileGenerator.writeAgencyFile(file, 1, 200, 5, 3, true);
-        try (FakeCentral fake = new FakeCentral(true, serverContext(central))) {
+        try (FakeCentral fake = new FakeCentral(true, serverContext(IDENTITIES.get("central")))) {
             int port = fake.start(0);
 
             // when
-            AgencyOutcome outcome = run(config(port, file, central.certificate()), file);
+            AgencyOutcome outcome = run(config(port, file, IDENTITIES.get("central").certificate()), file);
 
             // then
             assertEquals(new AgencyOutcome(ExitStatus.SUCCESS, expectedWinners), outcome);
@@ -80,41 +74,33 @@ class AgencyTlsTest {
         }
     }
 
-    @Test
-    void untrustedCentralEndsTheRunWithATlsFailure() throws Exception {
+    /** Why the agency refuses the central's certificate. */
+    enum CertificateRefusal {
+        /** Signed by nobody the agency trusts. */
+        UNTRUSTED,
+        /** Trusted, but issued for "elsewhere" while the agency dials 127.0.0.1. */
+        ANOTHER_HOST
+    }
+
+    @ParameterizedTest
+    @EnumSource(CertificateRefusal.class)
+    void refusedCertificateEndsTheRunWithATlsFailure(CertificateRefusal refusal) throws Exception {
         // given
         Path file = dir.resolve("agency-1.csv");
         BetFileGenerator.writeAgencyFile(file, 1, 20, 1, 3, false);
-        try (LogCapture logs = new LogCapture();
-             FakeCentral fake = new FakeCentral(true, serverContext(central))) {
+        Identity served = IDENTITIES.get(refusal == CertificateRefusal.UNTRUSTED ? "central" : "misnamed");
+        Identity trusted = IDENTITIES.get(refusal == CertificateRefusal.UNTRUSTED ? "stranger" : "misnamed");
+        try (LogCapture logs = LogCapture.attach();
+             FakeCentral fake = new FakeCentral(true, serverContext(served))) {
             int port = fake.start(0);
 
             // when
-            AgencyOutcome outcome = run(config(port, file, stranger.certificate()), file);
+            AgencyOutcome outcome = run(config(port, file, trusted.certificate()), file);
 
             // then
             assertEquals(ExitStatus.REFUSED, outcome.status());
             assertTrue(logs.contains("ERROR action: tls | result: fail | server_address: 127.0.0.1:" + port),
-                    logs.messages().toString());
-            assertEquals(List.of(), fake.stored);
-        }
-    }
-
-    @Test
-    void centralWhoseCertificateNamesAnotherHostIsRefused() throws Exception {
-        // given: trusted, but issued for "elsewhere" while the agency dials 127.0.0.1
-        Path file = dir.resolve("agency-1.csv");
-        BetFileGenerator.writeAgencyFile(file, 1, 20, 1, 3, false);
-        try (LogCapture logs = new LogCapture();
-             FakeCentral fake = new FakeCentral(true, serverContext(misnamed))) {
-            int port = fake.start(0);
-
-            // when
-            AgencyOutcome outcome = run(config(port, file, misnamed.certificate()), file);
-
-            // then
-            assertEquals(ExitStatus.REFUSED, outcome.status());
-            assertTrue(logs.contains("action: tls | result: fail"), logs.messages().toString());
+                    logs.texts().toString());
             assertEquals(List.of(), fake.stored);
         }
     }
@@ -123,7 +109,7 @@ class AgencyTlsTest {
     void tlsHandlerComesFirstWhenEnabled() throws Exception {
         // given
         Path file = dir.resolve("agency-1.csv");
-        AgencyRun run = new AgencyRun(config(12345, file, central.certificate()), BetInput.of("test", List.of()),
+        AgencyRun run = new AgencyRun(config(12345, file, IDENTITIES.get("central").certificate()), BetInput.of("test", List.of()),
                 FAST, BatchSender::run, new CompletableFuture<>());
 
         // when

@@ -4,6 +4,7 @@ import ar.loteria.agency.bets.BetInput;
 import ar.loteria.agency.bets.TestBets;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetBatch;
+import ar.loteria.testkit.LogCapture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -119,7 +120,7 @@ class BatchSenderTest {
         // given: progress due after every batch
         BatchSender sender = new BatchSender(channel, BetInput.of("test", TestBets.bets(5, 0)), 1, 2, 0,
                 new Semaphore(32), Duration.ZERO);
-        try (LogCapture logs = new LogCapture()) {
+        try (LogCapture logs = LogCapture.attach()) {
 
             // when
             start(sender);
@@ -128,7 +129,7 @@ class BatchSenderTest {
             // then
             assertEquals(List.of("INFO action: envio | result: in_progress | enviadas: 2 | total: 5",
                     "INFO action: envio | result: in_progress | enviadas: 4 | total: 5",
-                    "INFO action: envio | result: in_progress | enviadas: 5 | total: 5"), logs.messages());
+                    "INFO action: envio | result: in_progress | enviadas: 5 | total: 5"), logs.texts());
         }
         written.clear();
     }

@@ -2,6 +2,7 @@ package ar.loteria.agency;
 
 import ar.loteria.agency.bets.TestBets;
 import ar.loteria.agency.generate.BetFileGenerator;
+import ar.loteria.testkit.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +37,7 @@ class CentralListTest {
         Path file = dir.resolve("agency-1.csv");
         List<String> expectedWinners = BetFileGenerator.writeAgencyFile(file, 1, 200, 3, 5, false);
         int refused = freePort();
-        try (LogCapture logs = new LogCapture(); FakeCentral central = new FakeCentral(true)) {
+        try (LogCapture logs = LogCapture.attach(); FakeCentral central = new FakeCentral(true)) {
             int port = central.start(0);
 
             // when
@@ -49,7 +50,7 @@ class CentralListTest {
             assertEquals(List.of("INFO action: connect | result: in_progress | attempt: 1 | server_address: "
                     + "127.0.0.1:" + refused, "INFO action: connect | result: success | server_address: 127.0.0.1:"
                     + port), connectLines(logs));
-            assertFalse(logs.contains("result: fail"), logs.messages().toString());
+            assertFalse(logs.contains("result: fail"), logs.texts().toString());
         }
     }
 
@@ -58,7 +59,7 @@ class CentralListTest {
         // given: the first central stores the 5th batch, then drops the connection before acknowledging it
         Path file = dir.resolve("agency-1.csv");
         List<String> expectedWinners = BetFileGenerator.writeAgencyFile(file, 1, 300, 4, 8, false);
-        try (LogCapture logs = new LogCapture(); FakeCentral first = new FakeCentral(true)) {
+        try (LogCapture logs = LogCapture.attach(); FakeCentral first = new FakeCentral(true)) {
             FakeCentral second = first.sharingStore();
             int firstPort = first.start(0);
             int secondPort = second.start(0);
@@ -76,8 +77,8 @@ class CentralListTest {
             assertEquals(List.of(), first.violations);
             assertEquals(batchStarts(300, 7), first.batchFirsts);
             assertTrue(logs.contains("WARN action: reconnect | result: in_progress | server_address: 127.0.0.1:"
-                    + secondPort), logs.messages().toString());
-            List<Long> welcomed = logs.messages().stream().filter(line -> line.contains("action: hello |"))
+                    + secondPort), logs.texts().toString());
+            List<Long> welcomed = logs.matching("action: hello |").stream()
                     .map(line -> Long.parseLong(line.substring(line.lastIndexOf(' ') + 1))).toList();
             assertEquals(2, welcomed.size(), welcomed.toString());
             assertEquals(0, welcomed.get(0));
@@ -109,6 +110,6 @@ class CentralListTest {
     }
 
     private static List<String> connectLines(LogCapture logs) {
-        return logs.messages().stream().filter(line -> line.contains("action: connect |")).toList();
+        return logs.matching("action: connect |");
     }
 }

@@ -27,6 +27,11 @@ public final class FrameEncoder extends MessageToByteEncoder<Message> {
 
     @Override
     protected void encode(ChannelHandlerContext ctx, Message msg, ByteBuf out) {
+        encode(msg, out);
+    }
+
+    /** Appends {@code msg} to {@code out} as a whole frame, length header first. Usable without a channel. */
+    public static void encode(Message msg, ByteBuf out) {
         int header = out.writerIndex();
         out.writeInt(0);
         MessageEncoder.encode(msg, out);

@@ -21,6 +21,8 @@ public final class TestCertificates {
 
     /** The password of every keystore made here. */
     public static final String PASSWORD = "changeit";
+    /** The names a certificate is for unless told otherwise. */
+    public static final String DEFAULT_NAMES = "dns:server,dns:localhost,ip:127.0.0.1";
 
     private static final long KEYTOOL_TIMEOUT_SECONDS = 60;
 
@@ -50,7 +52,7 @@ public final class TestCertificates {
 
     /** Writes {@code NAME.p12} and {@code NAME.pem} into {@code dir}. Each call makes a new key. */
     public static Identity generate(Path dir, String name) throws IOException, InterruptedException {
-        return generate(dir, name, "dns:server,dns:localhost,ip:127.0.0.1");
+        return generate(dir, name, DEFAULT_NAMES);
     }
 
     /** The same, for the names in {@code subjectAltNames} ({@code dns:NAME,ip:ADDRESS,...}) only. */

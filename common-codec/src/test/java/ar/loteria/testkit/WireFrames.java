@@ -1,9 +1,9 @@
 package ar.loteria.testkit;
 
+import ar.loteria.codec.FrameEncoder;
 import ar.loteria.codec.Frames;
 import ar.loteria.codec.Message;
 import ar.loteria.codec.MessageDecoder;
-import ar.loteria.codec.MessageEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
@@ -22,9 +22,7 @@ public final class WireFrames {
     /** One message as one complete frame. */
     public static ByteBuf frame(Message message) {
         ByteBuf frame = Unpooled.buffer();
-        frame.writeInt(0);
-        MessageEncoder.encode(message, frame);
-        frame.setInt(0, frame.readableBytes() - Frames.HEADER_BYTES);
+        FrameEncoder.encode(message, frame);
         return frame;
     }
 
@@ -32,9 +30,7 @@ public final class WireFrames {
     public static ByteBuf frames(Message... messages) {
         ByteBuf all = Unpooled.buffer();
         for (Message message : messages) {
-            ByteBuf frame = frame(message);
-            all.writeBytes(frame);
-            frame.release();
+            FrameEncoder.encode(message, all);
         }
         return all;
     }
@@ -53,12 +49,15 @@ public final class WireFrames {
 
     /**
      * Decodes every complete frame at the start of {@code received}, consuming them; a partial frame at the end is
-     * left for more bytes.
+     * left for more bytes. A length header no sender of this protocol writes (0, or over 8 kB) fails the test.
      */
     public static List<Message> decodeAll(ByteBuf received) {
         List<Message> messages = new ArrayList<>();
         while (received.readableBytes() >= Frames.HEADER_BYTES) {
             int length = received.getInt(received.readerIndex());
+            if (length <= 0 || length > Frames.MAX_PAYLOAD_BYTES) {
+                throw new AssertionError("a frame's length header says " + length + " bytes");
+            }
             if (received.readableBytes() < Frames.HEADER_BYTES + length) {
                 break;
             }

@@ -15,8 +15,8 @@ import ar.loteria.codec.MessageDecoder;
 import ar.loteria.codec.ResultsRequest;
 import ar.loteria.codec.Welcome;
 import ar.loteria.codec.Winners;
-import ar.loteria.testkit.TestCertificates;
-import ar.loteria.testkit.TestCertificates.Identity;
+import ar.loteria.testkit.LogCapture;
+import ar.loteria.testkit.TestIdentities;
 import ch.qos.logback.classic.Level;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -36,13 +36,12 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLHandshakeException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,6 +55,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLHandshakeException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -70,10 +70,8 @@ class TlsCentralTest {
     /** First byte of a TLS alert record: the most a peer that does not speak TLS may get back. */
     private static final int TLS_ALERT = 0x15;
 
-    @TempDir
-    static Path certificates;
-    private static Identity central;
-    private static Identity stranger;
+    @RegisterExtension
+    static final TestIdentities IDENTITIES = TestIdentities.of("central", "stranger");
 
     @TempDir
     Path dir;
@@ -82,17 +80,12 @@ class TlsCentralTest {
             NioIoHandler.newFactory());
     private CentralServer server;
 
-    @BeforeAll
-    static void generateCertificates() throws Exception {
-        central = TestCertificates.generate(certificates, "central");
-        stranger = TestCertificates.generate(certificates, "stranger");
-    }
 
     @BeforeEach
     void startCentral() throws Exception {
         ServerConfig config = new ServerConfig(0, "server", 128, "INFO", Level.INFO, 1, dir.resolve("bets.csv"),
                 1000, Duration.ofSeconds(30), Map.of());
-        SslContext ssl = new TlsSettings(central.keystore(), central.password()).newServerContext();
+        SslContext ssl = new TlsSettings(IDENTITIES.get("central").keystore(), IDENTITIES.get("central").password()).newServerContext();
         server = new CentralServer(config, ssl, 2);
         server.start();
     }
@@ -106,7 +99,7 @@ class TlsCentralTest {
     @Test
     void agencyTrustingTheCentralCompletesTheConversation() throws Exception {
         // given
-        TlsAgency agency = connect(central.certificate());
+        TlsAgency agency = connect(IDENTITIES.get("central").certificate());
         assertTrue(agency.handshake().await(WAIT_SECONDS, TimeUnit.SECONDS) && agency.handshake().isSuccess(),
                 String.valueOf(agency.handshake().cause()));
 
@@ -150,7 +143,7 @@ class TlsCentralTest {
     @Test
     void agencyTrustingAnotherCertificateFailsTheHandshake() throws Exception {
         // when
-        TlsAgency agency = connect(stranger.certificate());
+        TlsAgency agency = connect(IDENTITIES.get("stranger").certificate());
 
         // then
         assertTrue(agency.handshake().await(WAIT_SECONDS, TimeUnit.SECONDS));
@@ -173,7 +166,7 @@ class TlsCentralTest {
     }
 
     private void assertCentralStillServes() throws Exception {
-        TlsAgency agency = connect(central.certificate());
+        TlsAgency agency = connect(IDENTITIES.get("central").certificate());
         agency.send(new Hello(1, ""));
         assertEquals(new Welcome(1, 0), agency.receive());
         agency.channel.close().sync();

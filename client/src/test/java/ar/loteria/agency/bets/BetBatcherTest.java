@@ -4,8 +4,7 @@ import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.Frames;
 import ar.loteria.codec.MessageEncoder;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import ar.loteria.testkit.WireFrames;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -121,13 +120,7 @@ class BetBatcherTest {
     }
 
     private static int encodedFrameBytes(BetBatch batch) {
-        ByteBuf buffer = Unpooled.buffer();
-        try {
-            MessageEncoder.encode(batch, buffer);
-            return Frames.HEADER_BYTES + buffer.readableBytes();
-        } finally {
-            buffer.release();
-        }
+        return WireFrames.bytes(batch).length;
     }
 
     private static List<Integer> sizes(List<BetBatch> batches) {

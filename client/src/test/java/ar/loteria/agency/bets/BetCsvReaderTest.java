@@ -4,7 +4,9 @@ import ar.loteria.codec.Bet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -30,11 +33,23 @@ class BetCsvReaderTest {
     @TempDir
     Path dir;
 
-    @Test
-    void readsLfLines() throws Exception {
+    static Stream<Arguments> lineLayouts() {
+        return Stream.of(
+                Arguments.of("LF lines", "Santiago Lionel,Lorca,30904465,1999-03-17,2201\n"
+                        + "Tiago Nicolás,Rivera,34407251,2001-08-29,1033\n"),
+                Arguments.of("a byte order mark, then a last line without a line break",
+                        "\uFEFFSantiago Lionel,Lorca,30904465,1999-03-17,2201\r\n"
+                        + "Tiago Nicolás,Rivera,34407251,2001-08-29,1033"),
+                Arguments.of("empty and blank lines, skipped",
+                        "\n\r\nSantiago Lionel,Lorca,30904465,1999-03-17,2201\n\n  \n"
+                        + "Tiago Nicolás,Rivera,34407251,2001-08-29,1033\n\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("lineLayouts")
+    void readsEveryBetWhateverTheLineLayout(String layout, String text) throws Exception {
         // when
-        List<Bet> bets = readAll("Santiago Lionel,Lorca,30904465,1999-03-17,2201\n"
-                + "Tiago Nicolás,Rivera,34407251,2001-08-29,1033\n");
+        List<Bet> bets = readAll(text);
 
         // then
         assertEquals(List.of(LORCA, RIVERA), bets);
@@ -54,26 +69,6 @@ class BetCsvReaderTest {
                 bets.add(bet);
             }
         }
-
-        // then
-        assertEquals(List.of(LORCA, RIVERA), bets);
-    }
-
-    @Test
-    void skipsByteOrderMarkAndReadsLastLineWithoutNewline() throws Exception {
-        // when
-        List<Bet> bets = readAll("\uFEFFSantiago Lionel,Lorca,30904465,1999-03-17,2201\r\n"
-                + "Tiago Nicolás,Rivera,34407251,2001-08-29,1033");
-
-        // then
-        assertEquals(List.of(LORCA, RIVERA), bets);
-    }
-
-    @Test
-    void skipsEmptyLines() throws Exception {
-        // when
-        List<Bet> bets = readAll("\n\r\nSantiago Lionel,Lorca,30904465,1999-03-17,2201\n\n  \n"
-                + "Tiago Nicolás,Rivera,34407251,2001-08-29,1033\n\n");
 
         // then
         assertEquals(List.of(LORCA, RIVERA), bets);

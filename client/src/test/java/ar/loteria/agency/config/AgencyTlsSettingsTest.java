@@ -1,9 +1,8 @@
 package ar.loteria.agency.config;
 
-import ar.loteria.testkit.TestCertificates;
-import ar.loteria.testkit.TestCertificates.Identity;
-import org.junit.jupiter.api.BeforeAll;
+import ar.loteria.testkit.TestIdentities;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -19,19 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The agency's TLS settings: {@code tls.*} in config.yaml, {@code CLI_TLS*} in the environment. */
 class AgencyTlsSettingsTest {
 
-    @TempDir
-    static Path certificates;
-    private static Identity central;
-    private static Identity stranger;
+    @RegisterExtension
+    static final TestIdentities IDENTITIES = TestIdentities.of("central", "stranger");
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void generateCertificates() throws Exception {
-        central = TestCertificates.generate(certificates, "central");
-        stranger = TestCertificates.generate(certificates, "stranger");
-    }
 
     @Test
     void tlsIsOffByDefault() throws AgencyConfigException {
@@ -43,30 +35,30 @@ class AgencyTlsSettingsTest {
     @Test
     void readsTlsFromTheFile() throws Exception {
         // given
-        Path file = write("tls:\n  enabled: true\n  trust: \"" + central.certificate() + "\"\n");
+        Path file = write("tls:\n  enabled: true\n  trust: \"" + IDENTITIES.get("central").certificate() + "\"\n");
 
         // when
         AgencyConfig config = AgencyConfigLoader.load(file, Map.of("CLI_ID", "1"));
 
         // then
         assertTrue(config.tls().enabled());
-        assertEquals(central.certificate(), config.tls().trust());
+        assertEquals(IDENTITIES.get("central").certificate(), config.tls().trust());
         assertTrue(config.tls().context().isClient());
     }
 
     @Test
     void environmentOverridesTls() throws Exception {
         // given
-        Path file = write("tls:\n  enabled: true\n  trust: \"" + central.certificate() + "\"\n");
+        Path file = write("tls:\n  enabled: true\n  trust: \"" + IDENTITIES.get("central").certificate() + "\"\n");
 
         // when
         AgencyConfig off = AgencyConfigLoader.load(file, Map.of("CLI_ID", "1", "CLI_TLS", "false"));
         AgencyConfig other = AgencyConfigLoader.load(file, Map.of("CLI_ID", "1", "CLI_TLS_TRUST",
-                stranger.certificate().toString()));
+                IDENTITIES.get("stranger").certificate().toString()));
 
         // then
         assertFalse(off.tls().enabled());
-        assertEquals(stranger.certificate(), other.tls().trust());
+        assertEquals(IDENTITIES.get("stranger").certificate(), other.tls().trust());
     }
 
     @Test

@@ -1,10 +1,9 @@
 package ar.loteria.central.config;
 
-import ar.loteria.testkit.TestCertificates;
-import ar.loteria.testkit.TestCertificates.Identity;
+import ar.loteria.testkit.TestIdentities;
 import io.netty.handler.ssl.SslContext;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -20,17 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TlsSettingsTest {
 
-    @TempDir
-    static Path certificates;
-    private static Identity identity;
+    @RegisterExtension
+    static final TestIdentities IDENTITIES = TestIdentities.of("central");
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void generateKeystore() throws Exception {
-        identity = TestCertificates.generate(certificates, "central");
-    }
 
     private Path write(String text) throws IOException {
         Path file = dir.resolve("config.ini");
@@ -48,12 +42,12 @@ class TlsSettingsTest {
 
     @Test
     void readsTheKeystoreFromTheFile() throws Exception {
-        Path file = write("[DEFAULT]\nSERVER_PORT = 12345\ntls_keystore = " + identity.keystore()
-                + "\nTLS_KEYSTORE_PASSWORD = " + identity.password() + "\n");
+        Path file = write("[DEFAULT]\nSERVER_PORT = 12345\ntls_keystore = " + IDENTITIES.get("central").keystore()
+                + "\nTLS_KEYSTORE_PASSWORD = " + IDENTITIES.get("central").password() + "\n");
 
         TlsSettings tls = TlsSettings.load(file, Map.of());
 
-        assertEquals(new TlsSettings(identity.keystore(), identity.password()), tls);
+        assertEquals(new TlsSettings(IDENTITIES.get("central").keystore(), IDENTITIES.get("central").password()), tls);
         SslContext context = tls.newServerContext();
         assertTrue(context.isServer());
     }
@@ -62,22 +56,22 @@ class TlsSettingsTest {
     void environmentOverridesTheFile() throws Exception {
         Path file = write("[DEFAULT]\nTLS_KEYSTORE = /elsewhere.p12\nTLS_KEYSTORE_PASSWORD = other\n");
 
-        TlsSettings tls = TlsSettings.load(file, Map.of("TLS_KEYSTORE", identity.keystore().toString(),
-                "TLS_KEYSTORE_PASSWORD", identity.password()));
+        TlsSettings tls = TlsSettings.load(file, Map.of("TLS_KEYSTORE", IDENTITIES.get("central").keystore().toString(),
+                "TLS_KEYSTORE_PASSWORD", IDENTITIES.get("central").password()));
 
-        assertEquals(new TlsSettings(identity.keystore(), identity.password()), tls);
+        assertEquals(new TlsSettings(IDENTITIES.get("central").keystore(), IDENTITIES.get("central").password()), tls);
     }
 
     @Test
     void emptyVariableTurnsTlsOff() throws Exception {
-        Path file = write("[DEFAULT]\nTLS_KEYSTORE = " + identity.keystore() + "\n");
+        Path file = write("[DEFAULT]\nTLS_KEYSTORE = " + IDENTITIES.get("central").keystore() + "\n");
 
         assertFalse(TlsSettings.load(file, Map.of("TLS_KEYSTORE", "")).enabled());
     }
 
     @Test
     void missingKeystoreNamesItsKey() {
-        TlsSettings tls = new TlsSettings(dir.resolve("absent.p12"), identity.password());
+        TlsSettings tls = new TlsSettings(dir.resolve("absent.p12"), IDENTITIES.get("central").password());
 
         ConfigException error = assertThrows(ConfigException.class, tls::newServerContext);
 
@@ -87,7 +81,7 @@ class TlsSettingsTest {
 
     @Test
     void fileThatIsNotAKeystoreNamesItsKey() {
-        TlsSettings tls = new TlsSettings(identity.certificate(), identity.password());
+        TlsSettings tls = new TlsSettings(IDENTITIES.get("central").certificate(), IDENTITIES.get("central").password());
 
         ConfigException error = assertThrows(ConfigException.class, tls::newServerContext);
 
@@ -96,7 +90,7 @@ class TlsSettingsTest {
 
     @Test
     void wrongPasswordNamesThePasswordKey() {
-        TlsSettings tls = new TlsSettings(identity.keystore(), "not-the-password");
+        TlsSettings tls = new TlsSettings(IDENTITIES.get("central").keystore(), "not-the-password");
 
         ConfigException error = assertThrows(ConfigException.class, tls::newServerContext);
 
@@ -105,6 +99,6 @@ class TlsSettingsTest {
 
     @Test
     void neverShowsThePassword() {
-        assertFalse(new TlsSettings(identity.keystore(), "s3cret-value").toString().contains("s3cret-value"));
+        assertFalse(new TlsSettings(IDENTITIES.get("central").keystore(), "s3cret-value").toString().contains("s3cret-value"));
     }
 }

@@ -1,6 +1,5 @@
 package ar.loteria.central.postgres;
 
-import ar.loteria.central.LogCapture;
 import ar.loteria.central.config.DatabaseSettings;
 import ar.loteria.central.draw.Batch;
 import ar.loteria.central.draw.Ledger;
@@ -10,6 +9,7 @@ import ar.loteria.central.storage.UnusableStoreException;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.WinningRule;
+import ar.loteria.testkit.LogCapture;
 import ar.loteria.testkit.TestPostgres;
 import ar.loteria.testkit.WireBatches;
 import org.junit.jupiter.api.AfterEach;
