@@ -13,6 +13,7 @@ import ar.loteria.codec.Message;
 import ar.loteria.codec.ResultsRequest;
 import ar.loteria.codec.Welcome;
 import ar.loteria.codec.Winners;
+import ar.loteria.testkit.LogCapture;
 import ar.loteria.testkit.SocketAgency;
 import ch.qos.logback.classic.Level;
 import org.junit.jupiter.api.AfterEach;
