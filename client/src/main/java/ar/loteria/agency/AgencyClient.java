@@ -12,7 +12,10 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +46,7 @@ public final class AgencyClient implements AutoCloseable {
     private final AgencyTuning tuning;
     private final AgencyRun run;
     private final EventLoopGroup group;
+    private final DnsAddressResolverGroup resolvers;
     /** One per entry of the central list, with that central's address and pipeline. */
     private final List<Bootstrap> bootstraps = new ArrayList<>();
     private final CentralRotation rotation;
@@ -59,9 +63,18 @@ public final class AgencyClient implements AutoCloseable {
         this.run = new AgencyRun(config, bets, tuning, this::launchSender, new CompletableFuture<>());
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("agency-io"),
                 NioIoHandler.newFactory());
+        // Names are resolved without blocking the event loop, and a failed lookup is not remembered: a central's
+        // name that does not resolve yet (its container just starting, a busy DNS server) is tried again with the
+        // next attempt, each lookup bounded by the connect timeout.
+        this.resolvers = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+                .datagramChannelType(NioDatagramChannel.class)
+                .socketChannelType(NioSocketChannel.class)
+                .queryTimeoutMillis(tuning.connectTimeout().toMillis())
+                .negativeTtl(0));
         Bootstrap common = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
+                .resolver(resolvers)
                 .option(ChannelOption.TCP_NODELAY, true)
                 // The wait for the draw may be long and silent: let TCP notice a central that vanished.
                 .option(ChannelOption.SO_KEEPALIVE, true)
@@ -113,6 +126,7 @@ public final class AgencyClient implements AutoCloseable {
             // The sender closes its file as it ends, so an ended sender means a closed file.
             log(level, senderEnded, AgencyLog.fileClosed(senderEnded, current.inputName()));
         }
+        resolvers.close();
         boolean terminated = group.shutdownGracefully(0, timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .awaitUninterruptibly(2 * timeout.toMillis());
         log(level, terminated, AgencyLog.eventLoopClosed(terminated));

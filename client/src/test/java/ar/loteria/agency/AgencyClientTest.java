@@ -4,6 +4,7 @@ import ar.loteria.agency.bets.BetInput;
 import ar.loteria.agency.bets.TestBets;
 import ar.loteria.agency.config.AgencyConfig;
 import ar.loteria.agency.config.AgencyConfigException;
+import ar.loteria.agency.config.AgencyConfigLoader;
 import ar.loteria.agency.generate.BetFileGenerator;
 import ar.loteria.testkit.LogCapture;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,46 @@ class AgencyClientTest {
             }
             assertEquals("INFO action: connect | result: success | server_address: 127.0.0.1:" + port,
                     connectLines.get(connectLines.size() - 1));
+        }
+    }
+
+    @Test
+    void reachesACentralByItsNameAsInACompose() throws Exception {
+        // given: the central's address as a name (resolved from /etc/hosts, as Compose's service names are by its
+        // DNS server), not a literal address
+        Path file = dir.resolve("agency-1.csv");
+        List<String> expectedWinners = BetFileGenerator.writeAgencyFile(file, 1, 40, 2, 5, false);
+        try (FakeCentral central = new FakeCentral(true)) {
+            int port = central.start(0);
+            AgencyConfig config = AgencyConfigLoader.load(Path.of("no-such-config.yaml"), Map.of("CLI_ID", "1",
+                    "CLI_SERVER_ADDRESS", "localhost:" + port, "CLI_DATA_FILE", file.toString()));
+
+            // when
+            AgencyOutcome outcome = run(config, file);
+
+            // then
+            assertEquals(new AgencyOutcome(ExitStatus.SUCCESS, expectedWinners), outcome);
+        }
+    }
+
+    @Test
+    void aNameThatDoesNotResolveIsTriedAgainUntilTheBudgetAndThenReported() throws Exception {
+        // given: a central's name that no DNS server knows (.invalid is reserved for that)
+        Path file = dir.resolve("agency-1.csv");
+        BetFileGenerator.writeAgencyFile(file, 1, 5, 1, 5, false);
+        AgencyConfig config = AgencyConfigLoader.load(Path.of("no-such-config.yaml"), Map.of("CLI_ID", "1",
+                "CLI_SERVER_ADDRESS", "central.invalid:12345", "CLI_DATA_FILE", file.toString()));
+        try (LogCapture logs = LogCapture.attach();
+             AgencyClient client = new AgencyClient(config, BetInput.file(file), fastWithBudget(1_500))) {
+
+            // when
+            client.start();
+            AgencyOutcome outcome = client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+            // then: retried (a name that does not resolve yet may be a container still starting), then unreachable
+            assertEquals(ExitStatus.SERVER_UNREACHABLE, outcome.status());
+            assertTrue(logs.matching("action: connect | result: in_progress | attempt: ").size() >= 2,
+                    logs.texts().toString());
         }
     }
 
