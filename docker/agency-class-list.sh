@@ -28,13 +28,14 @@ java -jar lottery-client.jar generate --out data --agencies 1 --bets 2000 --winn
     >generate.log 2>&1 || show_logs_and_fail "the generator failed"
 
 # No config.ini here: the central runs on its defaults, told its port, one agency and its store by the
-# environment. It draws when that agency has finished.
-AGENCIES=1 SERVER_PORT=$PORT STORAGE_FILEPATH=./bets.csv java -jar lottery-server.jar >central.log 2>&1 &
+# environment (and no status port). It draws when that agency has finished.
+AGENCIES=1 SERVER_PORT=$PORT STORAGE_FILEPATH=./bets.csv STATUS_PORT=0 java -jar lottery-server.jar \
+    >central.log 2>&1 &
 central=$!
 
 # The agency retries its first connection every second while the central starts, and exits 0 once it
-# has its winners.
-if ! CLI_ID=1 CLI_SERVER_ADDRESS=127.0.0.1:$PORT CLI_DATA_FILE=data/agency-1.csv \
+# has its winners. It dials a name, as under Compose, so that resolving one is in the archive too.
+if ! CLI_ID=1 CLI_SERVER_ADDRESS=localhost:$PORT CLI_DATA_FILE=data/agency-1.csv \
     java @agency-jvm.options -XX:DumpLoadedClassList=agency.classlist -jar lottery-client.jar >agency.log 2>&1; then
     kill "$central" 2>/dev/null || true
     show_logs_and_fail "the training agency did not get its winners"
@@ -43,4 +44,4 @@ fi
 kill -TERM "$central"
 wait "$central" || show_logs_and_fail "the central did not exit 0 after SIGTERM"
 [ -s agency.classlist ] || show_logs_and_fail "the agency's JVM wrote no class list"
-rm -rf data bets.csv
+rm -rf data bets.csv bets.csv.finished
