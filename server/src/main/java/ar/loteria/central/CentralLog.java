@@ -13,6 +13,9 @@ import java.nio.file.Path;
  * ({@code CONTRACT.md}) are written once and a line is built the same way wherever it happens. Levels are part of
  * the contract too: per batch at INFO, per bet at DEBUG, refusals at ERROR or WARN as the table in
  * {@code docs/PROTOCOL.md} section 7 says. Any thread.
+ *
+ * <p>Longer than most classes on purpose: it is the catalogue of the central's operation lines, one short method
+ * each, and keeping them in one place is the point.
  */
 public final class CentralLog {
 

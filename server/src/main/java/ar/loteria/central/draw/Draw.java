@@ -1,6 +1,7 @@
 package ar.loteria.central.draw;
 
 import ar.loteria.central.CentralLog;
+import ar.loteria.central.storage.FinishLog;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -28,6 +29,18 @@ final class Draw {
 
     int agenciesToFinish() {
         return agenciesToFinish;
+    }
+
+    /** Takes who had finished before a restart from the store's finish log, and says what it found. */
+    void restore(FinishLog finishes) {
+        for (long agency : finishes.finished()) {
+            finished.add(agency);
+        }
+        if (finishes.found() == FinishLog.Found.RESTORED) {
+            CentralLog.finishesRestored(finishes.path(), finished.size());
+        } else if (finishes.found() == FinishLog.Found.DISCARDED) {
+            CentralLog.finishesDiscarded(finishes.path());
+        }
     }
 
     /** Records a FINISH; whether it was the agency's first. */

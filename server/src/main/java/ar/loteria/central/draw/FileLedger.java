@@ -25,6 +25,9 @@ import java.util.Set;
  * it opens; every row appended since is exactly the bytes of a batch stored here, so each batch's winners are taken
  * from the batch once its append has succeeded, and the draw reads nothing.
  *
+ * <p>A little longer than most classes here: the order of the checks a stored group goes through (PROTOCOL.md
+ * section 7) is kept in one method, next to what it reads and moves.
+ *
  * <p>Storage thread only, as every {@link Ledger}: opened, used and closed there.
  */
 public final class FileLedger implements Ledger {
@@ -36,8 +39,7 @@ public final class FileLedger implements Ledger {
     private final Draw draw;
     private final FinishLog finishes;
     private boolean closed;
-    /** Batches refused since the store last failed to write, or -1 while it writes. */
-    private long refusedSinceFailure = -1;
+    private final WriteIncident incident;
 
     /**
      * A ledger over an open store; its rows count as stored and are read for winners. Draws at once when no agency
@@ -63,20 +65,14 @@ public final class FileLedger implements Ledger {
         this.store = store;
         this.file = file;
         this.finishes = finishes;
+        this.incident = new WriteIncident(file);
         this.positions = new StreamPositions(store.countsAtOpen());
         Map<Long, List<String>> found = new HashMap<>();
         store.winningDocuments(found);
         winners.addFound(found);
         this.draw = new Draw(agenciesToFinish, clock);
         if (finishes != null) {
-            for (long agency : finishes.finished()) {
-                draw.finish(agency);
-            }
-            if (finishes.found() == FinishLog.Found.RESTORED) {
-                CentralLog.finishesRestored(finishes.path(), draw.finishedCount());
-            } else if (finishes.found() == FinishLog.Found.DISCARDED) {
-                CentralLog.finishesDiscarded(finishes.path());
-            }
+            draw.restore(finishes);
         }
         draw.drawIfDue(winners, positions.total());
     }
@@ -145,10 +141,7 @@ public final class FileLedger implements Ledger {
             refuseUnwritten(batches, outcomes, needsAppend, e);
             return List.of(outcomes);
         }
-        if (refusedSinceFailure >= 0) {
-            CentralLog.storeWritesAgain(file, refusedSinceFailure);
-            refusedSinceFailure = -1;
-        }
+        incident.written();
         for (CsvRows rows : accepted) {
             stored(rows);
         }
@@ -161,17 +154,16 @@ public final class FileLedger implements Ledger {
      * its cause; batches refused after it only count, until the store writes again.
      */
     private void refuseUnwritten(List<Batch> batches, Outcome[] outcomes, boolean[] needsAppend, Exception e) {
-        boolean firstOfIncident = refusedSinceFailure < 0;
-        if (firstOfIncident) {
-            CentralLog.storeCannotWrite(file, String.valueOf(e.getMessage()));
-            refusedSinceFailure = 0;
+        int refused = 0;
+        for (boolean needed : needsAppend) {
+            refused += needed ? 1 : 0;
         }
+        boolean firstOfIncident = incident.failed(e, refused);
         for (int i = 0; i < outcomes.length; i++) {
             if (needsAppend[i]) {
                 if (firstOfIncident) {
                     CentralLog.batchRefused(batches.get(i).count(), batches.get(i).agency(), String.valueOf(e));
                 }
-                refusedSinceFailure++;
                 outcomes[i] = Outcome.refused(ErrorCode.STORAGE_FAILURE, "the batch could not be stored: "
                         + e.getMessage());
             }
