@@ -294,7 +294,8 @@ check_stopped_cleanly() {
     if [[ "$rc" == 0 && "$exit_code" == 0 && "$last" == *"action: shutdown | result: success"* ]]; then
         echo "  ok: docker stop -t $STOP_SECONDS server: exit code 0 in ${seconds} s, last line: ${last}"
     else
-        fail "docker stop -t $STOP_SECONDS server: docker stop exit $rc, container exit code $exit_code, last line: $last"
+        fail "docker stop -t $STOP_SECONDS server: docker stop exit $rc, container exit code $exit_code," \
+            "last line: $last"
     fi
 }
 
@@ -426,7 +427,8 @@ scenario_course() {
 # The opt-in host store folder, in a scratch copy of the layout (its own config.ini names the folder).
 scenario_store() {
     local n="$COURSE_AGENCIES" dir="$WORK/store" file="docker-compose-store.yaml"
-    step "store: STORE_DIR=./store ./generar-compose.sh $file $n, STORAGE_FILEPATH = /app/store/bets.csv"
+    step "store: STORE_DIR=./store STATUS_HOST_PORT=(a free port) ./generar-compose.sh $file $n," \
+        "STORAGE_FILEPATH = /app/store/bets.csv"
     scratch_project "$dir"
     printf 'STORAGE_FILEPATH = /app/store/bets.csv\n' >>"$dir/server/config.ini"
     must "generating the bets" generate "$dir/.data" "$n" || return
@@ -437,8 +439,12 @@ scenario_store() {
     else
         chmod 0777 "$dir/store"
     fi
-    (cd "$dir" && STORE_DIR=./store "$ROOT/generar-compose.sh" "$file" "$n") 2>>"$WORK/compose.log" \
-        || { fail "generar-compose.sh with STORE_DIR"; return; }
+    # The live view is published on the host too (STATUS_HOST_PORT), on a port free now.
+    local status_port
+    status_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')"
+    (cd "$dir" && STORE_DIR=./store STATUS_HOST_PORT="$status_port" "$ROOT/generar-compose.sh" "$file" "$n") \
+        2>>"$WORK/compose.log" || { fail "generar-compose.sh with STORE_DIR and STATUS_HOST_PORT"; return; }
 
     active_compose="$dir/$file"
     must "compose up" compose -f "$dir/$file" up -d >>"$WORK/compose.log" 2>&1 || return
@@ -446,6 +452,8 @@ scenario_store() {
     save_logs "$n" "$dir/run-1"
     check_logs run "$dir/run-1" "$dir/.data" "$n"
     python3 docker/smoke_checks.py store "$dir/store/bets.csv" "$dir/.data" "$n" || fail "the host store"
+    python3 docker/smoke_checks.py status "http://127.0.0.1:$status_port" "$dir/.data" "$n" \
+        || fail "the live view published on the host (STATUS_HOST_PORT=$status_port)"
 
     step "store: docker compose down, then up: the host store is still there and the draw carries on"
     compose_down "$dir/$file"

@@ -14,14 +14,20 @@
     python3 docker/smoke_checks.py store STORE_CSV DATA_DIR N
         The store holds exactly the input bets: the same rows, as a multiset, read with Python's csv
         module, each input row prefixed with its agency id.
+    python3 docker/smoke_checks.py status URL DATA_DIR N
+        The central's live view, published on the host (STATUS_HOST_PORT), after the draw: /health answers,
+        /status.json counts the input's bets, every agency finished and the draw, and shows no document;
+        /metrics (Prometheus text) counts the same bets and the draw.
 
 Each failed check prints one line starting with FAIL; the exit code is the number of failed checks
 (0 when all pass). Passed checks print one line each.
 """
 import collections
 import csv
+import json
 import re
 import sys
+import urllib.request
 
 WINNING_NUMBER = "7574"
 WINNERS = re.compile(r"action: consulta_ganadores \| result: success \| cant_ganadores: (\d+)")
@@ -114,12 +120,48 @@ def check_store(store_csv, data_dir, agencies):
     return checks.failures
 
 
+def fetch(url):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, response.read().decode("utf-8")
+
+
+def check_status(url, data_dir, agencies):
+    checks = Checks()
+    rows = list(input_rows(data_dir, agencies))
+    try:
+        health, _ = fetch(url + "/health")
+        _, text = fetch(url + "/status.json")
+        _, metrics = fetch(url + "/metrics")
+    except OSError as e:
+        checks.check(False, "", f"the live view at {url} did not answer: {e}")
+        return checks.failures
+    checks.check(health == 200, f"{url}/health answers 200", f"{url}/health answered {health}")
+    status = json.loads(text)
+    checks.check(status.get("betsStored") == len(rows) and status.get("drawn") is True
+                 and status.get("agenciesFinished") == agencies,
+                 f"/status.json: {len(rows)} bets stored, {agencies} agencies finished, drawn",
+                 f"/status.json says betsStored {status.get('betsStored')}, agenciesFinished "
+                 f"{status.get('agenciesFinished')}, drawn {status.get('drawn')}; the input has {len(rows)} bets")
+    documents = {row[2] for _, row in rows if len(row) > 2}
+    shown = [document for document in documents if document in text]
+    checks.check(not shown, "/status.json shows no document (DNI)", f"/status.json shows documents: {shown[:3]}")
+    stored = re.search(r"^lottery_bets_stored_total (\S+)$", metrics, re.MULTILINE)
+    drawn = re.search(r"^lottery_draw_completed (\S+)$", metrics, re.MULTILINE)
+    checks.check(stored and float(stored.group(1)) == len(rows) and drawn and float(drawn.group(1)) == 1,
+                 f"/metrics: lottery_bets_stored_total {len(rows)}, lottery_draw_completed 1",
+                 f"/metrics: lottery_bets_stored_total {stored.group(1) if stored else None}, "
+                 f"lottery_draw_completed {drawn.group(1) if drawn else None}")
+    return checks.failures
+
+
 def main():
-    if len(sys.argv) != 5 or sys.argv[1] not in ("run", "rerun", "store"):
+    if len(sys.argv) != 5 or sys.argv[1] not in ("run", "rerun", "store", "status"):
         sys.exit(__doc__)
     what, path, data_dir, agencies = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     if what == "store":
         failures = check_store(path, data_dir, agencies)
+    elif what == "status":
+        failures = check_status(path, data_dir, agencies)
     else:
         failures = check_run(path, data_dir, agencies, rerun=what == "rerun")
     sys.exit(min(failures, 100))
