@@ -16,6 +16,9 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.resolver.dns.DnsNameResolverChannelStrategy;
+import io.netty.resolver.dns.DnsServerAddressStreamProvider;
+import io.netty.resolver.dns.DnsServerAddressStreamProviders;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +44,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class AgencyClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgencyClient.class);
+    /**
+     * Longest wait for one DNS answer. A DNS server on the agency's own network answers in milliseconds; one that
+     * dropped the query (Podman's aardvark-dns drops some while it reloads, which it does at every container
+     * start) is asked again at the next attempt, a second later, instead of holding the attempt for the connect
+     * timeout.
+     */
+    static final Duration DNS_QUERY_TIMEOUT = Duration.ofSeconds(2);
 
     private final AgencyConfig config;
     private final AgencyTuning tuning;
@@ -58,6 +68,11 @@ public final class AgencyClient implements AutoCloseable {
     private boolean welcomed;
 
     public AgencyClient(AgencyConfig config, BetInput bets, AgencyTuning tuning) {
+        this(config, bets, tuning, DnsServerAddressStreamProviders.platformDefault());
+    }
+
+    /** The same, asking {@code nameServers} instead of those of the system's resolver configuration. */
+    AgencyClient(AgencyConfig config, BetInput bets, AgencyTuning tuning, DnsServerAddressStreamProvider nameServers) {
         this.config = config;
         this.tuning = tuning;
         this.run = new AgencyRun(config, bets, tuning, this::launchSender, new CompletableFuture<>());
@@ -65,11 +80,16 @@ public final class AgencyClient implements AutoCloseable {
                 NioIoHandler.newFactory());
         // Names are resolved without blocking the event loop, and a failed lookup is not remembered: a central's
         // name that does not resolve yet (its container just starting, a busy DNS server) is tried again with the
-        // next attempt, each lookup bounded by the connect timeout.
+        // next attempt. Each lookup asks from a new UDP socket, so from a new source port, as the C library's
+        // resolver does: with one socket for all its lookups, one agency of 100 started at once under Podman had
+        // all its 8 queries unanswered for its whole 30 s budget while the other 99 resolved the same name (and
+        // the same container, started again, resolved it at once), so a flow that is lost is not used again.
         this.resolvers = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
                 .datagramChannelType(NioDatagramChannel.class)
                 .socketChannelType(NioSocketChannel.class)
-                .queryTimeoutMillis(tuning.connectTimeout().toMillis())
+                .datagramChannelStrategy(DnsNameResolverChannelStrategy.ChannelPerResolution)
+                .nameServerProvider(nameServers)
+                .queryTimeoutMillis(Math.min(DNS_QUERY_TIMEOUT.toMillis(), tuning.connectTimeout().toMillis()))
                 .negativeTtl(0));
         Bootstrap common = new Bootstrap()
                 .group(group)
