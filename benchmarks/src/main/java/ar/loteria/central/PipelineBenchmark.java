@@ -69,6 +69,9 @@ import java.util.stream.Stream;
  * file written) and reading the whole store back (what a restart does). Every stage checks that it saw every bet;
  * what it computes goes to a {@link Blackhole}.
  *
+ * <p>Longer than most classes here because JMH wants a benchmark's stages side by side in one {@link State} class,
+ * so they share one set-up of the data and are listed and forked together.
+ *
  * <pre>java -jar benchmarks/target/lottery-bench.jar [JMH options]      (make bench-pipeline)</pre>
  * The options are JMH's ({@code -h} lists them): {@code -f} forks, {@code -wi}/{@code -i} warm-up and measured
  * iterations, {@code -jvmArgsAppend -XX:TieredStopAtLevel=1} for C1 only as the image runs the central;

@@ -41,6 +41,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * in one place. {@link #open} opens the ledger on the storage thread and {@link #close} drains the queue, closes the
  * ledger there, and says loudly if it could not.
  *
+ * <p>A little longer than most classes here: the order guarantee above lives in the one drain loop and the calls
+ * that feed it, and is easier to check kept together than spread over classes.
+ *
  * <p>Thread-safe: the queue and the budget are concurrent; everything else belongs to the storage thread.
  */
 public final class StorageDispatcher implements AutoCloseable {
