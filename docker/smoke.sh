@@ -5,8 +5,8 @@
 #
 #   bash docker/smoke.sh [SCENARIO...]      (from anywhere; no scenario: all of them, in this order)
 #
-#   images   `make docker-image` builds server:latest and client:latest; the agency image's class-data
-#            archive maps (its entrypoint run with -Xshare:on)
+#   images   `make docker-image` builds server:latest and client:latest; both images' class-data
+#            archives map (their entrypoints run with -Xshare:on)
 #   course   5 agencies of the course's shape, generated into .data/: `docker compose up -d`, every check
 #            below; `docker stop -t 20 server` exits 0 with the shutdown lines; stop then start, and
 #            `docker compose restart server`, keep the stored bets and the same draw; `make docker-compose-down`
@@ -324,14 +324,21 @@ scenario_images() {
         return
     fi
     echo "  ok: both images built in $(seconds_since "$t0") s (log: $WORK/images.log)"
-    # With sharing forced on, a JVM that cannot map the agency image's class archive stops before main;
-    # one that can reaches the agency's own error for a missing CLI_ID. The image's entrypoint, unchanged.
+    # With sharing forced on, a JVM that cannot map its image's class archive stops before main; one that can
+    # reaches the program's own configuration error (the agency: no CLI_ID; the central: a port that is not one).
+    # Each image's entrypoint, unchanged.
     local out
     out="$(docker run --rm -e JAVA_TOOL_OPTIONS=-Xshare:on client:latest 2>&1)"
     if [[ "$out" == *"action: config | result: fail"* ]]; then
         echo "  ok: the agency image's entrypoint maps its class-data archive (-Xshare:on)"
     else
         fail "the agency image's class-data archive does not map: $out"
+    fi
+    out="$(docker run --rm -e JAVA_TOOL_OPTIONS=-Xshare:on -e SERVER_PORT=none server:latest 2>&1)"
+    if [[ "$out" == *"action: config | result: fail"* ]]; then
+        echo "  ok: the central image's entrypoint maps its class-data archive (-Xshare:on)"
+    else
+        fail "the central image's class-data archive does not map: $out"
     fi
 }
 

@@ -40,8 +40,9 @@ final class IngestBenchmark {
         long bets = data.stream().mapToLong(PreparedAgency::bets).sum();
         List<BenchedCentral> centrals = options.centrals();
         System.out.printf(Locale.ROOT, "load: %d agencies, %,d bets, batch %d, window %d, %d rounds of %s, server opts "
-                        + "[%s]%s%n", data.size(), bets, options.batch, options.window, options.runs,
+                        + "[%s]%s%s%n", data.size(), bets, options.batch, options.window, options.runs,
                 centrals.stream().map(BenchedCentral::label).collect(Collectors.joining(", ")), options.serverOpts,
+                options.centralOpts.isBlank() ? "" : ", the central's own [" + options.centralOpts.trim() + "]",
                 options.storageSync ? ", the central with STORAGE_SYNC (the references never sync)" : "");
         IngestRun runner = new IngestRun(options, work);
         // The generator's own code is compiled before the counted runs, so that its compiler threads do not take

@@ -39,6 +39,8 @@ import java.util.concurrent.Callable;
  * ceiling and the simplest CSV store). Data is generated (or read from {@code --data}), batched by the agency's own
  * {@code BetBatcher} and encoded before the clock starts. Prints each run, then medians per central, the central's
  * share of the ceiling, and last {@code bets/s: N}. Options are parsed by picocli; {@code --help} lists them.
+ * Half of its length is those options, each declared with its help text; the runs are {@link IngestBenchmark}'s
+ * and {@link ParkedBenchmark}'s.
  */
 @Command(name = "LoadGenerator", sortOptions = false, usageHelpAutoWidth = true,
         description = {"Ingest benchmark: K agencies against the central's jar, a fresh process per run, in rounds "
@@ -86,6 +88,10 @@ public final class LoadGenerator implements Callable<Integer> {
     @Option(names = "--server-opts", paramLabel = "OPTIONS", description = "JVM options of the central and the "
         + "references, space-separated; an @file is made absolute (default: none)")
     String serverOpts = "";
+
+    @Option(names = "--central-opts", paramLabel = "OPTIONS", description = "JVM options of the central alone, after "
+        + "--server-opts, e.g. its class-data sharing archive (default: none)")
+    String centralOpts = "";
 
     @Option(names = "--server-java", paramLabel = "JAVA", description = "the java binary that runs them (default: "
         + "this JVM's)")
@@ -183,7 +189,11 @@ public final class LoadGenerator implements Callable<Integer> {
             case NULL -> ReferenceCentral.launch("null");
             case NULL_CSV -> ReferenceCentral.launch("csv");
         };
-        return program.withJava(serverJava).withJvmOptions(serverOptions());
+        List<String> options = serverOptions();
+        if (central == BenchedCentral.CENTRAL) {
+            options.addAll(jvmOptions(centralOpts));
+        }
+        return program.withJava(serverJava).withJvmOptions(options);
     }
 
     /**
@@ -207,7 +217,11 @@ public final class LoadGenerator implements Callable<Integer> {
 
     /** The JVM options; an {@code @file} is made absolute, since the central runs in its own folder. */
     List<String> serverOptions() {
-        String text = serverOpts.trim();
+        return jvmOptions(serverOpts);
+    }
+
+    private static List<String> jvmOptions(String line) {
+        String text = line.trim();
         List<String> options = new ArrayList<>();
         for (String word : text.isEmpty() ? new String[0] : text.split("\\s+")) {
             options.add(word.startsWith("@") ? "@" + Path.of(word.substring(1)).toAbsolutePath() : word);

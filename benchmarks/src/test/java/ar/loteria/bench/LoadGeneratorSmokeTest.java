@@ -2,6 +2,7 @@ package ar.loteria.bench;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -110,6 +111,22 @@ class LoadGeneratorSmokeTest {
     }
 
     @Test
+    void theCentralsOwnOptionsGoToTheCentralAloneAfterTheSharedOnes() {
+        // given
+        LoadGenerator generator = new LoadGenerator();
+        new CommandLine(generator).parseArgs("--server-jar", JAR.toString(), "--server-opts", "-Xmx1g",
+                "--central-opts", " -XX:SharedArchiveFile=/tmp/central.jsa  -Xss1m ");
+
+        // when
+        List<String> central = generator.launch(BenchedCentral.CENTRAL).jvmOptions();
+        List<String> reference = generator.launch(BenchedCentral.NULL_CSV).jvmOptions();
+
+        // then
+        assertEquals(List.of("-Xmx1g", "-XX:SharedArchiveFile=/tmp/central.jsa", "-Xss1m"), central);
+        assertEquals(List.of("-Xmx1g"), reference);
+    }
+
+    @Test
     void helpListsEveryOptionAndABadValueIsAUsageError() {
         // when
         Outcome help = run("--help");
@@ -120,7 +137,7 @@ class LoadGeneratorSmokeTest {
         assertFalse((help.out() + help.err()).contains("WARN"), help.out() + help.err());
         assertTrue(help.out().contains("`ceiling: P % of null, Q % of null+csv`"), help.out());
         for (String option : List.of("--server-jar", "--agencies", "--shape", "--batch", "--window", "--runs",
-                "--warmup", "--references", "--server-opts", "--server-java", "--event-loops", "--data", "--parked",
+                "--warmup", "--references", "--server-opts", "--central-opts", "--server-java", "--event-loops", "--data", "--parked",
                 "--slice-ms", "--storage-sync", "--keep", "--help")) {
             assertTrue(help.out().contains(option), option + " missing in\n" + help.out());
         }

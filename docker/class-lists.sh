@@ -1,0 +1,50 @@
+#!/bin/sh
+# Training run for the images' class-data sharing archives (stage `train` of server/Dockerfile and
+# client/Dockerfile): a central and one agency on a small generated bets file, over loopback, each with
+# its image's JVM options. Each JVM writes every class it loads to a list, ./central.classlist and
+# ./agency.classlist; each image's last stage archives its own list.
+#
+#   sh class-lists.sh     (in a folder holding lottery-server.jar, lottery-client.jar, jvm.options and
+#                          agency-jvm.options; TRAIN_PORT sets the central's port, 12345 by default)
+#
+# It runs inside the JRE image at build time, so it needs nothing but java and a POSIX shell; scripts/bench.sh
+# runs it too, for the central's archive on the host. On a failure it prints both programs' logs and exits
+# non-zero, which fails the build.
+set -eu
+
+readonly PORT="${TRAIN_PORT:-12345}"
+
+show_logs_and_fail() {
+    echo "class-lists.sh: $1" >&2
+    for log in generate.log central.log agency.log; do
+        if [ -f "$log" ]; then
+            echo "--- $log" >&2
+            cat "$log" >&2
+        fi
+    done
+    exit 1
+}
+
+java -jar lottery-client.jar generate --out data --agencies 1 --bets 2000 --winners 1 --seed 7 --crlf \
+    >generate.log 2>&1 || show_logs_and_fail "the generator failed"
+
+# No config.ini here: the central runs on its defaults, told its port, one agency and its store by the
+# environment (and no status port, so that the build never needs port 8080 free). It draws when that agency
+# has finished.
+AGENCIES=1 SERVER_PORT=$PORT STORAGE_FILEPATH=./bets.csv STATUS_PORT=0 \
+    java @jvm.options -XX:DumpLoadedClassList=central.classlist -jar lottery-server.jar >central.log 2>&1 &
+central=$!
+
+# The agency retries its first connection every second while the central starts, and exits 0 once it
+# has its winners. It dials a name, as under Compose, so that resolving one is in the archive too.
+if ! CLI_ID=1 CLI_SERVER_ADDRESS=localhost:$PORT CLI_DATA_FILE=data/agency-1.csv \
+    java @agency-jvm.options -XX:DumpLoadedClassList=agency.classlist -jar lottery-client.jar >agency.log 2>&1; then
+    kill "$central" 2>/dev/null || true
+    show_logs_and_fail "the training agency did not get its winners"
+fi
+
+kill -TERM "$central"
+wait "$central" || show_logs_and_fail "the central did not exit 0 after SIGTERM"
+[ -s agency.classlist ] || show_logs_and_fail "the agency's JVM wrote no class list"
+[ -s central.classlist ] || show_logs_and_fail "the central's JVM wrote no class list"
+rm -rf data bets.csv bets.csv.finished
