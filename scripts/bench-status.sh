@@ -79,13 +79,14 @@ awk -v off="$off" -v on="$on" -v w="$watched" 'BEGIN {
 # The central's CPU seconds from its agencies' first connection to the end of each counted run (all its threads),
 # which the machine's other load disturbs less than bets/s.
 for mode in off on watched; do
-    grep -h '^run [1-9][0-9]* cpu s: central' "$work/$mode"-*.log \
+    grep -h '^run [1-9][0-9]* central cpu s: ' "$work/$mode"-*.log \
         | sed 's/.*since the agencies connected {\([^}]*\)}.*/\1/' \
         | awk -F', ' '{ s = 0; for (i = 1; i <= NF; i++) { split($i, kv, "="); s += kv[2] } print s }' \
         | median | xargs printf "central CPU s during ingest, median per run, %s: %s\n" "$mode"
 done
 for mode in off on watched; do
-    grep -h '^server ready ms' "$work/$mode"-*.log | awk '{ gsub(",", "", $5); print $5 }' \
+    awk '/^central, [0-9]+ runs:/ { central = 1 } central && /^  server ready ms/ { gsub(",", "", $5); print $5; central = 0 }' \
+        "$work/$mode"-*.log \
         | median | xargs printf "central ready (start to listening) ms, median of the rounds, %s: %s\n" "$mode"
 done
 tail -q -n 1 "$work"/watcher-*.log

@@ -52,6 +52,8 @@ final class IngestRun {
         try (JarProcess process = JarProcess.start(options.launch(central), settings, dir,
                 work.resolve(tag.replace(' ', '-') + ".log"))) {
             int port = process.awaitPort(LoadGenerator.READY);
+            // The central idles meanwhile; its CPU and the clock count from the agencies' start on.
+            Thread.sleep(options.startDelayMs);
             ProcessMeter meter = new ProcessMeter(process.pid());
             Map<String, Double> serverCpuBefore = meter.cpuByRole();
             double serverCpuStart = meter.cpuSeconds();

@@ -112,6 +112,11 @@ public final class LoadGenerator implements Callable<Integer> {
         + "(default: ${DEFAULT-VALUE})")
     int sliceMs = 50;
 
+    @Option(names = "--start-delay-ms", paramLabel = "MS", description = "wait this long after each central is ready "
+        + "before the agencies connect, as a draw that begins after the central has started (default: "
+        + "${DEFAULT-VALUE}, at once)")
+    int startDelayMs = 0;
+
     @Option(names = "--storage-sync", arity = "0..1", paramLabel = "BOOL", description = "run the central with "
         + "STORAGE_SYNC: every write forced to the disk (the references never sync) (default: ${DEFAULT-VALUE})")
     boolean storageSync;
@@ -154,6 +159,7 @@ public final class LoadGenerator implements Callable<Integer> {
         checkAtLeast(1, batch, "--batch");
         checkAtLeast(1, window, "--window");
         checkAtLeast(1, sliceMs, "--slice-ms");
+        checkAtLeast(0, startDelayMs, "--start-delay-ms");
         checkAtLeast(1, eventLoops, "--event-loops");
         checkAtLeast(1, parked == null ? 1 : parked, "--parked");
         if (shape.stream().anyMatch(bets -> bets < 1)) {

@@ -94,6 +94,9 @@ final class ProcessMeter {
         if (thread.startsWith("bet-storage")) {
             return "storage";
         }
+        if (thread.startsWith("central-status")) {
+            return "status";
+        }
         if (thread.startsWith("reference-sel")) {
             return "selector";
         }

@@ -95,9 +95,11 @@ class LoadGeneratorSmokeTest {
 
     @Test
     void withoutReferencesOnlyTheCentralRunsAndTheBooleanOptionsTakeAValue() {
-        // when: one round of the central alone, its writes forced to the disk, no warm-up
+        // when: one round of the central alone, its writes forced to the disk, no warm-up, the agencies coming
+        // 200 ms after it is ready
         Outcome outcome = run("--server-jar", JAR.toString(), "--agencies", "2", "--shape", "30", "--runs", "1",
-                "--warmup", "0", "--references", "false", "--storage-sync", "true", "--slice-ms", "20");
+                "--warmup", "0", "--references", "false", "--storage-sync", "true", "--slice-ms", "20",
+                "--start-delay-ms", "200");
 
         // then
         String output = outcome.out();
@@ -138,7 +140,7 @@ class LoadGeneratorSmokeTest {
         assertTrue(help.out().contains("`ceiling: P % of null, Q % of null+csv`"), help.out());
         for (String option : List.of("--server-jar", "--agencies", "--shape", "--batch", "--window", "--runs",
                 "--warmup", "--references", "--server-opts", "--central-opts", "--server-java", "--event-loops", "--data", "--parked",
-                "--slice-ms", "--storage-sync", "--keep", "--help")) {
+                "--slice-ms", "--start-delay-ms", "--storage-sync", "--keep", "--help")) {
             assertTrue(help.out().contains(option), option + " missing in\n" + help.out());
         }
         assertTrue(help.out().contains("default: 50"), help.out());

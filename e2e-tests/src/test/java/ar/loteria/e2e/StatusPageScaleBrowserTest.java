@@ -7,9 +7,6 @@ import ar.loteria.central.status.IngestSample;
 import ar.loteria.central.status.Readiness;
 import ar.loteria.central.status.StatusServer;
 import ar.loteria.central.status.StatusSource;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,19 +42,17 @@ class StatusPageScaleBrowserTest {
     @TempDir
     Path dir;
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final SyntheticDraw draw = new SyntheticDraw(AGENCIES);
 
     @AfterEach
     void stop() {
         draw.close();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
     }
 
     @Test
     void aThousandAgenciesMakeOneScrollableSortedTableWhoseRowsAreReused() throws Exception {
         // given: the page open on a draw whose agencies store bets at every publication
-        try (StatusServer server = StatusServer.start(new StatusSettings(0, "127.0.0.1", null), group, draw);
+        try (StatusServer server = StatusServer.start(new StatusSettings(0, "127.0.0.1", null), draw);
              Browser browser = Browser.open(dir, 1360, 1300)) {
             browser.get("http://127.0.0.1:" + server.port() + "/");
             browser.await(Duration.ofSeconds(20), "1,000 agencies on the page",

@@ -81,7 +81,7 @@ public final class CentralServer implements AutoCloseable, StatusSource {
                 NioIoHandler.newFactory());
         try {
             if (config.status().enabled()) {
-                statusServer = StatusServer.start(config.status(), group, this);
+                statusServer = StatusServer.start(config.status(), this);
             }
             storage = StorageDispatcher.open(() -> config.database().enabled()
                     ? PostgresLedger.open(config.database(), config.agencies())

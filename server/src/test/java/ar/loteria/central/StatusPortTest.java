@@ -182,6 +182,7 @@ class StatusPortTest {
                     + " be bound"), refused.getMessage());
             assertFalse(Files.exists(dir.resolve("bets.csv")), "the store was not opened");
             assertEquals(Readiness.STOPPING, servers.get(0).readiness());
+            assertEquals(0, statusThreadsAfterAWhile(0), "the status port's thread was left running");
         }
     }
 
@@ -199,16 +200,33 @@ class StatusPortTest {
             assertEquals(17, in.readNBytes(head, 0, 17));
             assertEquals("HTTP/1.1 200 OK\r\n", new String(head, StandardCharsets.US_ASCII));
 
+            // the port has an event loop of its own, not one of the bets'
+            assertEquals(1, statusThreadsAfterAWhile(1));
+
             // when
             server.close();
 
-            // then: the stream ends, the port is closed, and the closing is logged
+            // then: the stream ends, the port and its thread are closed, and the closing is logged
+            assertEquals(0, statusThreadsAfterAWhile(0), "the status port's thread outlived the central");
             while (in.read() >= 0) {
                 // the events sent before the close
             }
             assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", statusPort).close());
             assertEquals(1, log.matching("action: close_status_listener | result: success | conexiones: 1").size(),
                     log.lines().toString());
+        }
+    }
+
+    /** Live threads of a status port, once their number is {@code expected} or after 2 s. */
+    private static long statusThreadsAfterAWhile(long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (true) {
+            long live = Thread.getAllStackTraces().keySet().stream()
+                    .filter(thread -> thread.isAlive() && thread.getName().startsWith("central-status")).count();
+            if (live == expected || System.nanoTime() > deadline) {
+                return live;
+            }
+            Thread.sleep(20);
         }
     }
 }
