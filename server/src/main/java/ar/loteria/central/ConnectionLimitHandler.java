@@ -3,46 +3,23 @@ package ar.loteria.central;
 import ar.loteria.codec.ErrorCode;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Refuses connections beyond the configured limit with a SERVER_BUSY reply, so a flood of connections cannot
  * exhaust the central. {@code @Sharable}: one instance per server counts every channel; any event loop.
  */
 @Sharable
-final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
-
-    private final int limit;
-    private final AtomicInteger open = new AtomicInteger();
+final class ConnectionLimitHandler extends ConnectionLimit {
 
     ConnectionLimitHandler(int limit) {
-        this.limit = limit;
+        super(limit);
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        int now = open.incrementAndGet();
-        if (now > limit) {
-            CentralLog.connectionRefused(ctx.channel().remoteAddress(), "more than " + limit + " connections");
-            // Nothing of it was read yet, so the refusal goes out at once.
-            AgencyConnection.of(ctx.channel()).stopReading();
-            AgencyConnection.of(ctx.channel()).refuseNow(ErrorCode.SERVER_BUSY, 0, "more than " + limit
-                    + " connections");
-            return;
-        }
-        super.channelActive(ctx);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        open.decrementAndGet();
-        super.channelInactive(ctx);
-    }
-
-    /** Connections open now. */
-    int open() {
-        return open.get();
+    protected void refuse(ChannelHandlerContext ctx, int limit) {
+        CentralLog.connectionRefused(ctx.channel().remoteAddress(), "more than " + limit + " connections");
+        // Nothing of it was read yet, so the refusal goes out at once.
+        AgencyConnection.of(ctx.channel()).stopReading();
+        AgencyConnection.of(ctx.channel()).refuseNow(ErrorCode.SERVER_BUSY, 0, "more than " + limit + " connections");
     }
 }
