@@ -139,8 +139,8 @@ class LoadGeneratorSmokeTest {
         assertFalse((help.out() + help.err()).contains("WARN"), help.out() + help.err());
         assertTrue(help.out().contains("`ceiling: P % of null, Q % of null+csv`"), help.out());
         for (String option : List.of("--server-jar", "--agencies", "--shape", "--batch", "--window", "--runs",
-                "--warmup", "--references", "--server-opts", "--central-opts", "--server-java", "--event-loops", "--data", "--parked",
-                "--slice-ms", "--start-delay-ms", "--storage-sync", "--keep", "--help")) {
+                "--warmup", "--references", "--server-opts", "--central-opts", "--server-java", "--event-loops",
+                "--data", "--parked", "--slice-ms", "--start-delay-ms", "--storage-sync", "--keep", "--help")) {
             assertTrue(help.out().contains(option), option + " missing in\n" + help.out());
         }
         assertTrue(help.out().contains("default: 50"), help.out());
