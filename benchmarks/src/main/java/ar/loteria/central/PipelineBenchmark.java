@@ -69,8 +69,8 @@ import java.util.stream.Stream;
  * file written) and reading the whole store back (what a restart does). Every stage checks that it saw every bet;
  * what it computes goes to a {@link Blackhole}.
  *
- * <p>Longer than most classes here because JMH wants a benchmark's stages side by side in one {@link State} class,
- * so they share one set-up of the data and are listed and forked together.
+ * <p>Longer than most classes here: the stages share one set-up of the data (this {@link State}) and are kept side
+ * by side in one class, so that one run lists and compares them all.
  *
  * <pre>java -jar benchmarks/target/lottery-bench.jar [JMH options]      (make bench-pipeline)</pre>
  * The options are JMH's ({@code -h} lists them): {@code -f} forks, {@code -wi}/{@code -i} warm-up and measured
