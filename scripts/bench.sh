@@ -34,6 +34,9 @@ if [[ ! -f benchmarks/target/lottery-bench.jar || ! -f server/target/lottery-ser
     echo "building (mvn -B -q package -DskipTests) ..."
     mvn -B -q package -DskipTests
 fi
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
 central_opts=${CENTRAL_OPTS:-}
 if [[ -z $central_opts ]]; then
     archive=$PWD/server/target/central.jsa
@@ -42,8 +45,9 @@ if [[ -z $central_opts ]]; then
         train=$(mktemp -d /tmp/lottery-train.XXXXXX)
         cp server/target/lottery-server.jar client/target/lottery-client.jar docker/jvm.options docker/agency-jvm.options \
             docker/class-lists.sh "$train"/
-        port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-        (cd "$train" && TRAIN_PORT=$port sh class-lists.sh)
+        port=$(free_port)
+        status_port=$(free_port)
+        (cd "$train" && TRAIN_PORT=$port TRAIN_STATUS_PORT=$status_port sh class-lists.sh)
         java @docker/jvm.options -Xshare:dump -Xlog:cds=error -XX:SharedClassListFile="$train/central.classlist" \
             -XX:SharedArchiveFile="$archive" -cp "$PWD/server/target/lottery-server.jar" >/dev/null
         rm -rf "$train"

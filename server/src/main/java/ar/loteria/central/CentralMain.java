@@ -18,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code java -jar lottery-server.jar}: reads {@code ./config.ini} and the environment, starts the central and runs
  * until SIGTERM (or SIGINT), then closes it in order and exits 0. Exit 1: bad configuration, or a store, the bets
  * port or the status port that cannot be used. {@code java -jar lottery-server.jar export --out FILE} writes the
- * stored bets instead ({@link ExportCommand}).
+ * stored bets instead ({@link ExportCommand}); {@code probe [PATH...]} asks a running central's status port
+ * ({@link ProbeCommand}).
  */
 public final class CentralMain {
 
@@ -34,6 +35,11 @@ public final class CentralMain {
         if (args.length > 0 && args[0].equals("export")) {
             System.exit(ExportCommand.run(Arrays.copyOfRange(args, 1, args.length), Path.of("config.ini"),
                     System.getenv()));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("probe")) {
+            System.exit(ProbeCommand.run(Arrays.copyOfRange(args, 1, args.length), Path.of("config.ini"),
+                    System.getenv(), System.out));
             return;
         }
         // Netty's buffer allocator registers JFR events the first time it allocates, which costs tens of
