@@ -49,22 +49,31 @@ import java.util.function.LongSupplier;
  * watched from its start, as Prometheus and an open page do, pays it while the store opens, before agencies come.
  * The client's native-memory collector is left out: it reports only when the JVM runs with {@code
  * -XX:NativeMemoryTracking}, which the central's images do not, and setting it up starts the platform MBean
- * server (50-75 ms of CPU, measured). And a render is served again for {@code maxAge} (the status's own
- * publication period): a scraper asking more often than the status changes gets the same text again.
+ * server (50-75 ms of CPU, measured). A render is served again for {@code maxAge} (the status's own
+ * publication period): a scraper asking more often than the status changes gets the same text again. And the JVM's
+ * figures are collected at most every {@link #JVM_MAX_AGE}: collecting the thread figures asks the JVM to look for
+ * deadlocks, which stops every thread, the event loops included, a few times a second under a fast scraper.
  *
  * <p>One per status server; thread-safe, any event loop (the cache is one atomic reference).
  */
 final class StatusMetrics {
 
     private static final AtomicBoolean PREPARED = new AtomicBoolean();
+    /** How long the JVM's figures are served again; a Prometheus server scrapes every 15 s by default. */
+    static final Duration JVM_MAX_AGE = Duration.ofSeconds(5);
 
     private final LotteryCollector lottery;
     private final long maxAgeNanos;
     private final LongSupplier nanoTime;
     private final AtomicReference<Exposition> last = new AtomicReference<>();
+    private final AtomicReference<JvmFigures> jvm = new AtomicReference<>();
 
     /** One render: its content type, its bytes, and when it was made. */
     record Exposition(String contentType, byte[] bytes, String format, long madeNanos) {
+    }
+
+    /** One collection of the JVM's figures, and when it was made. */
+    private record JvmFigures(MetricSnapshots snapshots, long madeNanos) {
     }
 
     /**
@@ -92,12 +101,22 @@ final class StatusMetrics {
         }
         List<MetricSnapshot> snapshots = new ArrayList<>();
         lottery.collect().forEach(snapshots::add);
-        Jvm.REGISTRY.scrape().forEach(snapshots::add);
+        jvmFigures(now).forEach(snapshots::add);
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         writer.write(out, new MetricSnapshots(snapshots), escaping);
         Exposition made = new Exposition(writer.getContentType(), out.toByteArray(), format, now);
         last.set(made);
         return made;
+    }
+
+    /** The JVM's figures, collected now or at most {@link #JVM_MAX_AGE} ago. */
+    private MetricSnapshots jvmFigures(long now) {
+        JvmFigures figures = jvm.get();
+        if (figures == null || now - figures.madeNanos() >= JVM_MAX_AGE.toNanos()) {
+            figures = new JvmFigures(Jvm.REGISTRY.scrape(), now);
+            jvm.set(figures);
+        }
+        return figures.snapshots();
     }
 
     /**
