@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 import java.io.IOException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,10 +81,9 @@ public final class AgencyClient implements AutoCloseable {
                 NioIoHandler.newFactory());
         // Names are resolved without blocking the event loop, and a failed lookup is not remembered: a central's
         // name that does not resolve yet (its container just starting, a busy DNS server) is tried again with the
-        // next attempt. Each lookup asks from a new UDP socket, so from a new source port, as the C library's
-        // resolver does: with one socket for all its lookups, one agency of 100 started at once under Podman had
-        // all its 8 queries unanswered for its whole 30 s budget while the other 99 resolved the same name (and
-        // the same container, started again, resolved it at once), so a flow that is lost is not used again.
+        // next attempt (for longer than other failures: CentralRotation). Each lookup asks from a new UDP socket,
+        // so from a new source port, as the C library's resolver does, so that a flow the network lost track of
+        // is not used again.
         this.resolvers = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
                 .datagramChannelType(NioDatagramChannel.class)
                 .socketChannelType(NioSocketChannel.class)
@@ -186,7 +186,7 @@ public final class AgencyClient implements AutoCloseable {
             return;
         }
         LOG.debug("connection to {} failed: {}", central.text(), cause.toString());
-        long delay = rotation.failed(System.nanoTime());
+        long delay = rotation.failed(System.nanoTime(), unresolved(cause));
         if (delay < 0) {
             LOG.error("{}", AgencyLog.connectGaveUp(config.serverAddress(), rotation.failedAttempts(), cause));
             run.end(AgencyOutcome.failure(ExitStatus.SERVER_UNREACHABLE));
@@ -196,6 +196,16 @@ public final class AgencyClient implements AutoCloseable {
         LOG.info("{}", config.centrals().size() == 1 ? AgencyLog.connectRetry(rotation.failedAttempts())
                 : AgencyLog.connectRetry(rotation.failedAttempts(), central.text()));
         group.schedule(this::connect, delay, TimeUnit.NANOSECONDS);
+    }
+
+    /** Whether {@code cause} is, or was caused by, a name that did not resolve. */
+    private static boolean unresolved(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Event loop only: a connection ended; unless the run is over, a new one (to the next central) resumes it. */

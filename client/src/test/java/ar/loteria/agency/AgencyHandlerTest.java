@@ -272,7 +272,7 @@ class AgencyHandlerTest {
 
     private EmbeddedChannel channel(AgencyConfig config, BetInput input) {
         AgencyTuning tuning = new AgencyTuning(32, Duration.ofMillis(10), Duration.ofMillis(100),
-                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(1));
+                Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(1));
         AgencyRun run = new AgencyRun(config, input, tuning, BatchSender::run, outcome);
         return new EmbeddedChannel(new AgencyHandler(run), new AgencyExceptionHandler(run, config.centrals().get(0)));
     }

@@ -75,7 +75,7 @@ class AgencyInitializerTest {
     /** The agency's whole pipeline, played against by a central that sees frames. */
     private EmbeddedPeer agencyPipeline() throws AgencyConfigException {
         AgencyTuning tuning = new AgencyTuning(32, Duration.ofMillis(10), Duration.ofMillis(100),
-                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(1));
+                Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(1));
         AgencyRun run = new AgencyRun(AgencyHandlerTest.config(Map.of()), BetInput.of("test",
                 TestBets.bets(3, 0)), tuning, BatchSender::run, outcome);
         return new EmbeddedPeer(new EmbeddedChannel(new AgencyInitializer(run, run.config().centrals().get(0))));

@@ -21,17 +21,17 @@ final class AgencyRuns {
 
     /** A window of 4 and short retries, so that runs are quick and the window really fills. */
     static final AgencyTuning FAST = new AgencyTuning(4, Duration.ofMillis(50), Duration.ofSeconds(5),
-            Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(2));
+            Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(2));
     /** Longest wait for a run to end. */
     static final long WAIT_SECONDS = 10;
 
     private AgencyRuns() {
     }
 
-    /** {@link #FAST}, giving up after {@code millis} without a WELCOME. */
+    /** {@link #FAST}, giving up after {@code millis} without a WELCOME, whatever the failures. */
     static AgencyTuning fastWithBudget(long millis) {
-        return new AgencyTuning(FAST.window(), FAST.retryDelay(), Duration.ofMillis(millis), FAST.connectTimeout(),
-                FAST.progressEvery(), FAST.closeTimeout());
+        return new AgencyTuning(FAST.window(), FAST.retryDelay(), Duration.ofMillis(millis), Duration.ofMillis(millis),
+                FAST.connectTimeout(), FAST.progressEvery(), FAST.closeTimeout());
     }
 
     /**

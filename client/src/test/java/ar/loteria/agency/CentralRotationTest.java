@@ -18,7 +18,33 @@ class CentralRotationTest {
 
     private static final long DELAY = Duration.ofSeconds(1).toNanos();
     private static final AgencyTuning TUNING = new AgencyTuning(4, Duration.ofSeconds(1), Duration.ofSeconds(30),
-            Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(3));
+            Duration.ofSeconds(90), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(3));
+
+    @Test
+    void aNameThatDoesNotResolveIsRetriedForTheNameBudgetUntilAnAttemptFailsOtherwise() throws AgencyConfigException {
+        // given
+        CentralRotation unresolvedOnly = new CentralRotation(config(1, "server:12345"), TUNING);
+        CentralRotation thenRefused = new CentralRotation(config(1, "server:12345"), TUNING);
+
+        // when: a name that does not resolve, every second from t = 0; the second rotation's name resolves at 10 s
+        // and the central there refuses
+        long lastUnresolvedOnly = 0;
+        long t = 0;
+        while (lastUnresolvedOnly >= 0) {
+            lastUnresolvedOnly = unresolvedOnly.failed(t, true);
+            t += DELAY;
+        }
+        long unresolvedGaveUpAt = t - DELAY;
+        long lastThenRefused = 0;
+        for (t = 0; lastThenRefused >= 0; t += DELAY) {
+            lastThenRefused = thenRefused.failed(t, t < 10 * DELAY);
+        }
+        long refusedGaveUpAt = t - DELAY;
+
+        // then: 90 s while only the name failed; the ordinary 30 s from the first failure once a refusal came
+        assertEquals(90 * DELAY, unresolvedGaveUpAt);
+        assertEquals(30 * DELAY, refusedGaveUpAt);
+    }
 
     @Test
     void singleAddressIsRetriedEveryDelayUntilTheBudgetIsSpent() throws AgencyConfigException {
@@ -29,7 +55,7 @@ class CentralRotationTest {
         List<Long> delays = new ArrayList<>();
         long delay = 0;
         for (long t = 0; delay >= 0; t += DELAY) {
-            delay = rotation.failed(t);
+            delay = rotation.failed(t, false);
             delays.add(delay);
         }
 
@@ -50,7 +76,7 @@ class CentralRotationTest {
 
         // when
         for (int i = 0; i < 6; i++) {
-            delays.add(rotation.failed(i));
+            delays.add(rotation.failed(i, false));
             entries.add(rotation.entry());
         }
 
@@ -63,14 +89,14 @@ class CentralRotationTest {
     void aWelcomeRestartsTheBudgetAndADropMovesOnAfterTheDelay() throws AgencyConfigException {
         // given: 29 s of failures
         CentralRotation rotation = new CentralRotation(config(1, "a:1,b:2"), TUNING);
-        rotation.failed(0);
-        rotation.failed(29 * DELAY);
+        rotation.failed(0, false);
+        rotation.failed(29 * DELAY, false);
 
         // when: the central answers, then drops, and the next one fails long after the first failures
         rotation.welcomed();
         long afterDrop = rotation.dropped();
         int entryAfterDrop = rotation.entry();
-        long afterLateFailure = rotation.failed(60 * DELAY);
+        long afterLateFailure = rotation.failed(60 * DELAY, false);
 
         // then
         assertEquals(DELAY, afterDrop);
@@ -85,11 +111,11 @@ class CentralRotationTest {
         CentralRotation rotation = new CentralRotation(config(1, "a:1,b:2"), TUNING);
 
         // when: both entries fail again and again for 30 s
-        long beforeBudget = rotation.failed(0);
+        long beforeBudget = rotation.failed(0, false);
         for (long t = DELAY; t < 30 * DELAY; t += DELAY) {
-            beforeBudget = Math.min(beforeBudget, rotation.failed(t));
+            beforeBudget = Math.min(beforeBudget, rotation.failed(t, false));
         }
-        long atBudget = rotation.failed(30 * DELAY);
+        long atBudget = rotation.failed(30 * DELAY, false);
 
         // then
         assertEquals(0, beforeBudget);
