@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static ar.loteria.testkit.PrometheusText.sample;
 import static ar.loteria.e2e.Composition.awaitPort;
 import static ar.loteria.e2e.Composition.rowsOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -172,12 +173,5 @@ class StatusPageBrowserTest {
     private static String cell(Browser browser, int agency, String cell) {
         var row = browser.driver().findElement(By.cssSelector(".row[data-agency=\"" + agency + "\"]"));
         return row.findElement(By.className(cell)).getText();
-    }
-
-    /** The value of an unlabelled sample in Prometheus text. */
-    private static double sample(String metrics, String name) {
-        return metrics.lines().filter(line -> line.startsWith(name + " ")).findFirst()
-                .map(line -> Double.parseDouble(line.substring(name.length() + 1)))
-                .orElseThrow(() -> new AssertionError("no " + name + " in\n" + metrics));
     }
 }

@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static ar.loteria.testkit.PrometheusText.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -80,13 +81,6 @@ class StatusPortTest {
     private HttpResponse<String> get(CentralServer server, String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.statusPort() + path))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The value of an unlabelled sample in Prometheus text. */
-    private static double sample(String metrics, String name) {
-        return metrics.lines().filter(line -> line.startsWith(name + " ")).findFirst()
-                .map(line -> Double.parseDouble(line.substring(name.length() + 1)))
-                .orElseThrow(() -> new AssertionError("no " + name + " in\n" + metrics));
     }
 
     private static Bet bet(int i, int number) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static ar.loteria.testkit.PrometheusText.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,12 +45,5 @@ class StatusMetricsTest {
 
     private String render() throws Exception {
         return new String(metrics.render(PROMETHEUS).bytes(), StandardCharsets.UTF_8);
-    }
-
-    /** The value of an unlabelled sample in Prometheus text. */
-    private static double sample(String text, String name) {
-        return text.lines().filter(line -> line.startsWith(name + " ")).findFirst()
-                .map(line -> Double.parseDouble(line.substring(name.length() + 1)))
-                .orElseThrow(() -> new AssertionError("no " + name + " in\n" + text));
     }
 }
