@@ -10,7 +10,8 @@
 #   ./scripts/bench-status.sh [AGENCIES]     default 50
 #
 # Environment: ROUNDS (default 5), RUNS (counted runs per bench.sh, default 3), STATUS_PORT (the port used in
-# the "on" and "watched" modes, default 18080), WATCH_PORT (what the watcher watches, default STATUS_PORT), WORK
+# the "on" and "watched" modes, default 18080), WATCH_PORT (what the watcher watches, default STATUS_PORT), SCRAPE_MS
+# (the watcher's scrape period, default 100; 0: as fast as it can), WORK
 # (logs, default target/bench-status), EXTRA (more options for the load generator, e.g.
 # EXTRA="--shape 269360,255180,160140,92380,9910" for ten times the data).
 set -euo pipefail
@@ -23,6 +24,8 @@ port=${STATUS_PORT:-18080}
 # The port the watcher watches: the benchmarked central's unless WATCH_PORT names another (a decoy central's, to
 # tell what the watcher's own CPU costs from what watching costs the central).
 watch_port=${WATCH_PORT:-$port}
+# How often the watcher scrapes /metrics; 0 scrapes in a tight loop (a client that asks as fast as it can).
+scrape_ms=${SCRAPE_MS:-100}
 work=${WORK:-target/bench-status}
 mkdir -p "$work"
 if [[ ! -f benchmarks/target/lottery-bench.jar || ! -f server/target/lottery-server.jar ]]; then
@@ -43,7 +46,7 @@ bench() {
     [[ $mode == off ]] && status_port=0
     if [[ $mode == watched ]]; then
         java -XX:TieredStopAtLevel=1 -Xmx64m -cp benchmarks/target/lottery-bench.jar ar.loteria.bench.StatusWatcher \
-            "$watch_port" --scrape-ms 100 --seconds 300 > "$work/watcher-$round.log" 2>&1 &
+            "$watch_port" --scrape-ms "$scrape_ms" --seconds 300 > "$work/watcher-$round.log" 2>&1 &
         watcher_pid=$!
     fi
     STATUS_PORT=$status_port BENCH_ARGS="--runs $runs ${EXTRA:-}" ./scripts/bench.sh "$agencies" > "$log" 2>&1
