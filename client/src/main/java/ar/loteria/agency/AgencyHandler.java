@@ -12,6 +12,7 @@ import ar.loteria.codec.Welcome;
 import ar.loteria.codec.Winners;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,12 +20,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The agency's side of one connection: HELLO, then on WELCOME a {@link BatchSender} streams the bets from where
  * the central's store ends; once every batch is acknowledged, FINISH, then RESULTS, and the WINNERS parts until
  * the last. An ERROR reply or a protocol breach ends the run; a transient refusal (the central shutting down,
  * busy, or timing out) only closes the connection, and the agency reconnects.
+ *
+ * <p>While the central holds RESULTS parked until the draw, the handler sends FINISH again, with the same total,
+ * every answer timeout: the central answers it at once with FINISH_ACK (counting it once), so
+ * {@link AnswerDeadlineHandler} tells a long wait for the draw from a central that stopped answering.
  *
  * <p>Per channel (it holds the conversation's state). Event loop only: the sender reports back through
  * {@link SenderEvent}s, which Netty delivers on the event loop.
@@ -63,6 +69,8 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
     private long acknowledged;
     /** All bets of the agency, known once the sender has read its whole input; -1 until then. */
     private long total = -1;
+    /** The FINISH probe while RESULTS is parked; null when not probing. */
+    private ScheduledFuture<?> probe;
 
     AgencyHandler(AgencyRun run) {
         this.run = run;
@@ -80,7 +88,13 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
         if (sender != null) {
             sender.stop();
         }
+        stopProbes();
         super.channelInactive(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        stopProbes();
     }
 
     @Override
@@ -96,6 +110,9 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
             acknowledged(ctx, ack);
         } else if (msg instanceof FinishAck ack && phase == Phase.FINISHING) {
             finished(ctx, ack);
+        } else if (msg instanceof FinishAck ack && phase == Phase.RESULTS && ack.stored() == total) {
+            LOG.debug("the central answered the probe: {} bets of agency {}, still waiting for the draw", ack.stored(),
+                    agency);
         } else if (msg instanceof Winners part && phase == Phase.RESULTS) {
             winners(ctx, part);
         } else {
@@ -159,6 +176,31 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
         ctx.writeAndFlush(new ResultsRequest(agency)).addListener(BatchSender.CLOSE_ON_WRITE_FAILURE);
         // The central answers after the draw, however long that takes: waiting is not a failure.
         LOG.info("{}", AgencyLog.waitingForWinners(agency));
+        startProbes(ctx);
+    }
+
+    /**
+     * While RESULTS waits for the draw, FINISH again every answer timeout: a central that answers it is alive, one
+     * that does not is dropped by {@link AnswerDeadlineHandler}. One scheduled task per connection.
+     */
+    private void startProbes(ChannelHandlerContext ctx) {
+        long every = run.config().answerTimeout().toNanos();
+        if (every > 0 && probe == null) {
+            probe = ctx.executor().scheduleAtFixedRate(() -> probe(ctx), every, every, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void probe(ChannelHandlerContext ctx) {
+        if (phase == Phase.RESULTS && ctx.channel().isActive()) {
+            ctx.writeAndFlush(new Finish(agency, total)).addListener(BatchSender.CLOSE_ON_WRITE_FAILURE);
+        }
+    }
+
+    private void stopProbes() {
+        if (probe != null) {
+            probe.cancel(false);
+            probe = null;
+        }
     }
 
     private void winners(ChannelHandlerContext ctx, Winners part) {
@@ -171,14 +213,22 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
         }
         LOG.info("{}", AgencyLog.winnersReceived(winners.size()));
         phase = Phase.DONE;
+        stopProbes();
         run.end(AgencyOutcome.winners(winners));
         ctx.close();
     }
 
     private void refused(ChannelHandlerContext ctx, ErrorReply error) {
+        if (error.code() == ErrorCode.STORAGE_FAILURE && phase == Phase.RESULTS) {
+            // Only a probe's FINISH is answered while RESULTS waits: the central is alive, its store is not (yet).
+            // The draw, once the central learns of it, still answers the parked RESULTS on this connection.
+            LOG.debug("the central answered the probe, its store failing: {}", error.reason());
+            return;
+        }
         if (TRANSIENT.contains(error.code())) {
             LOG.warn("{}", AgencyLog.refusedForNow(phase.action, error));
             phase = Phase.DONE;
+            stopProbes();
             ctx.close();
             return;
         }
@@ -194,6 +244,7 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
     /** Ends the run, then closes: the outcome is set first, so the close starts no reconnect. */
     private void end(ChannelHandlerContext ctx, ExitStatus status) {
         phase = Phase.DONE;
+        stopProbes();
         run.end(AgencyOutcome.failure(status));
         ctx.close();
     }

@@ -4,9 +4,11 @@ import ar.loteria.agency.bets.BetFileException;
 import ar.loteria.agency.config.AgencyConfig;
 import ar.loteria.agency.config.AgencyConfigException;
 import ar.loteria.codec.ErrorReply;
+import ar.loteria.codec.MessageType;
 import ar.loteria.logging.ActionLine;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Every operation line the agency logs, one named method each, so that the action names and keys scripts parse
@@ -92,6 +94,15 @@ public final class AgencyLog {
 
     static ActionLine reconnecting(String serverAddress) {
         return ActionLine.inProgress("reconnect").with("server_address", serverAddress);
+    }
+
+    /**
+     * The central left a request ({@code waitingFor}) unanswered for {@code timeout}: the agency drops the
+     * connection and goes on with the next central of its list (or the same one again).
+     */
+    static ActionLine noAnswer(String serverAddress, MessageType waitingFor, Duration timeout) {
+        return ActionLine.inProgress("sin_respuesta").with("server_address", serverAddress)
+                .with("mensaje", waitingFor).with("timeout_ms", timeout.toMillis());
     }
 
     static ActionLine welcomed(long agency, long stored) {

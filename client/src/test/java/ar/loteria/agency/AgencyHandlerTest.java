@@ -19,6 +19,7 @@ import ar.loteria.codec.Message;
 import ar.loteria.codec.ResultsRequest;
 import ar.loteria.codec.Welcome;
 import ar.loteria.codec.Winners;
+import ar.loteria.testkit.LogCapture;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,6 +35,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,6 +50,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AgencyHandlerTest {
 
     private static final long AGENCY = 1;
+    private static final AgencyTuning TUNING = new AgencyTuning(32, Duration.ofMillis(10), Duration.ofMillis(100),
+            Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(1));
 
     private final CompletableFuture<AgencyOutcome> outcome = new CompletableFuture<>();
 
@@ -152,8 +156,10 @@ class AgencyHandlerTest {
     @ParameterizedTest
     @EnumSource(value = ErrorCode.class, names = {"SHUTTING_DOWN", "SERVER_BUSY", "IDLE_TIMEOUT", "STORAGE_FAILURE"})
     void transientRefusalClosesWithoutEndingTheRun(ErrorCode code) throws Exception {
-        // given
-        EmbeddedChannel ch = waitingForResults();
+        // given: batches in flight
+        EmbeddedChannel ch = channel(TestBets.bets(25, 0), Map.of());
+        ch.writeInbound(new Welcome(AGENCY, 0));
+        outbound(ch);
 
         // when: a refusal that says "not now"; the agency will connect again and resume from WELCOME
         ch.writeInbound(new ErrorReply(code, 0, "not now"));
@@ -161,6 +167,50 @@ class AgencyHandlerTest {
         // then
         assertFalse(outcome.isDone());
         assertFalse(ch.isOpen());
+        assertFalse(ch.finish());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ErrorCode.class, names = {"SHUTTING_DOWN", "SERVER_BUSY", "IDLE_TIMEOUT"})
+    void transientRefusalWhileWaitingForTheDrawClosesWithoutEndingTheRun(ErrorCode code) throws Exception {
+        // given
+        EmbeddedChannel ch = waitingForResults();
+
+        // when
+        ch.writeInbound(new ErrorReply(code, 0, "not now"));
+
+        // then
+        assertFalse(outcome.isDone());
+        assertFalse(ch.isOpen());
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void whileResultsIsParkedFinishIsSentAgainEveryAnswerTimeoutAndItsAnswerIsLetBe() throws Exception {
+        // given: RESULTS parked, the default answer timeout of 5 s
+        EmbeddedChannel ch = waitingForResults();
+        ch.freezeTime();
+
+        // when: two probe intervals, the first probe answered, the second refused by a failing store
+        ch.advanceTimeBy(5, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        List<Message> firstProbe = outbound(ch);
+        ch.writeInbound(new FinishAck(AGENCY, 5));
+        ch.advanceTimeBy(5, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        List<Message> secondProbe = outbound(ch);
+        ch.writeInbound(new ErrorReply(ErrorCode.STORAGE_FAILURE, 0, "the FINISH could not be recorded"));
+
+        // then: the same FINISH each time; the connection waits on for the draw
+        assertEquals(List.of(new Finish(AGENCY, 5)), firstProbe);
+        assertEquals(List.of(new Finish(AGENCY, 5)), secondProbe);
+        assertTrue(ch.isActive());
+        assertFalse(outcome.isDone());
+        ch.writeInbound(new Winners(true, List.of()));
+        assertEquals(ExitStatus.SUCCESS, outcome.getNow(null).status());
+        ch.advanceTimeBy(20, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertEquals(List.of(), outbound(ch), "no probe once the winners came");
         assertFalse(ch.finish());
     }
 
@@ -271,9 +321,7 @@ class AgencyHandlerTest {
     }
 
     private EmbeddedChannel channel(AgencyConfig config, BetInput input) {
-        AgencyTuning tuning = new AgencyTuning(32, Duration.ofMillis(10), Duration.ofMillis(100),
-                Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(1));
-        AgencyRun run = new AgencyRun(config, input, tuning, BatchSender::run, outcome);
+        AgencyRun run = new AgencyRun(config, input, TUNING, BatchSender::run, outcome);
         return new EmbeddedChannel(new AgencyHandler(run), new AgencyExceptionHandler(run, config.centrals().get(0)));
     }
 

@@ -44,9 +44,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * exactly, acknowledges them, and answers RESULTS once {@link #draw()} has been called (or at once when built
  * with {@code drawAtOnce}). It can drop a connection after a given batch (stored, not acknowledged), and stop
  * and start again on the same port with the same store, like a restarted server. {@link #sharingStore()} gives a
- * second central on another port with the same store, as centrals sharing one database. All state changes happen
- * on one event loop, shared by such centrals; the lists are concurrent so that the test thread can read them.
- * Built with an {@link SslContext}, it speaks TLS.
+ * second central on another port with the same store, as centrals sharing one database. It can also go silent
+ * (a stopped process whose connections stay open). All state changes happen on one event loop, shared by such centrals; the lists are concurrent so
+ * that the test thread can read them. Built with an {@link SslContext}, it speaks TLS.
  */
 final class FakeCentral implements AutoCloseable {
 
@@ -61,8 +61,10 @@ final class FakeCentral implements AutoCloseable {
         final List<Long> batchFirsts = new CopyOnWriteArrayList<>();
         final List<String> violations = new CopyOnWriteArrayList<>();
         final CountDownLatch resultsAsked = new CountDownLatch(1);
-        final List<ChannelHandlerContext> parked = new ArrayList<>();
+        final List<Parked> parked = new ArrayList<>();
+        final List<Long> finishes = new CopyOnWriteArrayList<>();
         volatile boolean drawn;
+
     }
 
     final List<Bet> stored;
@@ -71,12 +73,18 @@ final class FakeCentral implements AutoCloseable {
     /** Connections to this central only. */
     final AtomicInteger connections = new AtomicInteger();
     final CountDownLatch resultsAsked;
+    /** The total of every FINISH answered with FINISH_ACK, in order, by every central of the store. */
+    final List<Long> finishes;
+    /** Messages this central received, answered or not. */
+    final AtomicInteger received = new AtomicInteger();
 
     private final Shared shared;
     private final EventLoopGroup group;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private final List<ChannelHandlerContext> parked;
+    private final List<Parked> parked;
     private volatile int dropAtBatch = -1;
+    private volatile int silentFromBatch = -1;
+    private volatile boolean silent;
     /** Batches this central received. */
     private int batches;
     private final SslContext ssl;
@@ -99,6 +107,7 @@ final class FakeCentral implements AutoCloseable {
         this.batchFirsts = shared.batchFirsts;
         this.violations = shared.violations;
         this.resultsAsked = shared.resultsAsked;
+        this.finishes = shared.finishes;
         this.parked = shared.parked;
         this.ssl = ssl;
     }
@@ -142,15 +151,33 @@ final class FakeCentral implements AutoCloseable {
         dropAtBatch = n;
     }
 
+    /**
+     * Goes silent, as a stopped process: connections stay open, everything they send is read and ignored, nothing
+     * is answered (parked RESULTS included). New connections are still accepted, and get nothing either.
+     */
+    void goSilent() {
+        silent = true;
+    }
+
+    /** Goes silent ({@link #goSilent()}) when the {@code n}-th batch (from 1) arrives, which is not stored. */
+    void goSilentAtBatch(int n) {
+        silentFromBatch = n;
+    }
+
     /** The draw: answers every parked RESULTS and every later one. */
     void draw() {
-        group.execute(() -> {
-            shared.drawn = true;
-            for (ChannelHandlerContext ctx : parked) {
-                sendWinners(ctx);
+        group.execute(this::drawNow);
+    }
+
+    /** The draw, on the event loop. */
+    private void drawNow() {
+        shared.drawn = true;
+        for (Parked request : parked) {
+            if (!request.central().silent) {
+                sendWinners(request.ctx());
             }
-            parked.clear();
-        });
+        }
+        parked.clear();
     }
 
     /** Stops the event loop, and with it every central sharing it. */
@@ -171,6 +198,10 @@ final class FakeCentral implements AutoCloseable {
         ctx.flush();
     }
 
+    /** A RESULTS waiting for the draw, on a connection to {@code central}. */
+    private record Parked(FakeCentral central, ChannelHandlerContext ctx) {
+    }
+
     /** One connection; event loop only. */
     private final class CentralHandler extends SimpleChannelInboundHandler<Message> {
 
@@ -183,18 +214,26 @@ final class FakeCentral implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Message msg) {
+            received.incrementAndGet();
+            if (msg instanceof BetBatch && batches + 1 == silentFromBatch) {
+                silent = true;
+            }
+            if (silent) {
+                return;
+            }
             if (msg instanceof Hello hello) {
                 agency = hello.agency();
                 ctx.writeAndFlush(new Welcome(agency, stored.size()));
             } else if (msg instanceof BetBatch batch) {
                 batchFirsts.add(batch.first());
+                ++batches;
                 if (batch.first() != stored.size()) {
                     violations.add("batch from " + batch.first() + " but " + stored.size() + " stored");
                     ctx.writeAndFlush(new ErrorReply(ErrorCode.OUT_OF_SEQUENCE, batch.first(), "out of sequence"));
                     return;
                 }
                 stored.addAll(batch.bets());
-                if (++batches == dropAtBatch) {
+                if (batches == dropAtBatch) {
                     ctx.close();
                     return;
                 }
@@ -202,14 +241,17 @@ final class FakeCentral implements AutoCloseable {
             } else if (msg instanceof Finish finish) {
                 if (finish.total() != stored.size()) {
                     violations.add("FINISH with " + finish.total() + " but " + stored.size() + " stored");
+                    ctx.writeAndFlush(new ErrorReply(ErrorCode.COUNT_MISMATCH, 0, "count mismatch"));
+                    return;
                 }
+                finishes.add(finish.total());
                 ctx.writeAndFlush(new FinishAck(agency, stored.size()));
             } else if (msg instanceof ResultsRequest) {
                 resultsAsked.countDown();
                 if (shared.drawn) {
                     sendWinners(ctx);
                 } else {
-                    parked.add(ctx);
+                    parked.add(new Parked(FakeCentral.this, ctx));
                 }
             } else {
                 violations.add("unexpected " + msg);
@@ -218,7 +260,7 @@ final class FakeCentral implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            parked.remove(ctx);
+            parked.removeIf(request -> request.ctx() == ctx);
         }
     }
 }
