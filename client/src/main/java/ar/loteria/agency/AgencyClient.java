@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One agency run: connects to a central of its list, moving on to the next and retrying while none answers for
  * {@link AgencyTuning#retryBudget()} ({@link CentralRotation}), and reconnects whenever the connection is lost
  * before the winners arrived (each new connection resumes where the central's store ends, as its WELCOME says).
- * A central that leaves a request unanswered for the answer timeout counts as lost ({@link AnswerDeadlineHandler}).
+ * A central that leaves a request unanswered for the answer timeout counts as lost ({@link AnswerDeadlineHandler});
+ * one whose store refuses bets is come back to more slowly ({@link StoragePacing}).
  * The run ends when {@link #outcome()} completes.
  *
  * <p>Threads: one event loop ("agency-io") for the connection, retries included; one "bet-sender-N" thread per
@@ -223,7 +224,7 @@ public final class AgencyClient implements AutoCloseable {
                     : "the central closed the connection before WELCOME"));
             return;
         }
-        long delay = rotation.dropped();
+        long delay = run.pacing().reconnectDelayNanos(rotation.dropped());
         LOG.warn("{}", AgencyLog.reconnecting(config.centrals().get(rotation.entry()).text()));
         group.schedule(this::connect, delay, TimeUnit.NANOSECONDS);
     }

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * The agency's side of one connection: HELLO, then on WELCOME a {@link BatchSender} streams the bets from where
  * the central's store ends; once every batch is acknowledged, FINISH, then RESULTS, and the WINNERS parts until
  * the last. An ERROR reply or a protocol breach ends the run; a transient refusal (the central shutting down,
- * busy, or timing out) only closes the connection, and the agency reconnects.
+ * busy, or timing out, or its store failing) only closes the connection, and the agency reconnects.
  *
  * <p>While the central holds RESULTS parked until the draw, the handler sends FINISH again, with the same total,
  * every answer timeout: the central answers it at once with FINISH_ACK (counting it once), so
@@ -65,6 +65,8 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
     private Phase phase = Phase.GREETING;
     private BatchSender sender;
     private Semaphore window;
+    /** Permits the window started without (a first window of one after the store refused); given at the first ack. */
+    private int windowShortBy;
     /** Bets of the agency the central holds: WELCOME's count plus every acknowledged batch. */
     private long acknowledged;
     /** All bets of the agency, known once the sender has read its whole input; -1 until then. */
@@ -143,7 +145,10 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
         LOG.info("{}", AgencyLog.welcomed(agency, welcome.stored()));
         phase = Phase.SENDING;
         acknowledged = welcome.stored();
-        window = new Semaphore(run.tuning().window());
+        // After a refusal of the store, one batch tries it; the rest of the window opens once that one is taken.
+        int firstWindow = run.pacing().firstWindow();
+        windowShortBy = run.tuning().window() - firstWindow;
+        window = new Semaphore(firstWindow);
         sender = new BatchSender(ctx.channel(), run.bets(), agency, run.config().batchMaxAmount(),
                 welcome.stored(), window, run.tuning().progressEvery());
         run.launcher().launch(sender);
@@ -156,7 +161,9 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
             return;
         }
         acknowledged += ack.count();
-        window.release();
+        run.pacing().accepted();
+        window.release(1 + windowShortBy);
+        windowShortBy = 0;
         LOG.debug("{}", AgencyLog.batchAcknowledged(ack.first(), ack.count()));
         run.config().singleBet().ifPresent(bet -> LOG.info("{}", AgencyLog.betSent(bet.document(), bet.number())));
         finishIfAllAcknowledged(ctx);
@@ -172,6 +179,7 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
 
     private void finished(ChannelHandlerContext ctx, FinishAck ack) {
         LOG.info("{}", AgencyLog.finished(agency, ack.stored()));
+        run.pacing().accepted();
         phase = Phase.RESULTS;
         ctx.writeAndFlush(new ResultsRequest(agency)).addListener(BatchSender.CLOSE_ON_WRITE_FAILURE);
         // The central answers after the draw, however long that takes: waiting is not a failure.
@@ -227,6 +235,9 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
         }
         if (TRANSIENT.contains(error.code())) {
             LOG.warn("{}", AgencyLog.refusedForNow(phase.action, error));
+            if (error.code() == ErrorCode.STORAGE_FAILURE) {
+                run.pacing().refused();
+            }
             phase = Phase.DONE;
             stopProbes();
             ctx.close();

@@ -238,6 +238,44 @@ class AgencyClientTest {
     }
 
     @Test
+    void aStoreThatRefusesForAWhileGetsOneBatchPerAttemptAndTheRunFinishesOnceItIsBack() throws Exception {
+        // given: a store that cannot write, an agency with the production window (32) and 50 ms retries
+        Path file = dir.resolve("agency-1.csv");
+        List<String> expectedWinners = BetFileGenerator.writeAgencyFile(file, 1, 500, 4, 9, false);
+        AgencyTuning tuning = new AgencyTuning(AgencyTuning.DEFAULT.window(), FAST.retryDelay(), FAST.retryBudget(),
+                FAST.nameBudget(), FAST.connectTimeout(), FAST.progressEvery(), FAST.closeTimeout());
+        long downMillis = 1_500;
+        try (LogCapture logs = LogCapture.attach(); FakeCentral central = new FakeCentral(true);
+             AgencyClient client = new AgencyClient(AgencyRuns.config(1, file, Map.of(), central.start(0)),
+                     BetInput.file(file), tuning)) {
+            central.storageDown(true);
+
+            // when: the store comes back 1.5 s after its first refusal
+            client.start();
+            while (central.storageRefusals.get() == 0) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(downMillis);
+            central.storageDown(false);
+            AgencyOutcome outcome = client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+            // then: the first connection's window refused, then one batch per connection, the connections at least
+            // half a retry delay apart (resending the whole window at every retry refused some 20 batches per
+            // connection, over 200 here); then every bet once
+            int refused = central.storageRefusals.get();
+            int connections = central.connections.get();
+            assertTrue(refused >= 1 && refused <= tuning.window() + connections - 1,
+                    refused + " batches refused over " + connections + " connections");
+            assertTrue(connections <= downMillis / (tuning.retryDelay().toMillis() / 2) + 2,
+                    connections + " connections in " + downMillis + " ms");
+            assertEquals(new AgencyOutcome(ExitStatus.SUCCESS, expectedWinners), outcome);
+            assertEquals(TestBets.readFile(file), central.stored);
+            assertEquals(List.of(), central.violations);
+            assertEquals(connections - 1, logs.matching("code: STORAGE_FAILURE").size());
+        }
+    }
+
+    @Test
     void closeLogsEachResourceItStops() throws Exception {
         // given: an agency waiting for a draw that never comes
         Path file = dir.resolve("agency-1.csv");

@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -214,6 +215,38 @@ class AgencyHandlerTest {
         assertFalse(ch.finish());
     }
 
+    @Test
+    void aStorageRefusalIsCountedForTheRunAndTheNextAcknowledgementClearsIt() throws Exception {
+        // given: a run's pacing, shared by its connections
+        StoragePacing pacing = new StoragePacing(32, new SplittableRandom(1));
+        List<Bet> bets = TestBets.bets(10, 0);
+        EmbeddedChannel first = channel(config(Map.of()), BetInput.of("test", bets), pacing);
+        first.writeInbound(new Welcome(AGENCY, 0));
+        outbound(first);
+
+        // when: the store refuses the batch; the next connection sends it again and it is taken
+        first.writeInbound(new ErrorReply(ErrorCode.STORAGE_FAILURE, 0, "the database is unreachable"));
+        int refusalsAfterFirst = pacing.refusals();
+        int windowOfTheNext = pacing.firstWindow();
+        EmbeddedChannel next = channel(config(Map.of()), BetInput.of("test", bets), pacing);
+        outbound(next);
+        next.writeInbound(new Welcome(AGENCY, 0));
+        List<Message> resent = outbound(next);
+        next.writeInbound(new BatchAck(0, 10));
+
+        // then
+        assertFalse(first.isOpen());
+        assertEquals(1, refusalsAfterFirst);
+        assertEquals(1, windowOfTheNext);
+        assertEquals(List.of(new BetBatch(AGENCY, 0, bets)), resent);
+        assertEquals(0, pacing.refusals());
+        assertEquals(32, pacing.firstWindow());
+        assertEquals(List.of(new Finish(AGENCY, 10)), outbound(next));
+        assertFalse(outcome.isDone());
+        first.finishAndReleaseAll();
+        assertFalse(next.finish());
+    }
+
     /** A message from the central that ends the run: sent after WELCOME or as the first reply. */
     record Ending(String name, int bets, boolean welcomed, Message reply, ExitStatus status) {
         @Override
@@ -321,7 +354,11 @@ class AgencyHandlerTest {
     }
 
     private EmbeddedChannel channel(AgencyConfig config, BetInput input) {
-        AgencyRun run = new AgencyRun(config, input, TUNING, BatchSender::run, outcome);
+        return channel(config, input, new StoragePacing(TUNING.window(), new SplittableRandom(1)));
+    }
+
+    private EmbeddedChannel channel(AgencyConfig config, BetInput input, StoragePacing pacing) {
+        AgencyRun run = new AgencyRun(config, input, TUNING, BatchSender::run, outcome, pacing);
         return new EmbeddedChannel(new AgencyHandler(run), new AgencyExceptionHandler(run, config.centrals().get(0)));
     }
 

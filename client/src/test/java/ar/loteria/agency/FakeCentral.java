@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with {@code drawAtOnce}). It can drop a connection after a given batch (stored, not acknowledged), and stop
  * and start again on the same port with the same store, like a restarted server. {@link #sharingStore()} gives a
  * second central on another port with the same store, as centrals sharing one database. It can also go silent
- * (a stopped process whose connections stay open). All state changes happen on one event loop, shared by such centrals; the lists are concurrent so
+ * (a stopped process whose connections stay open), refuse batches with STORAGE_FAILURE while its store is "down". All state changes happen on one event loop, shared by such centrals; the lists are concurrent so
  * that the test thread can read them. Built with an {@link SslContext}, it speaks TLS.
  */
 final class FakeCentral implements AutoCloseable {
@@ -62,9 +62,10 @@ final class FakeCentral implements AutoCloseable {
         final List<String> violations = new CopyOnWriteArrayList<>();
         final CountDownLatch resultsAsked = new CountDownLatch(1);
         final List<Parked> parked = new ArrayList<>();
+        final AtomicInteger storageRefusals = new AtomicInteger();
         final List<Long> finishes = new CopyOnWriteArrayList<>();
         volatile boolean drawn;
-
+        volatile boolean storageDown;
     }
 
     final List<Bet> stored;
@@ -73,6 +74,8 @@ final class FakeCentral implements AutoCloseable {
     /** Connections to this central only. */
     final AtomicInteger connections = new AtomicInteger();
     final CountDownLatch resultsAsked;
+    /** Batches and FINISHes refused with STORAGE_FAILURE, by every central of the store. */
+    final AtomicInteger storageRefusals;
     /** The total of every FINISH answered with FINISH_ACK, in order, by every central of the store. */
     final List<Long> finishes;
     /** Messages this central received, answered or not. */
@@ -107,6 +110,7 @@ final class FakeCentral implements AutoCloseable {
         this.batchFirsts = shared.batchFirsts;
         this.violations = shared.violations;
         this.resultsAsked = shared.resultsAsked;
+        this.storageRefusals = shared.storageRefusals;
         this.finishes = shared.finishes;
         this.parked = shared.parked;
         this.ssl = ssl;
@@ -162,6 +166,11 @@ final class FakeCentral implements AutoCloseable {
     /** Goes silent ({@link #goSilent()}) when the {@code n}-th batch (from 1) arrives, which is not stored. */
     void goSilentAtBatch(int n) {
         silentFromBatch = n;
+    }
+
+    /** While {@code down}, batches and FINISHes are refused with STORAGE_FAILURE, as by a store that cannot write. */
+    void storageDown(boolean down) {
+        shared.storageDown = down;
     }
 
     /** The draw: answers every parked RESULTS and every later one. */
@@ -227,6 +236,11 @@ final class FakeCentral implements AutoCloseable {
             } else if (msg instanceof BetBatch batch) {
                 batchFirsts.add(batch.first());
                 ++batches;
+                if (shared.storageDown) {
+                    shared.storageRefusals.incrementAndGet();
+                    ctx.writeAndFlush(new ErrorReply(ErrorCode.STORAGE_FAILURE, batch.first(), "store down"));
+                    return;
+                }
                 if (batch.first() != stored.size()) {
                     violations.add("batch from " + batch.first() + " but " + stored.size() + " stored");
                     ctx.writeAndFlush(new ErrorReply(ErrorCode.OUT_OF_SEQUENCE, batch.first(), "out of sequence"));
@@ -239,6 +253,11 @@ final class FakeCentral implements AutoCloseable {
                 }
                 ctx.writeAndFlush(new BatchAck(batch.first(), batch.bets().size()));
             } else if (msg instanceof Finish finish) {
+                if (shared.storageDown) {
+                    shared.storageRefusals.incrementAndGet();
+                    ctx.writeAndFlush(new ErrorReply(ErrorCode.STORAGE_FAILURE, 0, "store down"));
+                    return;
+                }
                 if (finish.total() != stored.size()) {
                     violations.add("FINISH with " + finish.total() + " but " + stored.size() + " stored");
                     ctx.writeAndFlush(new ErrorReply(ErrorCode.COUNT_MISMATCH, 0, "count mismatch"));
