@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  * The agency's side of one connection: HELLO, then on WELCOME a {@link BatchSender} streams the bets from where
  * the central's store ends; once every batch is acknowledged, FINISH, then RESULTS, and the WINNERS parts until
  * the last. An ERROR reply or a protocol breach ends the run; a transient refusal (the central shutting down,
- * busy, or timing out, or its store failing) only closes the connection, and the agency reconnects.
+ * busy, or timing out, or its store failing) only closes the connection, and the agency reconnects. A batch
+ * refused with DRAW_CLOSED closes the betting: the agency finishes with the bets the central holds and asks for
+ * its winners as after any draw.
  *
  * <p>While the central holds RESULTS parked until the draw, the handler sends FINISH again, with the same total,
  * every answer timeout: the central answers it at once with FINISH_ACK (counting it once), so
@@ -69,8 +71,15 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
     private int windowShortBy;
     /** Bets of the agency the central holds: WELCOME's count plus every acknowledged batch. */
     private long acknowledged;
-    /** All bets of the agency, known once the sender has read its whole input; -1 until then. */
+    /** Bets in the agency's input, once the sender has counted them; -1 until then. */
+    private long inputTotal = -1;
+    /**
+     * The total the FINISH carries: all bets of the agency, known once the sender has read its whole input, or those
+     * the central holds once it closed the betting; -1 until then.
+     */
     private long total = -1;
+    /** Whether the central refused a batch with DRAW_CLOSED on this connection. */
+    private boolean bettingClosed;
     /** The FINISH probe while RESULTS is parked; null when not probing. */
     private ScheduledFuture<?> probe;
 
@@ -128,6 +137,8 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
             super.userEventTriggered(ctx, event);
         } else if (phase != Phase.SENDING || !ctx.channel().isActive()) {
             LOG.debug("sender event {} ignored in phase {}", event, phase);
+        } else if (event instanceof SenderEvent.Counted counted) {
+            inputTotal = counted.total();
         } else if (event instanceof SenderEvent.AllSent done) {
             total = done.total();
             finishIfAllAcknowledged(ctx);
@@ -211,6 +222,21 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
         }
     }
 
+    /**
+     * The central refused a batch with DRAW_CLOSED: the betting is closed. Replies come in order, so every batch
+     * before the refused one has been answered, and the central holds exactly the bets acknowledged: the agency
+     * stops sending and finishes with those. The batches still in flight get DRAW_CLOSED too, and are let be.
+     */
+    private void closeBetting(ChannelHandlerContext ctx, ErrorReply error) {
+        bettingClosed = true;
+        sender.stop();
+        LOG.debug("betting closed at batch {}: {}", error.ref(), error.reason());
+        LOG.info("{}", AgencyLog.bettingClosed(acknowledged, Math.max(0, inputTotal - acknowledged)));
+        total = acknowledged;
+        phase = Phase.FINISHING;
+        ctx.writeAndFlush(new Finish(agency, total)).addListener(BatchSender.CLOSE_ON_WRITE_FAILURE);
+    }
+
     private void winners(ChannelHandlerContext ctx, Winners part) {
         winners.addAll(part.documents());
         if (!part.last()) {
@@ -227,6 +253,14 @@ final class AgencyHandler extends SimpleChannelInboundHandler<Message> {
     }
 
     private void refused(ChannelHandlerContext ctx, ErrorReply error) {
+        if (error.code() == ErrorCode.DRAW_CLOSED && bettingClosed) {
+            LOG.debug("batch {} refused too: {}", error.ref(), error.reason());
+            return;
+        }
+        if (error.code() == ErrorCode.DRAW_CLOSED && phase == Phase.SENDING) {
+            closeBetting(ctx, error);
+            return;
+        }
         if (error.code() == ErrorCode.STORAGE_FAILURE && phase == Phase.RESULTS) {
             // Only a probe's FINISH is answered while RESULTS waits: the central is alive, its store is not (yet).
             // The draw, once the central learns of it, still answers the parked RESULTS on this connection.

@@ -126,6 +126,15 @@ public final class AgencyLog {
         return ActionLine.success(SENDING).with("enviadas", total);
     }
 
+    /**
+     * The central closed the betting (DRAW_CLOSED): {@code stored} of the agency's bets take part in the draw, and
+     * {@code notStored} of its input never will (refused, or not sent).
+     */
+    static ActionLine bettingClosed(long stored, long notStored) {
+        return ActionLine.success("cierre_apuestas").with("apuestas_almacenadas", stored)
+                .with("apuestas_no_enviadas", notStored);
+    }
+
     static ActionLine finished(long agency, long stored) {
         return ActionLine.success(FINISH).with("client_id", agency).with("stored", stored);
     }

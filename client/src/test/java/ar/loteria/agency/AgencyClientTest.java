@@ -6,6 +6,8 @@ import ar.loteria.agency.config.AgencyConfig;
 import ar.loteria.agency.config.AgencyConfigException;
 import ar.loteria.agency.config.AgencyConfigLoader;
 import ar.loteria.agency.generate.BetFileGenerator;
+import ar.loteria.codec.Bet;
+import ar.loteria.codec.WinningRule;
 import ar.loteria.testkit.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -272,6 +274,35 @@ class AgencyClientTest {
             assertEquals(TestBets.readFile(file), central.stored);
             assertEquals(List.of(), central.violations);
             assertEquals(connections - 1, logs.matching("code: STORAGE_FAILURE").size());
+        }
+    }
+
+    @Test
+    void theBettingClosedMidStreamEndsWithTheWinnersAmongTheStoredBets() throws Exception {
+        // given: the central closes the betting when the 5th batch (bets 28 to 34) arrives
+        Path file = dir.resolve("agency-1.csv");
+        BetFileGenerator.writeAgencyFile(file, 1, 300, 60, 11, false);
+        List<Bet> all = TestBets.readFile(file);
+        List<String> storedWinners = all.subList(0, 28).stream().filter(bet -> WinningRule.wins(bet.number()))
+                .map(Bet::document).toList();
+        assertFalse(storedWinners.isEmpty(), "some winners among the stored bets");
+        try (LogCapture logs = LogCapture.attach(); FakeCentral central = new FakeCentral(false)) {
+            int port = central.start(0);
+            central.closeBettingAtBatch(5);
+
+            // when
+            AgencyOutcome outcome = run(config(port, file), file);
+
+            // then: FINISH with the 28 stored, the winners among them, and the close logged as a success
+            assertEquals(new AgencyOutcome(ExitStatus.SUCCESS, storedWinners), outcome);
+            assertEquals(all.subList(0, 28), central.stored);
+            assertEquals(List.of(28L), central.finishes);
+            assertEquals(List.of(), central.violations);
+            assertEquals(List.of("INFO action: cierre_apuestas | result: success | apuestas_almacenadas: 28 | "
+                    + "apuestas_no_enviadas: 272"), logs.matching("cierre_apuestas"));
+            assertTrue(logs.contains("INFO action: consulta_ganadores | result: success | cant_ganadores: "
+                    + storedWinners.size()), logs.texts().toString());
+            assertFalse(logs.contains("result: fail"), logs.texts().toString());
         }
     }
 

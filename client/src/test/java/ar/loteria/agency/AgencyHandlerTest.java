@@ -187,6 +187,59 @@ class AgencyHandlerTest {
     }
 
     @Test
+    void drawClosedMidStreamFinishesWithTheBetsTheCentralHoldsAndAsksForTheWinners() throws Exception {
+        try (LogCapture logs = LogCapture.attach()) {
+            // given: 25 bets in batches of 10, all three in flight
+            EmbeddedChannel ch = channel(TestBets.bets(25, 0), Map.of());
+            outbound(ch);
+            ch.writeInbound(new Welcome(AGENCY, 0));
+            assertEquals(3, outbound(ch).size());
+
+            // when: the first batch is stored, then the betting closes
+            ch.writeInbound(new BatchAck(0, 10));
+            ch.writeInbound(new ErrorReply(ErrorCode.DRAW_CLOSED, 10, "betting closed; agency 1 has 10 bets stored"));
+            ch.writeInbound(new ErrorReply(ErrorCode.DRAW_CLOSED, 20, "betting closed; agency 1 has 10 bets stored"));
+            List<Message> afterClose = outbound(ch);
+            ch.writeInbound(new FinishAck(AGENCY, 10));
+            List<Message> afterFinishAck = outbound(ch);
+            ch.writeInbound(new Winners(true, List.of("00000042")));
+
+            // then: FINISH with the 10 stored, RESULTS, and a successful end with the winners among them
+            assertEquals(List.of(new Finish(AGENCY, 10)), afterClose);
+            assertEquals(List.of(new ResultsRequest(AGENCY)), afterFinishAck);
+            assertEquals(new AgencyOutcome(ExitStatus.SUCCESS, List.of("00000042")), outcome.getNow(null));
+            assertEquals(List.of("INFO action: cierre_apuestas | result: success | apuestas_almacenadas: 10 | "
+                    + "apuestas_no_enviadas: 15"), logs.matching("cierre_apuestas"));
+            assertTrue(logs.contains("INFO action: consulta_ganadores | result: success | cant_ganadores: 1"));
+            assertFalse(logs.contains("result: fail"), logs.texts().toString());
+            assertFalse(ch.finish());
+        }
+    }
+
+    @Test
+    void drawClosedAtTheFirstBatchAfterARestartFinishesWithWhatWelcomeSaid() throws Exception {
+        try (LogCapture logs = LogCapture.attach()) {
+            // given: the central holds 12 of the 25 bets from an earlier connection
+            EmbeddedChannel ch = channel(TestBets.bets(25, 0), Map.of());
+            outbound(ch);
+            ch.writeInbound(new Welcome(AGENCY, 12));
+            outbound(ch);
+
+            // when
+            ch.writeInbound(new ErrorReply(ErrorCode.DRAW_CLOSED, 12, "the draw has already happened"));
+            ch.writeInbound(new ErrorReply(ErrorCode.DRAW_CLOSED, 22, "the draw has already happened"));
+
+            // then
+            assertEquals(List.of(new Finish(AGENCY, 12)), outbound(ch));
+            assertEquals(List.of("INFO action: cierre_apuestas | result: success | apuestas_almacenadas: 12 | "
+                    + "apuestas_no_enviadas: 13"), logs.matching("cierre_apuestas"));
+            assertFalse(outcome.isDone());
+            assertTrue(ch.isActive());
+            assertFalse(ch.finish());
+        }
+    }
+
+    @Test
     void whileResultsIsParkedFinishIsSentAgainEveryAnswerTimeoutAndItsAnswerIsLetBe() throws Exception {
         // given: RESULTS parked, the default answer timeout of 5 s
         EmbeddedChannel ch = waitingForResults();

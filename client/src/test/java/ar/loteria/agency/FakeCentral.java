@@ -45,7 +45,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with {@code drawAtOnce}). It can drop a connection after a given batch (stored, not acknowledged), and stop
  * and start again on the same port with the same store, like a restarted server. {@link #sharingStore()} gives a
  * second central on another port with the same store, as centrals sharing one database. It can also go silent
- * (a stopped process whose connections stay open), refuse batches with STORAGE_FAILURE while its store is "down". All state changes happen on one event loop, shared by such centrals; the lists are concurrent so
+ * (a stopped process whose connections stay open), refuse batches with STORAGE_FAILURE while its store is "down",
+ * and close the betting at a given batch (the draw made over what is stored, later batches refused with
+ * DRAW_CLOSED). All state changes happen on one event loop, shared by such centrals; the lists are concurrent so
  * that the test thread can read them. Built with an {@link SslContext}, it speaks TLS.
  */
 final class FakeCentral implements AutoCloseable {
@@ -65,6 +67,7 @@ final class FakeCentral implements AutoCloseable {
         final AtomicInteger storageRefusals = new AtomicInteger();
         final List<Long> finishes = new CopyOnWriteArrayList<>();
         volatile boolean drawn;
+        volatile boolean bettingClosed;
         volatile boolean storageDown;
     }
 
@@ -86,6 +89,7 @@ final class FakeCentral implements AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final List<Parked> parked;
     private volatile int dropAtBatch = -1;
+    private volatile int closeBettingAtBatch = -1;
     private volatile int silentFromBatch = -1;
     private volatile boolean silent;
     /** Batches this central received. */
@@ -173,6 +177,14 @@ final class FakeCentral implements AutoCloseable {
         shared.storageDown = down;
     }
 
+    /**
+     * Closes the betting when the {@code n}-th batch (from 1) of this central arrives: the draw is made over what is
+     * stored, and that batch, like every later new one, is refused with DRAW_CLOSED.
+     */
+    void closeBettingAtBatch(int n) {
+        closeBettingAtBatch = n;
+    }
+
     /** The draw: answers every parked RESULTS and every later one. */
     void draw() {
         group.execute(this::drawNow);
@@ -235,7 +247,14 @@ final class FakeCentral implements AutoCloseable {
                 ctx.writeAndFlush(new Welcome(agency, stored.size()));
             } else if (msg instanceof BetBatch batch) {
                 batchFirsts.add(batch.first());
-                ++batches;
+                if (++batches == closeBettingAtBatch) {
+                    shared.bettingClosed = true;
+                    drawNow();
+                }
+                if (shared.bettingClosed) {
+                    ctx.writeAndFlush(new ErrorReply(ErrorCode.DRAW_CLOSED, batch.first(), "betting closed"));
+                    return;
+                }
                 if (shared.storageDown) {
                     shared.storageRefusals.incrementAndGet();
                     ctx.writeAndFlush(new ErrorReply(ErrorCode.STORAGE_FAILURE, batch.first(), "store down"));
