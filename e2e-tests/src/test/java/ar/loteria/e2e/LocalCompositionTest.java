@@ -159,6 +159,32 @@ class LocalCompositionTest {
     }
 
     @Test
+    void agencyAnsweredDrawClosedFinishesWithWhatIsStoredAndExitsZero() throws Exception {
+        // given: a central for one agency, which has drawn once agency 1 finished
+        composition.generate(dir.resolve("data"), 2, 300, 2, 13, true);
+        JarProcess server = composition.server(1, Map.of());
+        String port = awaitPort(server);
+        JarProcess first = agency(1, port, Map.of("CLI_DATA_FILE", dir.resolve("data/agency-1.csv").toString()));
+        assertEquals(0, first.awaitExit(RUN), String.join("\n", first.lines()));
+
+        // when: agency 2 comes after the draw
+        JarProcess late = agency(2, port, Map.of("CLI_DATA_FILE", dir.resolve("data/agency-2.csv").toString()));
+
+        // then: its first batch is refused with DRAW_CLOSED; it says so, finishes with nothing stored, has no
+        // winners and exits 0
+        assertEquals(0, late.awaitExit(RUN), String.join("\n", late.lines()));
+        List<String> log = late.lines();
+        assertTrue(log.stream().anyMatch(l -> l.endsWith("action: cierre_apuestas | result: success | "
+                + "apuestas_almacenadas: 0 | apuestas_no_enviadas: 300")), String.join("\n", log));
+        assertTrue(log.stream().anyMatch(l -> l.endsWith(
+                "action: consulta_ganadores | result: success | cant_ganadores: 0")), String.join("\n", log));
+        assertWellFormed(log);
+        server.terminate();
+        assertEquals(0, server.awaitExit(START));
+        assertEquals(300, rowsOf(dir.resolve("central/bets.csv")).size());
+    }
+
+    @Test
     void agencyStartedBeforeTheCentralRetriesUntilItIsUp() throws Exception {
         // given: the agency starts first, on a port nothing listens on yet
         composition.generate(dir.resolve("data"), 1, 200, 1, 5, true);
