@@ -29,6 +29,7 @@ import static ar.loteria.e2e.Composition.rowsOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Several central jars on one PostgreSQL database (a real server, {@link TestPostgres}) make one lottery: agency
@@ -159,6 +160,28 @@ class MultiCentralTest {
         }
     }
 
+    /**
+     * Stops {@code central} (SIGSTOP) at a moment when it holds no transaction open on the database at {@code url}:
+     * stopped, then looked at, and let go on for a moment and stopped again while a central's storage session has a
+     * transaction open for longer than a group takes. A central stopped inside a transaction keeps the lottery's
+     * advisory lock (every group takes it shared), and the draw on any other central waits for it until the stopped
+     * one resumes: the agencies cannot help that (RELIABILITY.md), so this test leaves it out.
+     */
+    private static void stopBetweenTransactions(JarProcess central, String url) throws Exception {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            signal(central, "STOP");
+            Thread.sleep(300);
+            if (query(url, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND application_name = 'lottery-central storage'"
+                    + " AND xact_start < now() - interval '250 milliseconds'") == 0) {
+                return;
+            }
+            signal(central, "CONT");
+            Thread.sleep(100);
+        }
+        fail("the central could not be stopped between two transactions");
+    }
+
     /** Sends {@code SIGname} to {@code process} with kill(1). */
     private static void signal(JarProcess process, String name) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
@@ -260,7 +283,7 @@ class MultiCentralTest {
 
         // when: the first central stops (its process frozen, its connections open, the kernel still answering TCP)
         JarProcess stopped = centrals.get(0);
-        signal(stopped, "STOP");
+        stopBetweenTransactions(stopped, url);
         try {
             assertTrue(query(url, "SELECT count(*) FROM bets WHERE agency = 3") < 10_000, "stopped mid-ingest");
 
