@@ -1,9 +1,9 @@
 package ar.loteria.central;
 
 import ar.loteria.central.config.ServerConfig;
-import ar.loteria.central.draw.FileLedger;
-import ar.loteria.central.storage.CsvBetStore;
-import ar.loteria.central.storage.CsvRows;
+import ar.loteria.central.ledger.csv.CsvBetStore;
+import ar.loteria.central.ledger.csv.CsvLedger;
+import ar.loteria.central.ledger.csv.CsvRows;
 import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetBatch;
@@ -246,7 +246,7 @@ public class PipelineBenchmark {
                 Duration.ofSeconds(30), Map.of());
         long acked = 0;
         try (CsvBetStore store = CsvBetStore.open(scratch.file)) {
-            FileLedger ledger = new FileLedger(store, scratch.file, 1, Clock.systemDefaultZone());
+            CsvLedger ledger = new CsvLedger(store, scratch.file, 1, Clock.systemDefaultZone());
             StorageDispatcher storage = new StorageDispatcher(ImmediateEventExecutor.INSTANCE, ledger,
                     StorageDispatcher.defaultMaxQueued(), Clock.systemDefaultZone());
             EmbeddedChannel channel = new EmbeddedChannel(new CentralInitializer(config, storage,

@@ -1,6 +1,7 @@
 package ar.loteria.central;
 
-import ar.loteria.central.storage.CsvRows;
+import ar.loteria.central.ledger.csv.CsvRows;
+import ar.loteria.central.log.CentralLog;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.BetRules;
 import ar.loteria.codec.ErrorCode;

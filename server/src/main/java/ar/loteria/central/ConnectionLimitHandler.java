@@ -1,5 +1,7 @@
 package ar.loteria.central;
 
+import ar.loteria.central.log.CentralLog;
+import ar.loteria.central.net.ConnectionLimit;
 import ar.loteria.codec.ErrorCode;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,8 +1,9 @@
 package ar.loteria.central;
 
-import ar.loteria.central.draw.Batch;
-import ar.loteria.central.draw.Ledger;
-import ar.loteria.central.draw.Outcome;
+import ar.loteria.central.ledger.Batch;
+import ar.loteria.central.ledger.Ledger;
+import ar.loteria.central.ledger.Outcome;
+import ar.loteria.central.log.CentralLog;
 import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.ErrorCode;

@@ -1,7 +1,7 @@
 package ar.loteria.central;
 
-import ar.loteria.central.draw.AgencyTally;
-import ar.loteria.central.draw.LedgerView;
+import ar.loteria.central.ledger.AgencyTally;
+import ar.loteria.central.ledger.LedgerView;
 import ar.loteria.central.status.AgencyStatus;
 import ar.loteria.central.status.CentralStatus;
 import ar.loteria.central.status.IngestSample;

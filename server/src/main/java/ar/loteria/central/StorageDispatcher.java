@@ -1,8 +1,10 @@
 package ar.loteria.central;
 
-import ar.loteria.central.draw.Ledger;
+import ar.loteria.central.ledger.Ledger;
+import ar.loteria.central.ledger.LedgerOpener;
+import ar.loteria.central.ledger.csv.CsvRows;
+import ar.loteria.central.log.CentralLog;
 import ar.loteria.central.status.CentralStatus;
-import ar.loteria.central.storage.CsvRows;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.ErrorReply;
@@ -17,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -94,9 +95,9 @@ public final class StorageDispatcher implements AutoCloseable {
      *
      * @throws Exception what opening the ledger threw; the thread is stopped again
      */
-    public static StorageDispatcher open(Callable<Ledger> opener) throws Exception {
+    public static StorageDispatcher open(LedgerOpener opener) throws Exception {
         EventExecutor storage = new DefaultEventExecutor(new DefaultThreadFactory("bet-storage"));
-        Future<Ledger> opened = storage.submit(opener).awaitUninterruptibly();
+        Future<Ledger> opened = storage.submit(opener::open).awaitUninterruptibly();
         if (!opened.isSuccess()) {
             storage.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
             Throwable cause = opened.cause();

@@ -1,6 +1,6 @@
 package ar.loteria.central;
 
-import ar.loteria.central.storage.CsvRows;
+import ar.loteria.central.ledger.csv.CsvRows;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.ErrorReply;
 

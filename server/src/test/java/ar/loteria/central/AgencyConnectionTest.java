@@ -1,6 +1,6 @@
 package ar.loteria.central;
 
-import ar.loteria.central.draw.Ledger;
+import ar.loteria.central.ledger.Ledger;
 import ar.loteria.codec.FrameEncoder;
 import ar.loteria.codec.Winners;
 import io.netty.buffer.ByteBuf;

@@ -1,8 +1,8 @@
 package ar.loteria.central;
 
-import ar.loteria.central.draw.FileLedger;
-import ar.loteria.central.draw.Ledger;
-import ar.loteria.central.storage.BetStore;
+import ar.loteria.central.ledger.Ledger;
+import ar.loteria.central.ledger.csv.BetStore;
+import ar.loteria.central.ledger.csv.CsvLedger;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 
@@ -17,8 +17,8 @@ final class Dispatchers {
     }
 
     /** A file ledger over {@code store}, drawing when {@code agencies} have finished. */
-    static FileLedger ledger(BetStore store, int agencies) throws IOException {
-        return new FileLedger(store, Path.of("test.csv"), agencies, Clock.systemDefaultZone());
+    static CsvLedger ledger(BetStore store, int agencies) throws IOException {
+        return new CsvLedger(store, Path.of("test.csv"), agencies, Clock.systemDefaultZone());
     }
 
     /** Handles every message at once, on the caller's thread: tests run synchronously. */

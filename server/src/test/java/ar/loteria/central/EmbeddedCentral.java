@@ -1,9 +1,9 @@
 package ar.loteria.central;
 
 import ar.loteria.central.config.ServerConfig;
-import ar.loteria.central.draw.FileLedger;
-import ar.loteria.central.storage.BetStore;
-import ar.loteria.central.storage.CsvRows;
+import ar.loteria.central.ledger.csv.BetStore;
+import ar.loteria.central.ledger.csv.CsvLedger;
+import ar.loteria.central.ledger.csv.CsvRows;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.Hello;
 import ar.loteria.codec.Welcome;
@@ -36,7 +36,7 @@ import static org.mockito.Mockito.when;
 /**
  * The central's real pipeline ({@link CentralInitializer}) for the {@code Pipeline*Test} classes: each connection an
  * {@link EmbeddedChannel} played by an {@link EmbeddedPeer}, behind a real {@link StorageDispatcher} and
- * {@link FileLedger} over a mocked {@link BetStore}. The storage executor is an immediate one, so tests run
+ * {@link CsvLedger} over a mocked {@link BetStore}. The storage executor is an immediate one, so tests run
  * synchronously, or an embedded channel's loop that runs only when the test says so. A JUnit extension that
  * releases every connection's buffers after each test:
  * {@code @RegisterExtension final EmbeddedCentral central = new EmbeddedCentral();}. Test thread only.
@@ -50,7 +50,7 @@ final class EmbeddedCentral implements AfterEachCallback {
     private final BetStore store = mock(BetStore.class);
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final List<EmbeddedPeer> peers = new ArrayList<>();
-    private FileLedger ledger;
+    private CsvLedger ledger;
     private StorageDispatcher storage;
     private CentralInitializer initializer;
 
@@ -137,7 +137,7 @@ final class EmbeddedCentral implements AfterEachCallback {
         return store;
     }
 
-    FileLedger ledger() {
+    CsvLedger ledger() {
         return ledger;
     }
 

@@ -1,5 +1,6 @@
 package ar.loteria.central;
 
+import ar.loteria.central.cli.Ledgers;
 import ar.loteria.central.config.ServerConfig;
 import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.Bet;
@@ -102,7 +103,7 @@ class FullDiskTest {
         Path store = disk.resolve("bets.csv");
         ServerConfig config = new ServerConfig(0, "server", 128, "INFO", Level.INFO, 1, store, 100,
                 Duration.ofSeconds(30), Map.of());
-        server = new CentralServer(config, null, 2);
+        server = new CentralServer(config, null, 2, Ledgers.opener(config));
         server.start();
         List<Bet> acknowledged = new ArrayList<>();
         try (LogCapture log = LogCapture.attach(); SocketAgency agency = new SocketAgency(server.port())) {

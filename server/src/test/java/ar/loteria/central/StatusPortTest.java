@@ -1,5 +1,6 @@
 package ar.loteria.central;
 
+import ar.loteria.central.cli.Ledgers;
 import ar.loteria.central.config.ServerConfig;
 import ar.loteria.central.config.StatusSettings;
 import ar.loteria.central.status.Readiness;
@@ -61,7 +62,7 @@ class StatusPortTest {
         ServerConfig config = new ServerConfig(0, "server", 128, "INFO", Level.INFO, agencies,
                 dir.resolve("bets.csv"), 1000, Duration.ofSeconds(30), Map.of())
                 .withStatus(new StatusSettings(statusPort, "127.0.0.1", null));
-        CentralServer server = new CentralServer(config, null, 2);
+        CentralServer server = new CentralServer(config, null, 2, Ledgers.opener(config));
         servers.add(server);
         server.start();
         return server;

@@ -1,12 +1,12 @@
 package ar.loteria.central;
 
-import ar.loteria.central.draw.AgencyTally;
-import ar.loteria.central.draw.Ledger;
-import ar.loteria.central.draw.LedgerView;
-import ar.loteria.central.draw.Outcome;
+import ar.loteria.central.ledger.AgencyTally;
+import ar.loteria.central.ledger.Ledger;
+import ar.loteria.central.ledger.LedgerView;
+import ar.loteria.central.ledger.Outcome;
+import ar.loteria.central.ledger.csv.CsvRows;
 import ar.loteria.central.status.CentralStatus;
 import ar.loteria.central.status.IngestSample;
-import ar.loteria.central.storage.CsvRows;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.ErrorCode;

@@ -1,7 +1,7 @@
 package ar.loteria.central.status;
 
-import ar.loteria.central.CentralLog;
-import ar.loteria.central.ConnectionLimit;
+import ar.loteria.central.log.CentralLog;
+import ar.loteria.central.net.ConnectionLimit;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;

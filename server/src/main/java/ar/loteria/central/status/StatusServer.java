@@ -1,7 +1,7 @@
 package ar.loteria.central.status;
 
-import ar.loteria.central.CentralLog;
 import ar.loteria.central.config.StatusSettings;
+import ar.loteria.central.log.CentralLog;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;

@@ -1,0 +1,321 @@
+package ar.loteria.central.ledger.postgres;
+
+import ar.loteria.central.config.DatabaseSettings;
+import ar.loteria.central.ledger.AgencyTally;
+import ar.loteria.central.ledger.Batch;
+import ar.loteria.central.ledger.Ledger;
+import ar.loteria.central.ledger.LedgerView;
+import ar.loteria.central.ledger.Outcome;
+import ar.loteria.central.ledger.UnusableStoreException;
+import ar.loteria.central.log.CentralLog;
+import ar.loteria.codec.Bet;
+import ar.loteria.codec.ErrorCode;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The lottery's ledger in a PostgreSQL database that several centrals share ({@code STORAGE_URL}): the database
+ * holds the bets, the FINISHes and the draw ({@link Schema}), and is the only judge of where each agency's stream
+ * stands, so an agency may resume with any central. The central keeps only lower bounds of those positions, which
+ * answer a resent batch without asking the database, and the draw's winners once it has learned of it.
+ *
+ * <p>A group of batches is one transaction ({@link GroupTransaction}); one that met batches another central was
+ * storing at the same moment is rolled back and decided again. FINISH and the draw are transactions of their own
+ * ({@link DrawTransactions}); every central learns of the draw through {@link DrawListener}, and a draw left due by a
+ * central that died between the two is made by the next FINISH, or by any central that starts.
+ *
+ * <p>When the database cannot be reached, batches and FINISHes are refused with {@code STORAGE_FAILURE} (nothing of
+ * them acknowledged, the agency comes back), HELLO is answered from the lower bounds (an agency then resends what
+ * was already stored, which is acknowledged as repeats), and the connection is opened again at the next request
+ * ({@link StorageConnection}).
+ *
+ * <p>Longer than most classes here: what it keeps (positions, finishes, the draw) is updated from the outcome of
+ * every transaction, and keeping those updates in one class is what keeps them consistent; the transactions
+ * themselves live in the two classes above.
+ *
+ * <p>Storage thread only, as every {@link Ledger}; the listener has its own thread and only sets a flag and wakes.
+ */
+public final class PostgresLedger implements Ledger {
+
+    /** Tries of one group that met batches another central was storing at the same moment. */
+    static final int MAX_ATTEMPTS = 4;
+
+    private final StorageConnection database;
+    private final int agenciesToFinish;
+    private final GroupTransaction group = new GroupTransaction();
+    private final DrawListener listener;
+    /** Per agency, bets known to be stored: never more than the database holds. */
+    private final Map<Long, Long> positions = new HashMap<>();
+    private final Set<Long> finished = new HashSet<>();
+    /** Set by the listener (any thread) when the draw may have happened; the storage thread then looks. */
+    private final AtomicBoolean drawMayHaveHappened = new AtomicBoolean(true);
+    private volatile Runnable wake = () -> { };
+    private Map<Long, List<String>> winners;
+    private Instant drawnAt;
+    private boolean closed;
+
+    private PostgresLedger(Connector connector, int agenciesToFinish) throws SQLException {
+        // Whatever happened while the database was away, the draw included, is read afresh once it is back.
+        this.database = StorageConnection.open(connector, () -> drawMayHaveHappened.set(true));
+        this.agenciesToFinish = agenciesToFinish;
+        this.listener = new DrawListener(connector, this::drawMayHaveHappened);
+    }
+
+    /**
+     * Connects (waiting up to {@link StorageConnection#START_WAIT} for a database still starting), creates the
+     * tables the database lacks, draws at once when no agency has to finish (or when a draw was left due), learns of
+     * a draw already made, and starts listening for the draw.
+     *
+     * @throws UnusableStoreException when the database stays unreachable, refuses the central, or belongs to a
+     *                                lottery of another number of agencies
+     */
+    public static PostgresLedger open(DatabaseSettings settings, int agenciesToFinish) throws UnusableStoreException {
+        Connector connector = new Connector(settings);
+        PostgresLedger ledger;
+        try {
+            ledger = new PostgresLedger(connector, agenciesToFinish);
+        } catch (SQLException e) {
+            throw new UnusableStoreException("the database at " + connector.shownUrl() + " cannot be used: "
+                    + e.getMessage(), e);
+        }
+        try {
+            Schema.create(ledger.database.get(), agenciesToFinish);
+            CentralLog.databaseConnected(ledger.database.url());
+            // A lottery of no agencies draws at once; and a draw left due by a central that died is made now.
+            ledger.drawIfDue();
+            ledger.learnDraw();
+        } catch (SQLException e) {
+            ledger.close();
+            throw new UnusableStoreException("the database at " + ledger.database.url() + " could not be prepared: "
+                    + e.getMessage(), e);
+        } catch (UnusableStoreException e) {
+            ledger.close();
+            throw e;
+        }
+        if (ledger.winners == null) {
+            ledger.listener.start();
+        }
+        return ledger;
+    }
+
+    // --- WELCOME
+
+    @Override
+    public long stored(long agency) {
+        try {
+            long have = DrawTransactions.stored(database.get(), agency);
+            remember(agency, have);
+            return have;
+        } catch (SQLException e) {
+            database.failed(e);
+            return positions.getOrDefault(agency, 0L);
+        }
+    }
+
+    // --- BETS
+
+    @Override
+    public List<Outcome> store(List<Batch> batches) {
+        Outcome[] outcomes = new Outcome[batches.size()];
+        List<Integer> asking = new ArrayList<>(batches.size());
+        for (int i = 0; i < batches.size(); i++) {
+            Batch batch = batches.get(i);
+            if (batch.first() + batch.count() <= positions.getOrDefault(batch.agency(), 0L)) {
+                // Known to be stored: a batch resent after a reconnect. No need to ask the database.
+                CentralLog.batchRepeated(batch.agency(), batch.count());
+                outcomes[i] = Outcome.ALREADY_DONE;
+            } else {
+                // Asked even after the draw: another central may have stored this batch, and a batch already
+                // stored is acknowledged again rather than refused (the order of the checks in PROTOCOL.md).
+                asking.add(i);
+            }
+        }
+        if (asking.isEmpty()) {
+            return List.of(outcomes);
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                storeGroup(batches, asking, outcomes);
+                return List.of(outcomes);
+            } catch (SQLException e) {
+                if (attempt < MAX_ATTEMPTS && GroupTransaction.metAnotherCentral(e)) {
+                    // Another central stored some of these bets at the same moment: decide again on what it left.
+                    database.rollback();
+                    continue;
+                }
+                database.failed(e);
+                String reason = "the batch could not be stored: " + e.getMessage();
+                if (database.lost()) {
+                    database.refusedWhileLost(asking.size());
+                }
+                for (int i : asking) {
+                    outcomes[i] = database.lost() ? Outcome.refused(ErrorCode.STORAGE_FAILURE, reason)
+                            : refuse(batches.get(i), ErrorCode.STORAGE_FAILURE, reason);
+                }
+                return List.of(outcomes);
+            }
+        }
+    }
+
+    /** One transaction for the batches at {@code asking}; outcomes are filled in only once it has committed. */
+    private void storeGroup(List<Batch> batches, List<Integer> asking, Outcome[] outcomes) throws SQLException {
+        GroupTransaction.Committed done = group.run(database.get(), batches, asking);
+        // Committed: now the outcomes hold, and the log says so in the order the batches came.
+        done.states().forEach((agency, state) -> {
+            remember(agency, state.stored());
+            if (state.finished()) {
+                finished.add(agency);
+            }
+        });
+        done.after().forEach(this::remember);
+        for (int i : asking) {
+            Batch batch = batches.get(i);
+            Outcome outcome = done.outcomes().get(i);
+            if (outcome.kind() == Outcome.Kind.DONE) {
+                logStored(batch);
+            } else if (outcome.kind() == Outcome.Kind.ALREADY_DONE) {
+                CentralLog.batchRepeated(batch.agency(), batch.count());
+            } else {
+                CentralLog.batchRefused(batch.count(), batch.agency(), outcome.reason());
+            }
+            outcomes[i] = outcome;
+        }
+        if (done.drawn()) {
+            drawMayHaveHappened.set(true);
+        }
+    }
+
+    private static void logStored(Batch batch) {
+        if (CentralLog.perBetLinesOn()) {
+            for (Bet bet : batch.rows().bets()) {
+                CentralLog.betStored(bet.document(), bet.number());
+            }
+        }
+        CentralLog.batchStored(batch.count());
+    }
+
+    private static Outcome refuse(Batch batch, ErrorCode code, String reason) {
+        CentralLog.batchRefused(batch.count(), batch.agency(), reason);
+        return Outcome.refused(code, reason);
+    }
+
+    // --- FINISH and the draw
+
+    @Override
+    public Outcome finish(long agency, long total) {
+        try {
+            return finishTransaction(agency, total);
+        } catch (SQLException e) {
+            database.failed(e);
+            String reason = "the FINISH could not be recorded: " + e.getMessage();
+            if (!database.lost()) {
+                CentralLog.finishRefused(agency, reason);
+            }
+            return Outcome.refused(ErrorCode.STORAGE_FAILURE, reason);
+        }
+    }
+
+    private Outcome finishTransaction(long agency, long total) throws SQLException {
+        DrawTransactions.Finished done = DrawTransactions.finish(database.get(), agency, total);
+        remember(agency, done.stored());
+        if (!done.recorded()) {
+            String reason = "agency " + agency + " says it sent " + total + " bets but " + done.stored()
+                    + " are stored";
+            CentralLog.finishRefused(agency, reason);
+            return Outcome.refused(ErrorCode.COUNT_MISMATCH, reason);
+        }
+        finished.add(agency);
+        if (done.first()) {
+            CentralLog.finished(agency, done.stored(), done.finished());
+        }
+        if (done.finished() >= agenciesToFinish) {
+            drawIfDue();
+        }
+        return Outcome.DONE;
+    }
+
+    /** Makes the draw if it is due (in a transaction of its own); either way, the storage side looks. */
+    private void drawIfDue() throws SQLException {
+        DrawTransactions.drawIfDue(database.get());
+        drawMayHaveHappened.set(true);
+    }
+
+    @Override
+    public boolean drawn() {
+        if (winners == null && drawMayHaveHappened.getAndSet(false)) {
+            try {
+                learnDraw();
+            } catch (SQLException e) {
+                database.failed(e);
+                drawMayHaveHappened.set(true);
+            }
+        }
+        return winners != null;
+    }
+
+    /** Reads the draw, if made, and its winners; logs {@code sorteo} once this central knows them. */
+    private void learnDraw() throws SQLException {
+        long started = System.nanoTime();
+        DrawTransactions.Drawn drawn = DrawTransactions.read(database.get());
+        if (drawn == null) {
+            return;
+        }
+        winners = drawn.winners();
+        drawnAt = drawn.at();
+        listener.stop();
+        CentralLog.drawn();
+        CentralLog.drawFigures(drawn.bets(), drawn.total(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    @Override
+    public List<String> winnersOf(long agency) {
+        return winners.getOrDefault(agency, List.of());
+    }
+
+    @Override
+    public void onDrawLearned(Runnable wakeUp) {
+        this.wake = wakeUp;
+    }
+
+    /** The listener's call, from its thread: the storage side looks at the draw at its next chance. */
+    private void drawMayHaveHappened() {
+        drawMayHaveHappened.set(true);
+        wake.run();
+    }
+
+    // --- view
+
+    @Override
+    public LedgerView view() {
+        Set<Long> agencies = new HashSet<>(positions.keySet());
+        agencies.addAll(finished);
+        List<AgencyTally> tallies = new ArrayList<>(agencies.size());
+        for (long agency : agencies) {
+            tallies.add(new AgencyTally(agency, positions.getOrDefault(agency, 0L), finished.contains(agency),
+                    winners == null ? -1 : winnersOf(agency).size()));
+        }
+        return new LedgerView(agenciesToFinish, drawnAt, 0, tallies);
+    }
+
+    private void remember(long agency, long stored) {
+        positions.merge(agency, stored, Math::max);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        listener.close();
+        database.close();
+    }
+}
