@@ -3,7 +3,7 @@ package ar.loteria.central;
 import ar.loteria.central.config.ServerConfig;
 import ar.loteria.central.ledger.csv.CsvBetStore;
 import ar.loteria.central.ledger.csv.CsvLedger;
-import ar.loteria.central.ledger.csv.CsvRows;
+import ar.loteria.central.ledger.csv.RenderedRows;
 import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetBatch;
@@ -215,7 +215,7 @@ public class PipelineBenchmark {
     public void renderRows(Blackhole blackhole) {
         long bytes = 0;
         for (BetBatch batch : decoded) {
-            CsvRows rows = CsvRows.render(batch.agency(), batch.bets());
+            RenderedRows rows = RenderedRows.render(batch.agency(), batch.bets());
             bytes += rows.bytes().length;
             blackhole.consume(rows);
         }

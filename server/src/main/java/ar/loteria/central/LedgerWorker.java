@@ -5,7 +5,6 @@ import ar.loteria.central.ledger.Ledger;
 import ar.loteria.central.ledger.Outcome;
 import ar.loteria.central.log.CentralLog;
 import ar.loteria.codec.BatchAck;
-import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.ErrorReply;
 import ar.loteria.codec.FinishAck;
@@ -66,7 +65,7 @@ final class LedgerWorker {
         }
         List<Batch> batches = new ArrayList<>(group.size());
         for (StorageWork.Bets bets : group) {
-            batches.add(new Batch(bets.rows(), bets.batch().first()));
+            batches.add(bets.batch());
         }
         List<Outcome> outcomes;
         try {
@@ -81,13 +80,13 @@ final class LedgerWorker {
                     Outcome.refused(ErrorCode.STORAGE_FAILURE, "the batch could not be stored"));
         }
         for (int i = 0; i < group.size(); i++) {
-            BetBatch batch = group.get(i).batch();
+            Batch batch = group.get(i).batch();
             Outcome outcome = outcomes.get(i);
             if (outcome.acknowledged()) {
                 if (outcome.kind() == Outcome.Kind.DONE) {
                     status.stored();
                 }
-                replies.add(Reply.toBatch(group.get(i).from(), new BatchAck(batch.first(), batch.bets().size()),
+                replies.add(Reply.toBatch(group.get(i).from(), new BatchAck(batch.first(), batch.count()),
                         false));
             } else {
                 status.refused(outcome.code());

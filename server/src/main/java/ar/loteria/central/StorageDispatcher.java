@@ -1,8 +1,9 @@
 package ar.loteria.central;
 
+import ar.loteria.central.ledger.Batch;
+import ar.loteria.central.ledger.BatchPreparer;
 import ar.loteria.central.ledger.Ledger;
 import ar.loteria.central.ledger.LedgerOpener;
-import ar.loteria.central.ledger.csv.CsvRows;
 import ar.loteria.central.log.CentralLog;
 import ar.loteria.central.status.CentralStatus;
 import ar.loteria.codec.BetBatch;
@@ -68,6 +69,7 @@ public final class StorageDispatcher implements AutoCloseable {
     private volatile boolean accepting = true;
 
     private final LedgerWorker worker;
+    private final BatchPreparer preparer;
 
     // Storage thread only.
     private boolean ledgerClosed;
@@ -86,6 +88,7 @@ public final class StorageDispatcher implements AutoCloseable {
         this.maxQueued = maxQueued;
         this.status = new StatusRecorder(clock);
         this.worker = new LedgerWorker(ledger, replies, status);
+        this.preparer = ledger.preparer();
         ledger.onDrawLearned(() -> enqueue(new StorageWork.DrawLearned()));
     }
 
@@ -122,10 +125,14 @@ public final class StorageDispatcher implements AutoCloseable {
         enqueue(new StorageWork.Hello(from, agency));
     }
 
-    /** A validated batch, its rows rendered: BATCH_ACK once stored (or an ERROR), in turn. */
-    void store(AgencyConnection from, BetBatch batch, CsvRows rows) {
+    /**
+     * A validated batch: prepared for the ledger's store here, on the caller's event loop, then BATCH_ACK once stored
+     * (or an ERROR), in turn.
+     */
+    void store(AgencyConnection from, BetBatch batch) {
+        Batch prepared = preparer.prepare(new Batch(batch.agency(), batch.first(), batch.bets()));
         unansweredBatches.incrementAndGet();
-        enqueue(new StorageWork.Bets(from, batch, rows));
+        enqueue(new StorageWork.Bets(from, prepared));
     }
 
     /** FINISH: FINISH_ACK (the draw may happen) or an ERROR, in turn. */

@@ -31,7 +31,7 @@ class AgencyConnectionTest {
     }
 
     private static AgencyConnection connection(EmbeddedChannel channel) {
-        StorageDispatcher storage = Dispatchers.on(ImmediateEventExecutor.INSTANCE, mock(Ledger.class), 10);
+        StorageDispatcher storage = Dispatchers.on(ImmediateEventExecutor.INSTANCE, Dispatchers.mockLedger(), 10);
         return AgencyConnection.attach(channel, storage);
     }
 

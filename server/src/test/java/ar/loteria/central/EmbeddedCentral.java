@@ -3,7 +3,7 @@ package ar.loteria.central;
 import ar.loteria.central.config.ServerConfig;
 import ar.loteria.central.ledger.csv.BetStore;
 import ar.loteria.central.ledger.csv.CsvLedger;
-import ar.loteria.central.ledger.csv.CsvRows;
+import ar.loteria.central.ledger.csv.RenderedRows;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.Hello;
 import ar.loteria.codec.Welcome;
@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -126,11 +127,19 @@ final class EmbeddedCentral implements AfterEachCallback {
     }
 
     /** Matches one append of the rows of exactly these bets of {@code agency}, rendered as the store writes them. */
-    static List<CsvRows> rowsOf(long agency, Bet... bets) {
-        byte[] expected = CsvRows.render(agency, List.of(bets)).bytes();
-        return argThat(batches -> batches.size() == 1 && batches.get(0).agency() == agency
-                && batches.get(0).bets().equals(List.of(bets))
-                && Arrays.equals(batches.get(0).bytes(), expected));
+    static List<RenderedRows> rowsOf(long agency, Bet... bets) {
+        byte[] expected = RenderedRows.render(agency, List.of(bets)).bytes();
+        return argThat(batches -> batches.size() == 1 && Arrays.equals(batches.get(0).bytes(), expected));
+    }
+
+    /** Each appended batch as {@code agency:bets}, read back from its rows. */
+    static List<String> agencyAndCount(List<RenderedRows> batches) {
+        List<String> described = new ArrayList<>();
+        for (RenderedRows rows : batches) {
+            List<List<String>> parsed = StoreRows.parse(new String(rows.bytes(), StandardCharsets.UTF_8), "append");
+            described.add(parsed.get(0).get(0) + ":" + parsed.size());
+        }
+        return described;
     }
 
     BetStore store() {

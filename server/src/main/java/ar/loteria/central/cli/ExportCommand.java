@@ -68,7 +68,7 @@ final class ExportCommand {
         try {
             long bets;
             try (OutputStream stream = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16)) {
-                bets = database ? PostgresExport.write(config.database(), stream)
+                bets = database ? PostgresExport.write(config.database(), CsvExport.rowsTo(stream))
                         : CsvExport.write(config.storagePath(), stream);
             }
             Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -1,7 +1,5 @@
 package ar.loteria.central.ledger;
 
-import ar.loteria.central.ledger.csv.CsvLedger;
-
 import java.util.List;
 
 /**
@@ -10,9 +8,20 @@ import java.util.List;
  * storage thread, in the order the agencies' messages arrived; so an implementation needs no locks and may block
  * (a file, a database). It never sees a connection: answers go back as return values.
  *
- * <p>Implementations: {@link CsvLedger}, the course's CSV file with the lottery's state in memory.
+ * <p>What a ledger may store, and when the lottery draws, is decided by {@link LedgerRules} for every ledger; a
+ * ledger reads its store's state for the rules and persists what they accept. Implementations: the course's CSV
+ * file with the lottery's state in memory ({@code ledger.csv}), and a PostgreSQL database that several centrals
+ * share ({@code ledger.postgres}); {@code LedgerContractTest} holds both to the same rules.
  */
 public interface Ledger extends AutoCloseable {
+
+    /**
+     * What prepares a batch for this ledger's store on the event loop, before it is queued; asked once, when the
+     * ledger is open. By default nothing is prepared.
+     */
+    default BatchPreparer preparer() {
+        return BatchPreparer.NONE;
+    }
 
     /** Bets of {@code agency} in the store: where its next batch must start (WELCOME.stored). */
     long stored(long agency);

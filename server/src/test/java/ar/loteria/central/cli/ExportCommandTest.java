@@ -4,7 +4,6 @@ import ar.loteria.central.config.DatabaseSettings;
 import ar.loteria.central.ledger.Batch;
 import ar.loteria.central.ledger.Ledger;
 import ar.loteria.central.ledger.csv.CsvLedger;
-import ar.loteria.central.ledger.csv.CsvRows;
 import ar.loteria.central.ledger.postgres.PostgresLedger;
 import ar.loteria.codec.Bet;
 import ar.loteria.testkit.TestPostgres;
@@ -48,7 +47,7 @@ class ExportCommandTest {
     }
 
     private static Batch batch(long agency, List<Bet> bets, int from, int to) {
-        return new Batch(CsvRows.render(agency, WireBatches.decoded(bets.subList(from, to))), from);
+        return new Batch(agency, from, WireBatches.decoded(bets.subList(from, to)));
     }
 
     @Test

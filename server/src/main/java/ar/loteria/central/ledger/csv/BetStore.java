@@ -20,16 +20,16 @@ public interface BetStore extends AutoCloseable {
      * acknowledged batch survives the central's process dying. All or nothing: a failed append leaves nothing of
      * any of them behind.
      */
-    void append(List<CsvRows> batches) throws IOException;
+    void append(List<RenderedRows> batches) throws IOException;
 
     /** Appends one batch's rows, as {@link #append(List)}. */
-    default void append(CsvRows rows) throws IOException {
+    default void append(RenderedRows rows) throws IOException {
         append(List.of(rows));
     }
 
     /** Renders and appends the bets of one agency, in order. */
     default void append(long agency, List<Bet> bets) throws IOException {
-        append(CsvRows.render(agency, bets));
+        append(RenderedRows.render(agency, bets));
     }
 
     /**

@@ -90,7 +90,7 @@ public final class CsvBetStore implements BetStore {
     }
 
     @Override
-    public void append(List<CsvRows> batches) throws IOException {
+    public void append(List<RenderedRows> batches) throws IOException {
         long before = file.position();
         ByteBuffer[] out = new ByteBuffer[batches.size()];
         long bytes = 0;

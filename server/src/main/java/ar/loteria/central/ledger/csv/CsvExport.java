@@ -1,5 +1,7 @@
 package ar.loteria.central.ledger.csv;
 
+import ar.loteria.central.ledger.BetSink;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -15,6 +17,11 @@ import java.nio.file.StandardOpenOption;
 public final class CsvExport {
 
     private CsvExport() {
+    }
+
+    /** A sink that writes the bets it is handed as the store's rows, byte for byte as the CSV store would. */
+    public static BetSink rowsTo(OutputStream out) {
+        return (agency, bets) -> out.write(RenderedRows.render(agency, bets).bytes());
     }
 
     /**

@@ -1,13 +1,17 @@
 package ar.loteria.central.ledger.csv;
 
+import ar.loteria.central.ledger.AgencyState;
 import ar.loteria.central.ledger.AgencyTally;
 import ar.loteria.central.ledger.Batch;
+import ar.loteria.central.ledger.BatchGroup;
+import ar.loteria.central.ledger.BatchPreparer;
+import ar.loteria.central.ledger.Betting;
+import ar.loteria.central.ledger.FinishDecision;
 import ar.loteria.central.ledger.Ledger;
+import ar.loteria.central.ledger.LedgerRules;
 import ar.loteria.central.ledger.LedgerView;
 import ar.loteria.central.ledger.Outcome;
 import ar.loteria.central.log.CentralLog;
-import ar.loteria.codec.Bet;
-import ar.loteria.codec.ErrorCode;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,13 +29,15 @@ import java.util.Set;
  * the draw) in memory. A restarted central reads the positions and the winning bets back from the file once, when
  * it opens; every row appended since is exactly the bytes of a batch stored here, so each batch's winners are taken
  * from the batch once its append has succeeded, and the draw reads nothing.
- *
- * <p>A little longer than most classes here: the order of the checks a stored group goes through (PROTOCOL.md
- * section 7) is kept in one method, next to what it reads and moves.
+ * What it may store and when it draws is decided by {@link LedgerRules}; this class only persists.
  *
  * <p>Storage thread only, as every {@link Ledger}: opened, used and closed there.
  */
 public final class CsvLedger implements Ledger {
+
+    /** Renders each batch's rows on the event loop that received it. */
+    static final BatchPreparer PREPARER = batch -> new Batch(batch.agency(), batch.first(), batch.bets(),
+            RenderedRows.render(batch.agency(), batch.bets()));
 
     private final BetStore store;
     private final Path file;
@@ -105,126 +111,64 @@ public final class CsvLedger implements Ledger {
     }
 
     @Override
+    public BatchPreparer preparer() {
+        return PREPARER;
+    }
+
+    @Override
     public List<Outcome> store(List<Batch> batches) {
-        Outcome[] outcomes = new Outcome[batches.size()];
-        // Positions as they will be once the accepted batches are written, so a batch can follow one of its group.
-        Map<Long, Long> after = new HashMap<>();
-        List<CsvRows> accepted = new ArrayList<>(batches.size());
-        // Outcomes that hold only if the append succeeds: the accepted batches, and repeats of them.
-        boolean[] needsAppend = new boolean[batches.size()];
-        for (int i = 0; i < batches.size(); i++) {
-            Batch batch = batches.get(i);
-            long agency = batch.agency();
-            long have = after.getOrDefault(agency, positions.of(agency));
-            if (batch.first() + batch.count() <= have) {
-                CentralLog.batchRepeated(agency, batch.count());
-                outcomes[i] = Outcome.ALREADY_DONE;
-                needsAppend[i] = batch.first() + batch.count() > positions.of(agency);
-                continue;
-            }
-            Outcome refusal = sequenceRefusal(batch, have);
-            if (refusal != null) {
-                CentralLog.batchRefused(batch.count(), agency, refusal.reason());
-                outcomes[i] = refusal;
-                continue;
-            }
-            accepted.add(batch.rows());
-            after.put(agency, have + batch.count());
-            outcomes[i] = Outcome.DONE;
-            needsAppend[i] = true;
-        }
+        BatchGroup group = LedgerRules.group(batches);
+        group.decide(this::state, Betting.drawn(draw.drawn()));
+        List<Batch> accepted = group.accepted();
         if (accepted.isEmpty()) {
-            return List.of(outcomes);
+            return group.written();
+        }
+        List<RenderedRows> rows = new ArrayList<>(accepted.size());
+        for (Batch batch : accepted) {
+            rows.add(batch.prepared() instanceof RenderedRows rendered ? rendered
+                    : RenderedRows.render(batch.agency(), batch.bets()));
         }
         try {
-            store.append(accepted);
+            store.append(rows);
         } catch (IOException | RuntimeException e) {
-            refuseUnwritten(batches, outcomes, needsAppend, e);
-            return List.of(outcomes);
+            // Nothing of the group stayed: its batches are refused, and only the incident's first gets lines.
+            boolean firstOfIncident = incident.failed(e, group.writesNeeded());
+            return group.notWritten(String.valueOf(e.getMessage()), firstOfIncident);
         }
         incident.written();
-        for (CsvRows rows : accepted) {
-            stored(rows);
+        for (Batch batch : accepted) {
+            positions.advance(batch.agency(), batch.count());
+            winners.addStored(batch.agency(), batch.bets());
         }
-        return List.of(outcomes);
+        return group.written();
     }
 
-    /**
-     * The append failed and nothing of the group stayed: every batch that needed it is refused with
-     * STORAGE_FAILURE (the agencies try again), and nothing moves. The first failure of an incident is logged with
-     * its cause; batches refused after it only count, until the store writes again.
-     */
-    private void refuseUnwritten(List<Batch> batches, Outcome[] outcomes, boolean[] needsAppend, Exception e) {
-        int refused = 0;
-        for (boolean needed : needsAppend) {
-            refused += needed ? 1 : 0;
-        }
-        boolean firstOfIncident = incident.failed(e, refused);
-        for (int i = 0; i < outcomes.length; i++) {
-            if (needsAppend[i]) {
-                if (firstOfIncident) {
-                    CentralLog.batchRefused(batches.get(i).count(), batches.get(i).agency(), String.valueOf(e));
-                }
-                outcomes[i] = Outcome.refused(ErrorCode.STORAGE_FAILURE, "the batch could not be stored: "
-                        + e.getMessage());
-            }
-        }
-    }
-
-    /** Why a batch that is not a repeat cannot be stored now, or {@code null} when it can. */
-    private Outcome sequenceRefusal(Batch batch, long have) {
-        long agency = batch.agency();
-        if (draw.drawn()) {
-            return Outcome.refused(ErrorCode.DRAW_CLOSED, "the draw has already happened");
-        }
-        if (draw.finished(agency)) {
-            return Outcome.refused(ErrorCode.BETS_AFTER_FINISH, "agency " + agency + " already finished");
-        }
-        if (batch.first() != have) {
-            return Outcome.refused(ErrorCode.OUT_OF_SEQUENCE,
-                    "batch starts at bet " + batch.first() + " but agency " + agency + " has " + have + " stored");
-        }
-        return null;
-    }
-
-    /** The bookkeeping of rows the store now holds. */
-    private void stored(CsvRows rows) {
-        long agency = rows.agency();
-        List<Bet> bets = rows.bets();
-        positions.advance(agency, bets.size());
-        winners.addStored(agency, bets);
-        if (CentralLog.perBetLinesOn()) {
-            for (Bet bet : bets) {
-                CentralLog.betStored(bet.document(), bet.number());
-            }
-        }
-        CentralLog.batchStored(bets.size());
+    /** What the rules decide from: the agency's position and whether it finished. */
+    private AgencyState state(long agency) {
+        return new AgencyState(positions.of(agency), draw.finished(agency));
     }
 
     @Override
     public Outcome finish(long agency, long total) {
-        long have = positions.of(agency);
-        if (total != have) {
-            String reason = "agency " + agency + " says it sent " + total + " bets but " + have + " are stored";
-            CentralLog.finishRefused(agency, reason);
-            return Outcome.refused(ErrorCode.COUNT_MISMATCH, reason);
+        FinishDecision decision = LedgerRules.finish(agency, total, state(agency));
+        if (decision.kind() == FinishDecision.Kind.COUNT_MISMATCH) {
+            return decision.outcome();
         }
-        if (!draw.finished(agency)) {
+        Outcome outcome = Outcome.DONE;
+        if (decision.toRecord()) {
             if (finishes != null) {
                 try {
                     // Recorded before it counts, so a central restarted after this FINISH_ACK knows of it.
-                    finishes.record(agency, have, storeBytes());
+                    finishes.record(agency, decision.stored(), storeBytes());
                 } catch (IOException e) {
-                    CentralLog.finishRefused(agency, String.valueOf(e));
-                    return Outcome.refused(ErrorCode.STORAGE_FAILURE, "the FINISH could not be recorded: "
-                            + e.getMessage());
+                    return decision.notRecorded(String.valueOf(e), true);
                 }
             }
             draw.finish(agency);
-            CentralLog.finished(agency, have, draw.finishedCount());
+            outcome = decision.recorded(draw.finishedCount());
         }
         draw.drawIfDue(winners, positions.total());
-        return Outcome.DONE;
+        return outcome;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package ar.loteria.central.ledger.csv;
 
+import ar.loteria.central.ledger.LedgerRules;
 import ar.loteria.central.log.CentralLog;
 
 import java.time.Clock;
@@ -10,8 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Who has finished and the draw itself: the draw happens once, when {@code agenciesToFinish} distinct agencies have
- * finished (at once when that is 0), and hands out the winners the index holds at that moment. Storage thread only.
+ * Who has finished and the draw itself: the draw happens once, when {@link LedgerRules#drawDue} says so, and hands
+ * out the winners the index holds at that moment. Storage thread only.
  */
 final class Draw {
 
@@ -70,7 +71,7 @@ final class Draw {
 
     /** Draws if enough agencies have finished and it has not happened yet; logs {@code sorteo} when it does. */
     void drawIfDue(WinnersIndex index, long betsStored) {
-        if (drawn() || finished.size() < agenciesToFinish) {
+        if (!LedgerRules.drawDue(drawn(), finished.size(), agenciesToFinish)) {
             return;
         }
         long started = System.nanoTime();
@@ -80,8 +81,7 @@ final class Draw {
         for (List<String> documents : winners.values()) {
             total += documents.size();
         }
-        CentralLog.drawn();
-        CentralLog.drawFigures(betsStored, total, (System.nanoTime() - started) / 1_000_000);
+        LedgerRules.announceDraw(betsStored, total, (System.nanoTime() - started) / 1_000_000);
     }
 
     /** {@code agency}'s winners; only once drawn. */

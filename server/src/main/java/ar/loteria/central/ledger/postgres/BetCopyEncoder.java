@@ -41,7 +41,7 @@ final class BetCopyEncoder {
         putInt(0);
         putInt(0);
         for (Batch batch : batches) {
-            List<Bet> bets = batch.rows().bets();
+            List<Bet> bets = batch.bets();
             if (bets instanceof WireBets wire) {
                 encode(batch.agency(), batch.first(), wire);
             } else {

@@ -1,5 +1,8 @@
 package ar.loteria.central.ledger.postgres;
 
+import ar.loteria.central.ledger.AgencyState;
+import ar.loteria.central.ledger.FinishDecision;
+import ar.loteria.central.ledger.LedgerRules;
 import ar.loteria.codec.WinningRule;
 
 import java.sql.Connection;
@@ -19,6 +22,8 @@ import java.util.Map;
  * taken exclusive (it waits only for that agency's batches in flight), the draw under the lottery's lock taken
  * exclusive (every store and FINISH in flight has ended, and none starts until it commits), made exactly once
  * ({@code UPDATE lottery ... WHERE drawn_at IS NULL}) and notified to every central, and the reading of a draw made.
+ * What a FINISH does and when the draw is due is the rules' ({@link LedgerRules}), decided on what the transaction
+ * read.
  * Each method commits what it did; the caller rolls back on a failure.
  *
  * <p>Storage thread only.
@@ -27,10 +32,10 @@ final class DrawTransactions {
 
     static final String STORED = "SELECT coalesce((SELECT position + 1 FROM bets WHERE agency = ?"
             + " ORDER BY position DESC LIMIT 1), 0)";
-    private static final String DRAW_IF_DUE = "UPDATE lottery SET drawn_at = now(),"
+    private static final String DRAW = "UPDATE lottery SET drawn_at = now(),"
             + " bets = (SELECT coalesce(sum(bets), 0) FROM finishes),"
             + " winners = (SELECT count(*) FROM bets WHERE number = " + WinningRule.NUMBER + ")"
-            + " WHERE drawn_at IS NULL AND (SELECT count(*) FROM finishes) >= agencies";
+            + " WHERE drawn_at IS NULL";
     // A literal, not a parameter: only then can the planner use the partial index of winning bets.
     private static final String WINNERS = "SELECT agency, document FROM bets WHERE number = " + WinningRule.NUMBER
             + " ORDER BY agency, position";
@@ -38,12 +43,10 @@ final class DrawTransactions {
     /**
      * A FINISH as the database took it.
      *
-     * @param stored   the agency's bets in the database
-     * @param recorded whether the FINISH was recorded (its total matched)
-     * @param first    whether it was the agency's first
-     * @param finished agencies finished, this one included
+     * @param decision what the rules decided on the agency's state in the database
+     * @param finished agencies finished, this one included when it was recorded
      */
-    record Finished(long stored, boolean recorded, boolean first, int finished) {
+    record Finished(FinishDecision decision, int finished) {
     }
 
     /**
@@ -75,40 +78,56 @@ final class DrawTransactions {
     }
 
     /**
-     * Under the lottery's lock shared and the agency's exclusive: checks {@code total} against the stored bets and
-     * records the FINISH (once).
+     * Under the lottery's lock shared and the agency's exclusive: reads the agency's stored bets and whether it
+     * finished, has the rules decide the FINISH, and records it when they say so.
      */
     static Finished finish(Connection c, long agency, long total) throws SQLException {
         try (Statement statement = c.createStatement()) {
             statement.execute("SELECT pg_advisory_xact_lock_shared(" + Schema.LOCK + ")");
             statement.execute("SELECT pg_advisory_xact_lock(" + agency + ")");
             long have = storedIn(c, agency);
-            if (total != have) {
-                c.rollback();
-                return new Finished(have, false, false, 0);
+            boolean finished;
+            try (ResultSet found = statement.executeQuery("SELECT 1 FROM finishes WHERE agency = " + agency)) {
+                finished = found.next();
             }
-            boolean first;
-            try (PreparedStatement insert = c.prepareStatement(
-                    "INSERT INTO finishes (agency, bets) VALUES (?, ?) ON CONFLICT (agency) DO NOTHING")) {
-                insert.setLong(1, agency);
-                insert.setLong(2, have);
-                first = insert.executeUpdate() == 1;
+            FinishDecision decision = LedgerRules.finish(agency, total, new AgencyState(have, finished));
+            if (decision.toRecord()) {
+                try (PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO finishes (agency, bets) VALUES (?, ?) ON CONFLICT (agency) DO NOTHING")) {
+                    insert.setLong(1, agency);
+                    insert.setLong(2, have);
+                    insert.executeUpdate();
+                }
             }
-            int finished;
-            try (ResultSet count = statement.executeQuery("SELECT count(*) FROM finishes")) {
-                count.next();
-                finished = count.getInt(1);
-            }
+            int count = finishedIn(statement);
             c.commit();
-            return new Finished(have, true, first, finished);
+            return new Finished(decision, count);
         }
     }
 
-    /** Makes the draw if enough agencies have finished and nobody drew yet, and notifies every central. */
+    private static int finishedIn(Statement statement) throws SQLException {
+        try (ResultSet count = statement.executeQuery("SELECT count(*) FROM finishes")) {
+            count.next();
+            return count.getInt(1);
+        }
+    }
+
+    /**
+     * Under the lottery's lock taken exclusive (no store or FINISH in flight): makes the draw if the rules say it is
+     * due, and notifies every central.
+     */
     static void drawIfDue(Connection c) throws SQLException {
         try (Statement statement = c.createStatement()) {
             statement.execute("SELECT pg_advisory_xact_lock(" + Schema.LOCK + ")");
-            if (statement.executeUpdate(DRAW_IF_DUE) == 1) {
+            boolean drawn;
+            int agencies;
+            try (ResultSet lottery = statement.executeQuery("SELECT drawn_at IS NOT NULL, agencies FROM lottery")) {
+                lottery.next();
+                drawn = lottery.getBoolean(1);
+                agencies = lottery.getInt(2);
+            }
+            if (LedgerRules.drawDue(drawn, finishedIn(statement), agencies)) {
+                statement.executeUpdate(DRAW);
                 // Delivered to every listening central when this transaction commits, and only then.
                 statement.execute("NOTIFY " + Schema.DRAW_CHANNEL);
             }

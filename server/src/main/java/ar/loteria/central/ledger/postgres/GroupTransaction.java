@@ -1,8 +1,9 @@
 package ar.loteria.central.ledger.postgres;
 
+import ar.loteria.central.ledger.AgencyState;
 import ar.loteria.central.ledger.Batch;
-import ar.loteria.central.ledger.Outcome;
-import ar.loteria.codec.ErrorCode;
+import ar.loteria.central.ledger.BatchGroup;
+import ar.loteria.central.ledger.Betting;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -14,16 +15,15 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * One group of batches stored in one transaction: the lottery's lock and each agency's lock taken shared, each
- * agency's position, FINISH and the draw read, every batch decided against them (in the order of the checks in
- * PROTOCOL.md), the accepted ones written with one binary {@code COPY} ordered by agency and position (so two
- * centrals never wait on each other in a cycle), then the commit. Nothing of it holds until it has committed.
+ * agency's position, FINISH and the draw read, every batch decided against them by the rules ({@link BatchGroup}),
+ * the accepted ones written with one binary {@code COPY} ordered by agency and position (so two centrals never wait
+ * on each other in a cycle), then the commit. Nothing of it holds until it has committed.
  *
  * <p>Storage thread only; one instance per ledger, which reuses its encoder.
  */
@@ -45,20 +45,13 @@ final class GroupTransaction {
             + " (SELECT drawn_at IS NOT NULL FROM lottery)"
             + " FROM unnest(?::bigint[]) AS a(agency)";
 
-    /** One agency's state as the database saw it under the shared lock. */
-    record AgencyState(long stored, boolean finished) {
-    }
-
     /**
-     * What a committed group decided.
+     * What a committed group read.
      *
-     * @param outcomes per index of the batches asked about
-     * @param states   each agency's state before the group
-     * @param after    each agency's position once the accepted batches are in
-     * @param drawn    whether the draw had happened
+     * @param states each agency's state before the group
+     * @param drawn  whether the draw had happened
      */
-    record Committed(Map<Integer, Outcome> outcomes, Map<Long, AgencyState> states, Map<Long, Long> after,
-                     boolean drawn) {
+    record Committed(Map<Long, AgencyState> states, boolean drawn) {
     }
 
     private final BetCopyEncoder encoder = new BetCopyEncoder();
@@ -69,12 +62,12 @@ final class GroupTransaction {
         return UNIQUE_VIOLATION.equals(state) || DEADLOCK.equals(state) || SERIALIZATION.equals(state);
     }
 
-    /** Stores the batches at {@code asking} of {@code batches} and commits; the caller rolls back on a failure. */
-    Committed run(Connection c, List<Batch> batches, List<Integer> asking) throws SQLException {
-        Set<Long> agencies = new LinkedHashSet<>();
-        for (int i : asking) {
-            agencies.add(batches.get(i).agency());
-        }
+    /**
+     * Reads the state of the group's undecided agencies under the locks, has the rules decide the group on it,
+     * stores the accepted batches and commits; the caller rolls back on a failure.
+     */
+    Committed run(Connection c, BatchGroup group) throws SQLException {
+        Set<Long> agencies = group.undecidedAgencies();
         Map<Long, AgencyState> states = new HashMap<>();
         boolean drawn = false;
         try (PreparedStatement query = c.prepareStatement(GROUP_STATE)) {
@@ -94,35 +87,12 @@ final class GroupTransaction {
             }
             array.free();
         }
-        // Positions as they will be once the accepted batches are in, so a batch can follow one of its group.
-        Map<Long, Long> after = new HashMap<>();
-        Map<Integer, Outcome> decided = new HashMap<>();
-        List<Batch> accepted = new ArrayList<>();
-        for (int i : asking) {
-            Batch batch = batches.get(i);
-            AgencyState state = states.get(batch.agency());
-            long have = after.getOrDefault(batch.agency(), state.stored());
-            if (batch.first() + batch.count() <= have) {
-                decided.put(i, Outcome.ALREADY_DONE);
-            } else if (drawn) {
-                decided.put(i, Outcome.refused(ErrorCode.DRAW_CLOSED, "the draw has already happened"));
-            } else if (state.finished()) {
-                decided.put(i, Outcome.refused(ErrorCode.BETS_AFTER_FINISH, "agency " + batch.agency()
-                        + " already finished"));
-            } else if (batch.first() != have) {
-                decided.put(i, Outcome.refused(ErrorCode.OUT_OF_SEQUENCE, "batch starts at bet " + batch.first()
-                        + " but agency " + batch.agency() + " has " + have + " stored"));
-            } else {
-                decided.put(i, Outcome.DONE);
-                accepted.add(batch);
-                after.put(batch.agency(), have + batch.count());
-            }
-        }
-        if (!accepted.isEmpty()) {
-            copy(c, accepted);
+        group.decide(agency -> states.getOrDefault(agency, AgencyState.NEW), Betting.drawn(drawn));
+        if (!group.accepted().isEmpty()) {
+            copy(c, group.accepted());
         }
         c.commit();
-        return new Committed(decided, states, after, drawn);
+        return new Committed(states, drawn);
     }
 
     /** The accepted batches in one binary COPY, ordered by agency and position. */

@@ -1,11 +1,10 @@
 package ar.loteria.central.ledger.postgres;
 
 import ar.loteria.central.config.DatabaseSettings;
-import ar.loteria.central.ledger.csv.CsvRows;
+import ar.loteria.central.ledger.BetSink;
 import ar.loteria.codec.Bet;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,9 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The bets of a lottery database written as the course's {@code bets.csv}: each row exactly as the CSV store writes
- * it ({@link CsvRows}), agency by agency, each agency's bets in the order it sent them. Read through a cursor, so
- * memory does not grow with the database. The caller's thread.
+ * The bets of a lottery database read back for an export: agency by agency, each agency's bets in the order it
+ * sent them, handed to a {@link BetSink} (which writes them as the course's {@code bets.csv}, say). Read through a
+ * cursor, so memory does not grow with the database. The caller's thread.
  */
 public final class PostgresExport {
 
@@ -29,11 +28,11 @@ public final class PostgresExport {
     }
 
     /**
-     * Writes every stored bet to {@code out}.
+     * Hands every stored bet to {@code out}.
      *
      * @return the bets written
      */
-    public static long write(DatabaseSettings settings, OutputStream out) throws SQLException, IOException {
+    public static long write(DatabaseSettings settings, BetSink out) throws SQLException, IOException {
         Connector connector = new Connector(settings);
         long written = 0;
         try (Connection connection = connector.open("export"); Statement statement = connection.createStatement()) {
@@ -44,7 +43,7 @@ public final class PostgresExport {
                 while (rows.next()) {
                     long next = rows.getLong(1);
                     if ((next != agency || pending.size() == ROWS_PER_WRITE) && !pending.isEmpty()) {
-                        out.write(CsvRows.render(agency, pending).bytes());
+                        out.accept(agency, pending);
                         pending.clear();
                     }
                     agency = next;
@@ -53,7 +52,7 @@ public final class PostgresExport {
                     written++;
                 }
                 if (!pending.isEmpty()) {
-                    out.write(CsvRows.render(agency, pending).bytes());
+                    out.accept(agency, pending);
                 }
             }
             connection.commit();

@@ -1,15 +1,17 @@
 package ar.loteria.central.ledger.postgres;
 
 import ar.loteria.central.config.DatabaseSettings;
+import ar.loteria.central.ledger.AgencyState;
 import ar.loteria.central.ledger.AgencyTally;
 import ar.loteria.central.ledger.Batch;
+import ar.loteria.central.ledger.BatchGroup;
+import ar.loteria.central.ledger.FinishDecision;
 import ar.loteria.central.ledger.Ledger;
+import ar.loteria.central.ledger.LedgerRules;
 import ar.loteria.central.ledger.LedgerView;
 import ar.loteria.central.ledger.Outcome;
 import ar.loteria.central.ledger.UnusableStoreException;
 import ar.loteria.central.log.CentralLog;
-import ar.loteria.codec.Bet;
-import ar.loteria.codec.ErrorCode;
 
 import java.sql.SQLException;
 import java.time.Instant;
@@ -37,9 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * was already stored, which is acknowledged as repeats), and the connection is opened again at the next request
  * ({@link StorageConnection}).
  *
- * <p>Longer than most classes here: what it keeps (positions, finishes, the draw) is updated from the outcome of
- * every transaction, and keeping those updates in one class is what keeps them consistent; the transactions
- * themselves live in the two classes above.
+ * <p>What it may store and when the lottery draws is decided by {@link LedgerRules}, on what each transaction read.
  *
  * <p>Storage thread only, as every {@link Ledger}; the listener has its own thread and only sets a flag and wakes.
  */
@@ -47,6 +47,8 @@ public final class PostgresLedger implements Ledger {
 
     /** Tries of one group that met batches another central was storing at the same moment. */
     static final int MAX_ATTEMPTS = 4;
+    /** How often a FINISH answered from memory looks for a draw left due. */
+    private static final long DUE_CHECK_NANOS = 1_000_000_000L;
 
     private final StorageConnection database;
     private final int agenciesToFinish;
@@ -61,6 +63,7 @@ public final class PostgresLedger implements Ledger {
     private Map<Long, List<String>> winners;
     private Instant drawnAt;
     private boolean closed;
+    private long lastDueCheck = System.nanoTime() - DUE_CHECK_NANOS;
 
     private PostgresLedger(Connector connector, int agenciesToFinish) throws SQLException {
         // Whatever happened while the database was away, the draw included, is read afresh once it is back.
@@ -124,27 +127,29 @@ public final class PostgresLedger implements Ledger {
 
     @Override
     public List<Outcome> store(List<Batch> batches) {
-        Outcome[] outcomes = new Outcome[batches.size()];
-        List<Integer> asking = new ArrayList<>(batches.size());
-        for (int i = 0; i < batches.size(); i++) {
-            Batch batch = batches.get(i);
-            if (batch.first() + batch.count() <= positions.getOrDefault(batch.agency(), 0L)) {
-                // Known to be stored: a batch resent after a reconnect. No need to ask the database.
-                CentralLog.batchRepeated(batch.agency(), batch.count());
-                outcomes[i] = Outcome.ALREADY_DONE;
-            } else {
-                // Asked even after the draw: another central may have stored this batch, and a batch already
-                // stored is acknowledged again rather than refused (the order of the checks in PROTOCOL.md).
-                asking.add(i);
-            }
-        }
-        if (asking.isEmpty()) {
-            return List.of(outcomes);
+        BatchGroup group = LedgerRules.group(batches);
+        // Known to be stored (a batch resent after a reconnect): no need to ask the database. The others are asked
+        // even after the draw: another central may have stored them, and a batch already stored is acknowledged
+        // again rather than refused (the order of the checks in PROTOCOL.md).
+        group.repeatsBelow(agency -> positions.getOrDefault(agency, 0L));
+        if (group.decided()) {
+            return group.written();
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                storeGroup(batches, asking, outcomes);
-                return List.of(outcomes);
+                GroupTransaction.Committed done = this.group.run(database.get(), group);
+                // Committed: now the outcomes hold.
+                done.states().forEach((agency, state) -> {
+                    remember(agency, state.stored());
+                    if (state.finished()) {
+                        finished.add(agency);
+                    }
+                });
+                group.positionsAfter().forEach(this::remember);
+                if (done.drawn()) {
+                    drawMayHaveHappened.set(true);
+                }
+                return group.written();
             } catch (SQLException e) {
                 if (attempt < MAX_ATTEMPTS && GroupTransaction.metAnotherCentral(e)) {
                     // Another central stored some of these bets at the same moment: decide again on what it left.
@@ -152,94 +157,67 @@ public final class PostgresLedger implements Ledger {
                     continue;
                 }
                 database.failed(e);
-                String reason = "the batch could not be stored: " + e.getMessage();
                 if (database.lost()) {
-                    database.refusedWhileLost(asking.size());
+                    database.refusedWhileLost(group.pending());
                 }
-                for (int i : asking) {
-                    outcomes[i] = database.lost() ? Outcome.refused(ErrorCode.STORAGE_FAILURE, reason)
-                            : refuse(batches.get(i), ErrorCode.STORAGE_FAILURE, reason);
-                }
-                return List.of(outcomes);
+                return group.undecided(e.getMessage(), !database.lost());
             }
         }
-    }
-
-    /** One transaction for the batches at {@code asking}; outcomes are filled in only once it has committed. */
-    private void storeGroup(List<Batch> batches, List<Integer> asking, Outcome[] outcomes) throws SQLException {
-        GroupTransaction.Committed done = group.run(database.get(), batches, asking);
-        // Committed: now the outcomes hold, and the log says so in the order the batches came.
-        done.states().forEach((agency, state) -> {
-            remember(agency, state.stored());
-            if (state.finished()) {
-                finished.add(agency);
-            }
-        });
-        done.after().forEach(this::remember);
-        for (int i : asking) {
-            Batch batch = batches.get(i);
-            Outcome outcome = done.outcomes().get(i);
-            if (outcome.kind() == Outcome.Kind.DONE) {
-                logStored(batch);
-            } else if (outcome.kind() == Outcome.Kind.ALREADY_DONE) {
-                CentralLog.batchRepeated(batch.agency(), batch.count());
-            } else {
-                CentralLog.batchRefused(batch.count(), batch.agency(), outcome.reason());
-            }
-            outcomes[i] = outcome;
-        }
-        if (done.drawn()) {
-            drawMayHaveHappened.set(true);
-        }
-    }
-
-    private static void logStored(Batch batch) {
-        if (CentralLog.perBetLinesOn()) {
-            for (Bet bet : batch.rows().bets()) {
-                CentralLog.betStored(bet.document(), bet.number());
-            }
-        }
-        CentralLog.batchStored(batch.count());
-    }
-
-    private static Outcome refuse(Batch batch, ErrorCode code, String reason) {
-        CentralLog.batchRefused(batch.count(), batch.agency(), reason);
-        return Outcome.refused(code, reason);
     }
 
     // --- FINISH and the draw
 
     @Override
     public Outcome finish(long agency, long total) {
+        if (finished.contains(agency)) {
+            // A finished agency's stored bets cannot change any more, so what this central knows decides: a FINISH
+            // sent again (an agency checking that its central is alive while it waits for the draw) costs no
+            // transaction.
+            FinishDecision known = LedgerRules.finish(agency, total,
+                    new AgencyState(positions.getOrDefault(agency, 0L), true));
+            if (known.kind() == FinishDecision.Kind.AGAIN) {
+                lookForADueDraw();
+                return known.outcome();
+            }
+        }
         try {
             return finishTransaction(agency, total);
         } catch (SQLException e) {
             database.failed(e);
-            String reason = "the FINISH could not be recorded: " + e.getMessage();
-            if (!database.lost()) {
-                CentralLog.finishRefused(agency, reason);
-            }
-            return Outcome.refused(ErrorCode.STORAGE_FAILURE, reason);
+            return FinishDecision.undecided(agency, e.getMessage(), !database.lost());
+        }
+    }
+
+    /**
+     * A draw left due by a central that died between the last FINISH and the draw is made by the next FINISH: a
+     * FINISH answered from memory still looks, at most once every {@link #DUE_CHECK_NANOS}.
+     */
+    private void lookForADueDraw() {
+        long now = System.nanoTime();
+        if (winners != null || now - lastDueCheck < DUE_CHECK_NANOS) {
+            return;
+        }
+        lastDueCheck = now;
+        try {
+            drawIfDue();
+        } catch (SQLException e) {
+            database.failed(e);
         }
     }
 
     private Outcome finishTransaction(long agency, long total) throws SQLException {
         DrawTransactions.Finished done = DrawTransactions.finish(database.get(), agency, total);
-        remember(agency, done.stored());
-        if (!done.recorded()) {
-            String reason = "agency " + agency + " says it sent " + total + " bets but " + done.stored()
-                    + " are stored";
-            CentralLog.finishRefused(agency, reason);
-            return Outcome.refused(ErrorCode.COUNT_MISMATCH, reason);
+        FinishDecision decision = done.decision();
+        remember(agency, decision.stored());
+        if (decision.kind() == FinishDecision.Kind.COUNT_MISMATCH) {
+            return decision.outcome();
         }
         finished.add(agency);
-        if (done.first()) {
-            CentralLog.finished(agency, done.stored(), done.finished());
-        }
-        if (done.finished() >= agenciesToFinish) {
+        Outcome outcome = decision.toRecord() ? decision.recorded(done.finished()) : decision.outcome();
+        if (LedgerRules.drawDue(winners != null, done.finished(), agenciesToFinish)) {
             drawIfDue();
         }
-        return Outcome.DONE;
+        return outcome;
     }
 
     /** Makes the draw if it is due (in a transaction of its own); either way, the storage side looks. */
@@ -271,8 +249,7 @@ public final class PostgresLedger implements Ledger {
         winners = drawn.winners();
         drawnAt = drawn.at();
         listener.stop();
-        CentralLog.drawn();
-        CentralLog.drawFigures(drawn.bets(), drawn.total(), (System.nanoTime() - started) / 1_000_000);
+        LedgerRules.announceDraw(drawn.bets(), drawn.total(), (System.nanoTime() - started) / 1_000_000);
     }
 
     @Override

@@ -101,8 +101,8 @@ class CsvBetStoreTest {
         try (CsvBetStore store = CsvBetStore.open(synced, true); CsvBetStore other = CsvBetStore.open(plain)) {
             // when: one batch, then a group of two
             store.append(1, List.of(new Bet("A", "B", "1", "2000-01-01", 5)));
-            store.append(List.of(CsvRows.render(2, List.of(new Bet("C", "D", "2", "2000-01-01", 6))),
-                    CsvRows.render(3, List.of(new Bet("E", "F", "3", "2000-01-01", 7)))));
+            store.append(List.of(RenderedRows.render(2, List.of(new Bet("C", "D", "2", "2000-01-01", 6))),
+                    RenderedRows.render(3, List.of(new Bet("E", "F", "3", "2000-01-01", 7)))));
             other.append(1, List.of(new Bet("A", "B", "1", "2000-01-01", 5)));
 
             // then: one disk flush per append, the same rows as without, and none for the plain store

@@ -37,8 +37,8 @@ class CsvLedgerTest {
     }
 
     /** The bets as the central holds them after decoding a frame: wire bytes, not Bet objects. */
-    private static CsvRows decoded(long agency, Bet... bets) {
-        return CsvRows.render(agency, WireBatches.decoded(List.of(bets)));
+    private static Batch decoded(long agency, long first, Bet... bets) {
+        return CsvLedger.PREPARER.prepare(new Batch(agency, first, WireBatches.decoded(List.of(bets))));
     }
 
     private static Map<Long, List<String>> winnersOf(Ledger ledger, long... agencies) {
@@ -54,8 +54,8 @@ class CsvLedgerTest {
         return new CsvLedger(store, Path.of("bets.csv"), agencies, Clock.systemDefaultZone());
     }
 
-    private static Outcome store(Ledger ledger, CsvRows rows, long first) {
-        return ledger.store(List.of(new Batch(rows, first))).get(0);
+    private static Outcome store(Ledger ledger, Batch batch) {
+        return ledger.store(List.of(batch)).get(0);
     }
 
     private static Map<Long, List<String>> readBack(Path file) throws IOException {
@@ -72,16 +72,16 @@ class CsvLedgerTest {
         Path file = dir.resolve("bets.csv");
         try (CsvBetStore store = CsvBetStore.open(file)) {
             CsvLedger ledger = ledger(store, 2);
-            assertTrue(store(ledger, decoded(1, bet("11", WIN), bet("12", 3)), 0).acknowledged());
-            assertTrue(store(ledger, CsvRows.render(2, List.of(bet("21", WIN))), 0).acknowledged());
+            assertTrue(store(ledger, decoded(1, 0, bet("11", WIN), bet("12", 3))).acknowledged());
+            assertTrue(store(ledger, new Batch(2, 0, List.of(bet("21", WIN)))).acknowledged());
         }
 
         // when: a new central on the same file takes more bets, some winning, and both agencies finish
         Map<Long, List<String>> winners;
         try (CsvBetStore store = CsvBetStore.open(file)) {
             CsvLedger ledger = ledger(store, 2);
-            assertTrue(store(ledger, decoded(1, bet("13", 9999), bet("14", WIN)), 2).acknowledged());
-            assertTrue(store(ledger, decoded(2, bet("22", WIN)), 1).acknowledged());
+            assertTrue(store(ledger, decoded(1, 2, bet("13", 9999), bet("14", WIN))).acknowledged());
+            assertTrue(store(ledger, decoded(2, 1, bet("22", WIN))).acknowledged());
             assertTrue(ledger.finish(1, 4).acknowledged());
             assertTrue(ledger.finish(2, 2).acknowledged());
             winners = winnersOf(ledger, 1, 2, 3);
@@ -99,13 +99,13 @@ class CsvLedgerTest {
         BetStore store = mock(BetStore.class);
         when(store.countsAtOpen()).thenReturn(Map.of());
         CsvLedger ledger = ledger(store, 1);
-        CsvRows stored = decoded(1, bet("1", WIN));
-        CsvRows failing = decoded(1, bet("2", WIN));
-        doThrow(new IOException("disk full")).when(store).append(List.of(failing));
+        Batch stored = decoded(1, 0, bet("1", WIN));
+        Batch failing = decoded(1, 1, bet("2", WIN));
+        doThrow(new IOException("disk full")).when(store).append(List.of((RenderedRows) failing.prepared()));
 
         // when
-        assertTrue(store(ledger, stored, 0).acknowledged());
-        assertEquals(ErrorCode.STORAGE_FAILURE, store(ledger, failing, 1).code());
+        assertTrue(store(ledger, stored).acknowledged());
+        assertEquals(ErrorCode.STORAGE_FAILURE, store(ledger, failing).code());
         assertTrue(ledger.finish(1, 1).acknowledged());
 
         // then: only the stored batch's winner, and the failed batch is not counted
@@ -120,11 +120,11 @@ class CsvLedgerTest {
             CsvLedger ledger = ledger(store, 1);
 
             // when: out of sequence, then a repeat of a stored batch, then one after the agency finished
-            assertEquals(false, store(ledger, decoded(1, bet("5", WIN)), 3).acknowledged());
-            assertTrue(store(ledger, decoded(1, bet("6", WIN)), 0).acknowledged());
-            assertTrue(store(ledger, decoded(1, bet("6", WIN)), 0).acknowledged());
+            assertEquals(false, store(ledger, decoded(1, 3, bet("5", WIN))).acknowledged());
+            assertTrue(store(ledger, decoded(1, 0, bet("6", WIN))).acknowledged());
+            assertTrue(store(ledger, decoded(1, 0, bet("6", WIN))).acknowledged());
             assertTrue(ledger.finish(1, 1).acknowledged());
-            assertEquals(false, store(ledger, decoded(1, bet("7", WIN)), 1).acknowledged());
+            assertEquals(false, store(ledger, decoded(1, 1, bet("7", WIN))).acknowledged());
 
             // then
             assertEquals(Map.of(1L, List.of("6")), winnersOf(ledger, 1));
@@ -141,7 +141,7 @@ class CsvLedgerTest {
         CsvLedger ledger = ledger(store, 1);
 
         // when
-        store(ledger, decoded(1, bet("8", WIN)), 0);
+        store(ledger, decoded(1, 0, bet("8", WIN)));
         ledger.finish(1, 1);
 
         // then: one read, at open

@@ -5,7 +5,6 @@ import ar.loteria.central.ledger.Batch;
 import ar.loteria.central.ledger.Ledger;
 import ar.loteria.central.ledger.Outcome;
 import ar.loteria.central.ledger.UnusableStoreException;
-import ar.loteria.central.ledger.csv.CsvRows;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.WinningRule;
@@ -79,7 +78,7 @@ class PostgresLedgerTest {
             bets.add(new Bet("Ana, \"la\" " + position, "Ñandú", String.format("%08d", agency * 100_000 + position),
                     "1990-05-17", position % 7 == 3 ? WIN : (int) position));
         }
-        return new Batch(CsvRows.render(agency, WireBatches.decoded(bets)), first);
+        return new Batch(agency, first, WireBatches.decoded(bets));
     }
 
     private static Outcome store(Ledger ledger, Batch batch) {
@@ -104,7 +103,7 @@ class PostgresLedgerTest {
     private static List<String> winnersOf(Batch... batches) {
         List<String> documents = new ArrayList<>();
         for (Batch batch : batches) {
-            for (Bet bet : batch.rows().bets()) {
+            for (Bet bet : batch.bets()) {
                 if (WinningRule.wins(bet.number())) {
                     documents.add(bet.document());
                 }

@@ -12,7 +12,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-class CsvRowsTest {
+class RenderedRowsTest {
 
     private static final String[] PIECES = {"a", "Z", " ", ",", "\"", "\r", "\n", "\r\n", "é", "Ñ", "€", "🎰", "'"};
 
@@ -29,8 +29,8 @@ class CsvRowsTest {
             long agency = 1 + random.nextInt(3_000);
 
             // when
-            byte[] fromWire = CsvRows.render(agency, WireBatches.decoded(bets)).bytes();
-            byte[] fromBets = CsvRows.render(agency, bets).bytes();
+            byte[] fromWire = RenderedRows.render(agency, WireBatches.decoded(bets)).bytes();
+            byte[] fromBets = RenderedRows.render(agency, bets).bytes();
 
             // then
             assertArrayEquals(fromBets, fromWire, "round " + round);
@@ -53,7 +53,7 @@ class CsvRowsTest {
 
             // when
             for (List<Bet> rendered : List.of(bets, WireBatches.decoded(bets.subList(0, 200)))) {
-                String rows = new String(CsvRows.render(agency, rendered).bytes(), StandardCharsets.US_ASCII);
+                String rows = new String(RenderedRows.render(agency, rendered).bytes(), StandardCharsets.US_ASCII);
 
                 // then
                 assertEquals(expected.substring(0, rows.length()), rows, "agency " + agency);

@@ -1,5 +1,6 @@
 package ar.loteria.central.ledger.csv;
 
+import ar.loteria.central.ledger.Batch;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.WireBets;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -8,14 +9,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A batch's rows already in the store's bytes ({@link CsvRowFormat}). Rendered on the event loop that received the
- * batch, so the single storage thread only has to write them.
+ * A batch's rows already in the store's bytes ({@link CsvRowFormat}): the CSV ledger's prepared form of a batch,
+ * rendered on the event loop that received it ({@link CsvLedger#PREPARER}), so the single storage thread only has to
+ * write them.
  *
- * @param agency the agency the rows belong to
- * @param bets   the bets, in order
- * @param bytes  their CSV rows, exactly
+ * @param bytes the batch's CSV rows, exactly
  */
-public record CsvRows(long agency, List<Bet> bets, byte[] bytes) {
+public record RenderedRows(byte[] bytes) implements Batch.Prepared {
 
     /** Per thread: room for the largest batch a frame can carry, before it is copied to its exact size. */
     private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
@@ -25,12 +25,8 @@ public record CsvRows(long agency, List<Bet> bets, byte[] bytes) {
         }
     };
 
-    public CsvRows {
-        bets = bets instanceof WireBets ? bets : List.copyOf(bets);
-    }
-
     /** Renders the rows of {@code bets}. Any thread. */
-    public static CsvRows render(long agency, List<Bet> bets) {
+    public static RenderedRows render(long agency, List<Bet> bets) {
         if (bets instanceof WireBets wire) {
             return render(agency, wire);
         }
@@ -46,11 +42,11 @@ public record CsvRows(long agency, List<Bet> bets, byte[] bytes) {
         for (Bet bet : bets) {
             length = CsvRowFormat.writeRow(scratch, length, agency, bet);
         }
-        return new CsvRows(agency, bets, Arrays.copyOf(scratch, length));
+        return new RenderedRows(Arrays.copyOf(scratch, length));
     }
 
     /** Renders straight from the wire bytes, which are already the UTF-8 the store holds. */
-    private static CsvRows render(long agency, WireBets bets) {
+    private static RenderedRows render(long agency, WireBets bets) {
         int worst = 0;
         for (int i = 0; i < bets.size(); i++) {
             worst += CsvRowFormat.maxRowBytes(bets, i);
@@ -63,6 +59,6 @@ public record CsvRows(long agency, List<Bet> bets, byte[] bytes) {
         for (int i = 0; i < bets.size(); i++) {
             length = CsvRowFormat.writeRow(scratch, length, agency, bets, i);
         }
-        return new CsvRows(agency, bets, Arrays.copyOf(scratch, length));
+        return new RenderedRows(Arrays.copyOf(scratch, length));
     }
 }
