@@ -170,15 +170,15 @@ public final class PostgresLedger implements Ledger {
     @Override
     public Outcome finish(long agency, long total) {
         if (finished.contains(agency)) {
-            // A finished agency's stored bets cannot change any more, so what this central knows decides: a FINISH
-            // sent again (an agency checking that its central is alive while it waits for the draw) costs no
-            // transaction.
+            // A finished agency's stored bets cannot change any more, and this central learned them with its
+            // FINISH, so what it knows decides: a FINISH sent again (an agency checking that its central is alive
+            // while it waits for the draw) costs no transaction, and is answered while the database is away.
             FinishDecision known = LedgerRules.finish(agency, total,
                     new AgencyState(positions.getOrDefault(agency, 0L), true));
             if (known.kind() == FinishDecision.Kind.AGAIN) {
                 lookForADueDraw();
-                return known.outcome();
             }
+            return known.outcome();
         }
         try {
             return finishTransaction(agency, total);

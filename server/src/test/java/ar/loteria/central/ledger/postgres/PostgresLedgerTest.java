@@ -355,6 +355,46 @@ class PostgresLedgerTest {
     }
 
     @Test
+    void aFinishSentAgainIsAnsweredFromMemoryEvenWithoutTheDatabaseAndStillMakesADrawLeftDue() throws Exception {
+        try (TestPostgres own = TestPostgres.start()) {
+            // given: agency 1 finished at this central, in a lottery of two agencies
+            String database = own.newDatabase();
+            PostgresLedger central = central(database, 2);
+            assertTrue(store(central, batch(1, 0, 10)).acknowledged());
+            assertTrue(central.finish(1, 10).acknowledged());
+
+            // when: the database goes away, and the agency sends its FINISH again (as an agency waiting for the
+            // draw does, to see that its central is alive)
+            own.stop();
+            Outcome again = central.finish(1, 10);
+            Outcome mismatch = central.finish(1, 11);
+
+            // then: answered from what the central knows; a batch still needs the database
+            assertEquals(Outcome.DONE, again);
+            assertEquals(ErrorCode.COUNT_MISMATCH, mismatch.code());
+            assertEquals(ErrorCode.STORAGE_FAILURE, store(central, batch(3, 0, 1)).code());
+
+            // and when: the database is back, and the last FINISH was recorded by a central that died before
+            // drawing
+            own.restart();
+            try (Connection connection = DriverManager.getConnection(database, TestPostgres.USER,
+                    TestPostgres.PASSWORD); Statement statement = connection.createStatement()) {
+                statement.execute("INSERT INTO finishes (agency, bets) VALUES (2, 0)");
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!central.drawn() && System.nanoTime() < deadline) {
+                assertEquals(Outcome.DONE, central.finish(1, 10));
+                Thread.sleep(100);
+            }
+
+            // then: the repeated FINISH made the draw that was due
+            assertTrue(central.drawn(), "the draw left due was not made");
+            assertEquals(winnersOf(batch(1, 0, 10)), central.winnersOf(1));
+            central.close();
+        }
+    }
+
+    @Test
     void aDrawMadeWhileACentralWasNotListeningIsFoundWhenItListensAgain() throws Exception {
         // given: two centrals; the first one's listening connection is cut
         PostgresLedger a = central(1);
