@@ -69,8 +69,7 @@ import java.util.stream.Stream;
  * file written) and reading the whole store back (what a restart does). Every stage checks that it saw every bet;
  * what it computes goes to a {@link Blackhole}.
  *
- * <p>Longer than most classes here: the stages share one set-up of the data (this {@link State}) and are kept side
- * by side in one class, so that one run lists and compares them all.
+ * <p>The stages share one set-up of the data (this {@link State}), so one run lists and compares them all.
  *
  * <pre>java -jar benchmarks/target/lottery-bench.jar [JMH options]      (make bench-pipeline)</pre>
  * The options are JMH's ({@code -h} lists them): {@code -f} forks, {@code -wi}/{@code -i} warm-up and measured

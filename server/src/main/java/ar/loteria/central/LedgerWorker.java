@@ -113,6 +113,8 @@ final class LedgerWorker {
                 answerResults(results);
             } else if (work instanceof StorageWork.Refusal refusal) {
                 replies.add(Reply.error(refusal.from(), refusal.error(), refusal.closes()));
+            } else if (work instanceof StorageWork.Tick) {
+                ledger.timePassed();
             } else if (work instanceof StorageWork.Closed closed) {
                 parked.forget(closed.connection());
                 status.disconnected(closed.agency());
@@ -120,7 +122,8 @@ final class LedgerWorker {
         } catch (RuntimeException e) {
             failed(work, e);
         }
-        if (work instanceof StorageWork.Finish || work instanceof StorageWork.DrawLearned) {
+        if (work instanceof StorageWork.Finish || work instanceof StorageWork.DrawLearned
+                || work instanceof StorageWork.Tick) {
             try {
                 answerParkedIfDrawn();
             } catch (RuntimeException e) {
@@ -169,6 +172,11 @@ final class LedgerWorker {
     /** Publishes a new status from the ledger's view. */
     void publishStatus() {
         status.publish(ledger.view(), parked.count());
+    }
+
+    /** Whether the draw is known and the RESULTS parked until it answered. */
+    boolean drawAnswered() {
+        return drawAnswered;
     }
 
     /** RESULTS requests waiting for the draw now. */

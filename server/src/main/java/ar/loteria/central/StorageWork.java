@@ -40,6 +40,14 @@ sealed interface StorageWork {
         }
     }
 
+    /** The moment the ledger asked for has come (the close of betting): it may draw now. Answers nobody. */
+    record Tick() implements StorageWork {
+        @Override
+        public AgencyConnection from() {
+            return null;
+        }
+    }
+
     /** The ledger learned of the draw by itself (another central drew): answer what is parked. */
     record DrawLearned() implements StorageWork {
         @Override

@@ -1,5 +1,6 @@
 package ar.loteria.central.ledger;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -44,6 +45,19 @@ public interface Ledger extends AutoCloseable {
      * @param total the bets the agency says it sent: must equal {@link #stored(long)}
      */
     Outcome finish(long agency, long total);
+
+    /**
+     * When betting closes (or closed), {@code null} when no close is known: no close configured, or one counted
+     * from a first FINISH that has not come. The storage side asks after every round of messages and calls {@link
+     * #timePassed()} then.
+     */
+    default Instant closesAt() {
+        return null;
+    }
+
+    /** The moment {@link #closesAt()} named has come: the ledger makes the draw if betting has closed. */
+    default void timePassed() {
+    }
 
     /** Whether the draw has happened (as far as this central knows). */
     boolean drawn();

@@ -1,8 +1,13 @@
 package ar.loteria.central.ledger;
 
+import ar.loteria.central.config.CloseSettings;
 import ar.loteria.central.log.CentralLog;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The protocol's rules for what a ledger stores and when the lottery draws (PROTOCOL.md section 7), written once
@@ -13,6 +18,9 @@ import java.util.List;
  * <p>Static and stateless; each decision object is the storage thread's.
  */
 public final class LedgerRules {
+
+    /** Agencies left unfinished by a close named one line each; more than this, in one line. */
+    static final int UNFINISHED_LINES = 20;
 
     private LedgerRules() {
     }
@@ -32,6 +40,60 @@ public final class LedgerRules {
     /** Whether the draw is due: not made yet and {@code agenciesToFinish} distinct agencies have finished. */
     public static boolean drawDue(boolean drawn, int agenciesFinished, int agenciesToFinish) {
         return !drawn && agenciesFinished >= agenciesToFinish;
+    }
+
+    /**
+     * Whether the draw is due: not made yet, and {@code agenciesToFinish} distinct agencies have finished or betting
+     * has closed.
+     *
+     * @param closesAt the close of betting, or {@code null}
+     */
+    public static boolean drawDue(boolean drawn, int agenciesFinished, int agenciesToFinish, Instant closesAt,
+                                  Instant now) {
+        return !drawn && (agenciesFinished >= agenciesToFinish || closed(closesAt, now));
+    }
+
+    /** Whether betting has closed at {@code now}: there is a close, and it is not in the future. */
+    public static boolean closed(Instant closesAt, Instant now) {
+        return closesAt != null && !now.isBefore(closesAt);
+    }
+
+    /**
+     * When betting closes: {@code DRAW_AT}, or {@code DRAW_AFTER_SECONDS} after the lottery's first accepted FINISH,
+     * whichever comes first; {@code null} while neither is known (no close configured, or no FINISH yet).
+     *
+     * @param firstFinish when the lottery accepted its first FINISH, or {@code null}
+     */
+    public static Instant closesAt(CloseSettings close, Instant firstFinish) {
+        Instant after = close.afterFirstFinish() != null && firstFinish != null
+                ? firstFinish.plus(close.afterFirstFinish()) : null;
+        if (close.drawAt() == null) {
+            return after;
+        }
+        return after == null || close.drawAt().isBefore(after) ? close.drawAt() : after;
+    }
+
+    /**
+     * Betting closed before every agency finished: the close, then the agencies it left unfinished, one line each,
+     * or one line listing them when there are more than {@link #UNFINISHED_LINES}.
+     *
+     * @param at               when betting closed
+     * @param agenciesToFinish AGENCIES
+     * @param finished         agencies that had finished
+     * @param unfinished       agencies known (they had bets) that had not finished, and their stored bets
+     */
+    public static void announceClose(Instant at, int agenciesToFinish, int finished, Map<Long, Long> unfinished) {
+        int unseen = Math.max(0, agenciesToFinish - finished - unfinished.size());
+        CentralLog.bettingClosed(at, finished, unfinished.size(), unseen);
+        List<Long> agencies = new ArrayList<>(unfinished.keySet());
+        Collections.sort(agencies);
+        if (agencies.size() <= UNFINISHED_LINES) {
+            for (long agency : agencies) {
+                CentralLog.unfinishedAtClose(agency, unfinished.get(agency));
+            }
+        } else {
+            CentralLog.unfinishedAtClose(agencies);
+        }
     }
 
     /**

@@ -7,15 +7,14 @@ import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 
 /**
  * Every operation line the central writes, one named method each, so that the action names scripts parse
  * ({@code CONTRACT.md}) are written once and a line is built the same way wherever it happens. Levels are part of
  * the contract too: per batch at INFO, per bet at DEBUG, refusals at ERROR or WARN as the table in
  * {@code docs/PROTOCOL.md} section 7 says. Any thread.
- *
- * <p>Longer than most classes on purpose: it is the catalogue of the central's operation lines, one short method
- * each, and keeping them in one place is the point.
  */
 public final class CentralLog {
 
@@ -266,6 +265,49 @@ public final class CentralLog {
     public static void finishesDiscarded(Path log) {
         LOG.warn("{}", ActionLine.success("descartar_finalizadas").with("file", log)
                 .with("motivo", "does not match the bets file (a new draw)"));
+    }
+
+    /**
+     * Betting closed ({@code DRAW_AT} or {@code DRAW_AFTER_SECONDS}) before every agency finished: the draw is made
+     * over what is stored.
+     *
+     * @param unfinished agencies with bets stored that had not finished
+     * @param unseen     agencies AGENCIES counted on of which nothing is known (no bet, no FINISH)
+     */
+    public static void bettingClosed(Instant at, int finished, int unfinished, int unseen) {
+        LOG.info("{}", ActionLine.success("cierre_apuestas").with("closed_at", at).with("agencias_listas", finished)
+                .with("agencias_sin_finalizar", unfinished).with("agencias_sin_conectar", unseen));
+    }
+
+    /** An agency that had not finished when betting closed, and its stored bets (which take part in the draw). */
+    public static void unfinishedAtClose(long agency, long bets) {
+        LOG.warn("{}", ActionLine.success("agencia_sin_finalizar").with("agency", agency).with("apuestas", bets));
+    }
+
+    /** The agencies that had not finished when betting closed, in one line when there are many. */
+    public static void unfinishedAtClose(List<Long> agencies) {
+        StringBuilder list = new StringBuilder();
+        for (long agency : agencies) {
+            list.append(list.length() == 0 ? "" : ",").append(agency);
+        }
+        LOG.warn("{}", ActionLine.success("agencias_sin_finalizar").with("cantidad", agencies.size())
+                .with("agencies", list));
+    }
+
+    /** A recorded close of betting that the store's close log holds, found again at start. */
+    public static void closeRestored(Path log, Instant closedAt) {
+        LOG.info("{}", ActionLine.success("restaurar_cierre").with("file", log).with("closed_at", closedAt));
+    }
+
+    /** The close log beside the store did not fit it (the bets file was replaced): a new draw. */
+    public static void closeDiscarded(Path log) {
+        LOG.warn("{}", ActionLine.success("descartar_cierre").with("file", log)
+                .with("motivo", "does not match the bets file (a new draw)"));
+    }
+
+    /** The close of betting could not be recorded beside the store; the draw is made all the same. */
+    public static void closeNotRecorded(Path log, String error) {
+        LOG.warn("{}", ActionLine.fail("registrar_cierre").with("file", log).withError(error));
     }
 
     /** The draw, once, before any winners are sent. */

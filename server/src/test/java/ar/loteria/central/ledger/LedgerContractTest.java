@@ -1,5 +1,6 @@
 package ar.loteria.central.ledger;
 
+import ar.loteria.central.config.CloseSettings;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.WinningRule;
@@ -9,6 +10,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -33,10 +37,11 @@ public abstract class LedgerContractTest {
     private LogCapture log;
 
     /**
-     * Opens a ledger on this test's store, for a lottery that draws when {@code agencies} agencies have finished. The
-     * same store at every call: a call after {@link Ledger#close()} of the previous ledger is a restart.
+     * Opens a ledger on this test's store, for a lottery that draws when {@code agencies} agencies have finished or
+     * betting closes ({@code close}). The same store at every call: a call after {@link Ledger#close()} of the
+     * previous ledger is a restart. The close is measured on the real clock.
      */
-    protected abstract Ledger openOnTheStore(int agencies) throws Exception;
+    protected abstract Ledger openOnTheStore(int agencies, CloseSettings close) throws Exception;
 
     @BeforeEach
     void captureTheLog() {
@@ -50,15 +55,32 @@ public abstract class LedgerContractTest {
     }
 
     private Ledger open(int agencies) throws Exception {
-        Ledger ledger = openOnTheStore(agencies);
+        return open(agencies, CloseSettings.NONE);
+    }
+
+    private Ledger open(int agencies, CloseSettings close) throws Exception {
+        Ledger ledger = openOnTheStore(agencies, close);
         opened.add(ledger);
         return ledger;
     }
 
     /** A restart: the ledger closed, a new one opened on the same store. */
     private Ledger restart(Ledger ledger, int agencies) throws Exception {
+        return restart(ledger, agencies, CloseSettings.NONE);
+    }
+
+    private Ledger restart(Ledger ledger, int agencies, CloseSettings close) throws Exception {
         ledger.close();
-        return open(agencies);
+        return open(agencies, close);
+    }
+
+    /** Waits until {@code at} has passed, then tells the ledger, as the central's timer does. */
+    private static void passTheClose(Ledger ledger, Instant at) throws InterruptedException {
+        long millis = Duration.between(Instant.now(), at).toMillis() + 20;
+        if (millis > 0) {
+            Thread.sleep(millis);
+        }
+        ledger.timePassed();
     }
 
     /** {@code count} bets of {@code agency} from position {@code first}, decoded and prepared as the central does. */
@@ -341,5 +363,84 @@ public abstract class LedgerContractTest {
         assertEquals(winners, restarted.winnersOf(1));
         assertEquals(Outcome.DONE, restarted.finish(1, 9));
         assertRefused(ErrorCode.DRAW_CLOSED, store(restarted, batch(restarted, 2, 0, 1)));
+    }
+
+    @Test
+    void atTheCloseTheDrawIsMadeOverWhatIsStoredAndLaterBetsAreRefused() throws Exception {
+        // given: a lottery of three agencies that closes in a moment; agency 1 finished, agency 2 did not, agency 3
+        // never came
+        Instant closesAt = Instant.now().plusMillis(1_500).truncatedTo(ChronoUnit.MILLIS);
+        Ledger ledger = open(3, new CloseSettings(closesAt, null));
+        assertEquals(closesAt, ledger.closesAt());
+        store(ledger, batch(ledger, 1, 0, 10));
+        assertEquals(Outcome.DONE, ledger.finish(1, 10));
+        assertEquals(Outcome.DONE, store(ledger, batch(ledger, 2, 0, 6)));
+        assertFalse(ledger.drawn());
+
+        // when
+        passTheClose(ledger, closesAt);
+
+        // then: drawn over every stored bet, finished or not; a new bet is refused saying what is stored
+        assertTrue(ledger.drawn());
+        assertEquals(winnersAmong(1, 10), ledger.winnersOf(1));
+        assertEquals(winnersAmong(2, 6), ledger.winnersOf(2));
+        Outcome late = store(ledger, batch(ledger, 2, 6, 3));
+        assertRefused(ErrorCode.DRAW_CLOSED, late);
+        assertTrue(late.reason().contains("agency 2 has 6 bets stored"), late.reason());
+        assertEquals(6, ledger.stored(2));
+        // a late FINISH of what is stored is taken, and counts
+        assertEquals(Outcome.DONE, ledger.finish(2, 6));
+        assertEquals(2, ledger.view().agenciesFinished());
+        assertEquals(1, log.matching("action: sorteo | result: success").size());
+        assertTrue(log.contains("action: cierre_apuestas | result: success | closed_at: " + closesAt
+                + " | agencias_listas: 1 | agencias_sin_finalizar: 1 | agencias_sin_conectar: 1"), log.texts()::toString);
+        assertTrue(log.contains("action: agencia_sin_finalizar | result: success | agency: 2 | apuestas: 6"));
+    }
+
+    @Test
+    void aCloseAfterTheFirstFinishCountsFromItAndSurvivesARestart() throws Exception {
+        // given: betting closes 2 s after the lottery's first FINISH
+        CloseSettings close = new CloseSettings(null, Duration.ofSeconds(2));
+        Ledger ledger = open(2, close);
+        store(ledger, batch(ledger, 1, 0, 5));
+        assertEquals(null, ledger.closesAt(), "no close before the first FINISH");
+
+        // when
+        Instant before = Instant.now().minusMillis(5);
+        ledger.finish(1, 5);
+        Instant closesAt = ledger.closesAt();
+
+        // then
+        assertTrue(closesAt != null && !closesAt.isBefore(before.plusSeconds(2))
+                && closesAt.isBefore(Instant.now().plusSeconds(2).plusMillis(5)), String.valueOf(closesAt));
+        Ledger restarted = restart(ledger, 2, close);
+        assertEquals(closesAt, restarted.closesAt(), "the same close after a restart");
+        assertEquals(Outcome.DONE, store(restarted, batch(restarted, 2, 0, 3)));
+        passTheClose(restarted, closesAt);
+        assertTrue(restarted.drawn());
+        assertEquals(winnersAmong(2, 3), restarted.winnersOf(2));
+    }
+
+    @Test
+    void aRestartAfterTheCloseDrawsAtStartWithTheSameWinners() throws Exception {
+        // given: a lottery that closed with agency 2 unfinished
+        Instant closesAt = Instant.now().plusMillis(1_000);
+        CloseSettings close = new CloseSettings(closesAt, null);
+        Ledger ledger = open(2, close);
+        store(ledger, batch(ledger, 1, 0, 9));
+        store(ledger, batch(ledger, 2, 0, 7));
+        ledger.finish(1, 9);
+        passTheClose(ledger, closesAt);
+        assertTrue(ledger.drawn());
+        List<String> winners = ledger.winnersOf(2);
+
+        // when
+        Ledger restarted = restart(ledger, 2, close);
+
+        // then
+        assertTrue(restarted.drawn());
+        assertEquals(winnersAmong(2, 7), winners);
+        assertEquals(winners, restarted.winnersOf(2));
+        assertRefused(ErrorCode.DRAW_CLOSED, store(restarted, batch(restarted, 2, 7, 1)));
     }
 }

@@ -1,6 +1,7 @@
 package ar.loteria.central.ledger.csv;
 
 import ar.loteria.central.ledger.AgencyState;
+import ar.loteria.central.config.CloseSettings;
 import ar.loteria.central.ledger.AgencyTally;
 import ar.loteria.central.ledger.Batch;
 import ar.loteria.central.ledger.BatchGroup;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -47,6 +49,11 @@ public final class CsvLedger implements Ledger {
     private final FinishLog finishes;
     private boolean closed;
     private final WriteIncident incident;
+    private final Clock clock;
+    private final CloseSettings close;
+    private final CloseLog closeLog;
+    /** When the lottery accepted its first FINISH, from which {@code DRAW_AFTER_SECONDS} counts. */
+    private Instant firstFinish;
 
     /**
      * A ledger over an open store; its rows count as stored and are read for winners. Draws at once when no agency
@@ -69,9 +76,23 @@ public final class CsvLedger implements Ledger {
      */
     public CsvLedger(BetStore store, Path file, int agenciesToFinish, Clock clock, FinishLog finishes)
             throws IOException {
+        this(store, file, agenciesToFinish, clock, finishes, CloseSettings.NONE, null);
+    }
+
+    /**
+     * As above, with a close of betting: betting closes, and the draw is made, at {@code close}'s moment, or at the
+     * one {@code closeLog} recorded before a restart.
+     *
+     * @param closeLog the store's close log, or {@code null} to keep the close in memory only
+     */
+    CsvLedger(BetStore store, Path file, int agenciesToFinish, Clock clock, FinishLog finishes, CloseSettings close,
+              CloseLog closeLog) throws IOException {
         this.store = store;
         this.file = file;
         this.finishes = finishes;
+        this.clock = clock;
+        this.close = close;
+        this.closeLog = closeLog;
         this.incident = new WriteIncident(file);
         this.positions = new StreamPositions(store.countsAtOpen());
         Map<Long, List<String>> found = new HashMap<>();
@@ -81,7 +102,10 @@ public final class CsvLedger implements Ledger {
         if (finishes != null) {
             draw.restore(finishes);
         }
-        draw.drawIfDue(winners, positions.total());
+        if (closeLog != null) {
+            firstFinish = closeLog.firstFinish();
+        }
+        drawIfDue();
     }
 
     /**
@@ -90,16 +114,31 @@ public final class CsvLedger implements Ledger {
      * @param sync whether every append is forced to the disk before its batches are acknowledged
      */
     public static CsvLedger open(Path file, boolean sync, int agenciesToFinish) throws IOException {
+        return open(file, sync, agenciesToFinish, CloseSettings.NONE, Clock.systemDefaultZone());
+    }
+
+    /**
+     * As {@link #open(Path, boolean, int)}, with a close of betting (recorded beside the store when configured).
+     *
+     * @param clock what the close is measured on
+     */
+    public static CsvLedger open(Path file, boolean sync, int agenciesToFinish, CloseSettings close, Clock clock)
+            throws IOException {
         boolean isNew = !Files.exists(file);
         CsvBetStore store = CsvBetStore.open(file, sync);
         FinishLog finishes = null;
+        CloseLog closeLog = null;
         try {
             finishes = FinishLog.open(file, isNew, store.size(), store.countsAtOpen(), sync);
-            return new CsvLedger(store, file, agenciesToFinish, Clock.systemDefaultZone(), finishes);
+            closeLog = CloseLog.open(file, isNew, store.size(), close.enabled(), sync);
+            return new CsvLedger(store, file, agenciesToFinish, clock, finishes, close, closeLog);
         } catch (IOException | RuntimeException e) {
             store.close();
             if (finishes != null) {
                 finishes.close();
+            }
+            if (closeLog != null) {
+                closeLog.close();
             }
             throw e;
         }
@@ -117,8 +156,9 @@ public final class CsvLedger implements Ledger {
 
     @Override
     public List<Outcome> store(List<Batch> batches) {
+        drawIfDue();
         BatchGroup group = LedgerRules.group(batches);
-        group.decide(this::state, Betting.drawn(draw.drawn()));
+        group.decide(this::state, Betting.at(clock.instant(), draw.drawn(), closesAt()));
         List<Batch> accepted = group.accepted();
         if (accepted.isEmpty()) {
             return group.written();
@@ -156,19 +196,79 @@ public final class CsvLedger implements Ledger {
         }
         Outcome outcome = Outcome.DONE;
         if (decision.toRecord()) {
-            if (finishes != null) {
-                try {
+            try {
+                recordFirstFinish();
+                if (finishes != null) {
                     // Recorded before it counts, so a central restarted after this FINISH_ACK knows of it.
                     finishes.record(agency, decision.stored(), storeBytes());
-                } catch (IOException e) {
-                    return decision.notRecorded(String.valueOf(e), true);
                 }
+            } catch (IOException e) {
+                return decision.notRecorded(String.valueOf(e), true);
             }
             draw.finish(agency);
             outcome = decision.recorded(draw.finishedCount());
         }
-        draw.drawIfDue(winners, positions.total());
+        drawIfDue();
         return outcome;
+    }
+
+    /** The lottery's first accepted FINISH starts the count of {@code DRAW_AFTER_SECONDS}: kept beside the store. */
+    private void recordFirstFinish() throws IOException {
+        if (firstFinish != null || close.afterFirstFinish() == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        if (closeLog != null) {
+            closeLog.recordFirstFinish(now);
+        }
+        firstFinish = now;
+    }
+
+    @Override
+    public Instant closesAt() {
+        Instant recorded = closeLog == null ? null : closeLog.closedAt();
+        return recorded != null ? recorded : LedgerRules.closesAt(close, firstFinish);
+    }
+
+    @Override
+    public void timePassed() {
+        drawIfDue();
+    }
+
+    /**
+     * Makes the draw if the rules say it is due: every agency finished, or betting closed; a close is recorded
+     * beside the store first (so a restart draws again, with the same winners) and logged with the agencies it
+     * left unfinished.
+     */
+    private void drawIfDue() {
+        Instant closesAt = closesAt();
+        if (!LedgerRules.drawDue(draw.drawn(), draw.finishedCount(), draw.agenciesToFinish(), closesAt,
+                clock.instant())) {
+            return;
+        }
+        if (draw.finishedCount() < draw.agenciesToFinish()) {
+            recordClose(closesAt);
+            Map<Long, Long> unfinished = new HashMap<>();
+            positions.all().forEach((agency, bets) -> {
+                if (!draw.finished(agency)) {
+                    unfinished.put(agency, bets);
+                }
+            });
+            LedgerRules.announceClose(closesAt, draw.agenciesToFinish(), draw.finishedCount(), unfinished);
+        }
+        draw.draw(winners, positions.total());
+    }
+
+    private void recordClose(Instant at) {
+        if (closeLog == null || closeLog.closedAt() != null) {
+            return;
+        }
+        try {
+            closeLog.recordClosed(at, storeBytes());
+        } catch (IOException e) {
+            // The draw is not held back by a disk: a restart with the same settings closes at the same moment.
+            CentralLog.closeNotRecorded(closeLog.path(), String.valueOf(e.getMessage()));
+        }
     }
 
     @Override
@@ -189,7 +289,7 @@ public final class CsvLedger implements Ledger {
         for (long agency : agencies) {
             tallies.add(tally(agency));
         }
-        return new LedgerView(draw.agenciesToFinish(), draw.drawnAt(), storeBytes(), tallies);
+        return new LedgerView(draw.agenciesToFinish(), draw.drawnAt(), storeBytes(), tallies, closesAt());
     }
 
     private AgencyTally tally(long agency) {
@@ -217,6 +317,9 @@ public final class CsvLedger implements Ledger {
             store.close();
             if (finishes != null) {
                 finishes.close();
+            }
+            if (closeLog != null) {
+                closeLog.close();
             }
         } catch (IOException e) {
             CentralLog.notClosed("close_store", String.valueOf(e.getMessage()), "file", file);

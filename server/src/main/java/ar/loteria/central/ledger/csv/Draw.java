@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Who has finished and the draw itself: the draw happens once, when {@link LedgerRules#drawDue} says so, and hands
- * out the winners the index holds at that moment. Storage thread only.
+ * Who has finished and the draw itself: made once, when the ledger finds it due ({@link LedgerRules#drawDue}), it
+ * hands out the winners the index holds at that moment. Storage thread only.
  */
 final class Draw {
 
@@ -69,11 +69,8 @@ final class Draw {
         return drawnAt;
     }
 
-    /** Draws if enough agencies have finished and it has not happened yet; logs {@code sorteo} when it does. */
-    void drawIfDue(WinnersIndex index, long betsStored) {
-        if (!LedgerRules.drawDue(drawn(), finished.size(), agenciesToFinish)) {
-            return;
-        }
+    /** Draws, now, with the winners the index holds; logs {@code sorteo}. Only once, and only when due. */
+    void draw(WinnersIndex index, long betsStored) {
         long started = System.nanoTime();
         winners = index.freeze();
         drawnAt = clock.instant();

@@ -8,11 +8,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Listens on a connection of its own for the draw, which any central of the lottery may make, and wakes the
- * ledger when it happens. A notification can be missed (this connection was down when the draw was committed), so
+ * ledger when it happens, or when the lottery's first FINISH comes (a close of betting may count from it). A notification can be missed (this connection was down when the draw was committed), so
  * after every (re)connection, and every {@link #CHECK_MILLIS} while connected, it also asks the database whether
  * the draw has happened: a missed notification costs at most that long, never a hang. It reconnects by itself,
  * with a growing pause. Its own thread ({@code draw-listener}); {@link #close()} from any thread.
@@ -28,6 +29,8 @@ final class DrawListener implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopped;
     private volatile Connection connection;
+    /** The lottery's first FINISH as last seen; this thread only. */
+    private Timestamp seenFirstFinish;
 
     /**
      * @param wake called, from this thread, whenever the draw may have happened: the ledger checks
@@ -81,7 +84,7 @@ final class DrawListener implements AutoCloseable {
         try (Statement check = listening.createStatement()) {
             while (!stopped) {
                 // Checked first: this also covers a draw made while the connection was down.
-                if (drawn(check)) {
+                if (changed(check)) {
                     wake.run();
                 }
                 listening.commit();
@@ -93,9 +96,19 @@ final class DrawListener implements AutoCloseable {
         }
     }
 
-    private static boolean drawn(Statement check) throws SQLException {
-        try (ResultSet drawn = check.executeQuery("SELECT drawn_at IS NOT NULL FROM lottery")) {
-            return drawn.next() && drawn.getBoolean(1);
+    /**
+     * Whether the ledger should look: the draw has been made, or the lottery's first FINISH came (at another central,
+     * say) since this listener last looked, which sets a close of betting counted from it.
+     */
+    private boolean changed(Statement check) throws SQLException {
+        try (ResultSet lottery = check.executeQuery("SELECT drawn_at IS NOT NULL, first_finish_at FROM lottery")) {
+            if (!lottery.next()) {
+                return false;
+            }
+            Timestamp firstFinish = lottery.getTimestamp(2);
+            boolean newFirstFinish = firstFinish != null && !firstFinish.equals(seenFirstFinish);
+            seenFirstFinish = firstFinish;
+            return lottery.getBoolean(1) || newFirstFinish;
         }
     }
 

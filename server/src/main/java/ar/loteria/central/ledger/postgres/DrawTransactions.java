@@ -10,8 +10,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,10 +33,15 @@ final class DrawTransactions {
 
     static final String STORED = "SELECT coalesce((SELECT position + 1 FROM bets WHERE agency = ?"
             + " ORDER BY position DESC LIMIT 1), 0)";
-    private static final String DRAW = "UPDATE lottery SET drawn_at = now(),"
-            + " bets = (SELECT coalesce(sum(bets), 0) FROM finishes),"
+    private static final String DRAW = "UPDATE lottery SET drawn_at = now(), closed_at = ?,"
+            + " bets = (SELECT count(*) FROM bets),"
             + " winners = (SELECT count(*) FROM bets WHERE number = " + WinningRule.NUMBER + ")"
             + " WHERE drawn_at IS NULL";
+    private static final String LOTTERY = "SELECT drawn_at IS NOT NULL, agencies, draw_at, draw_after_ms,"
+            + " first_finish_at, now() FROM lottery";
+    /** The agencies with bets that have not finished, and their bets: the ones a close leaves unfinished. */
+    private static final String UNFINISHED = "SELECT agency, max(position) + 1 FROM bets b"
+            + " WHERE NOT EXISTS (SELECT 1 FROM finishes f WHERE f.agency = b.agency) GROUP BY agency";
     // A literal, not a parameter: only then can the planner use the partial index of winning bets.
     private static final String WINNERS = "SELECT agency, document FROM bets WHERE number = " + WinningRule.NUMBER
             + " ORDER BY agency, position";
@@ -43,21 +49,35 @@ final class DrawTransactions {
     /**
      * A FINISH as the database took it.
      *
-     * @param decision what the rules decided on the agency's state in the database
-     * @param finished agencies finished, this one included when it was recorded
+     * @param decision    what the rules decided on the agency's state in the database
+     * @param finished    agencies finished, this one included when it was recorded
+     * @param firstFinish when the lottery's first FINISH came, {@code null} before it
      */
-    record Finished(FinishDecision decision, int finished) {
+    record Finished(FinishDecision decision, int finished, Instant firstFinish) {
     }
 
     /**
      * A draw made, as read back.
      *
-     * @param at      when
-     * @param bets    the bets it was made over
-     * @param winners documents of the winning bets per agency, in store order
-     * @param total   winning bets
+     * @param at         when
+     * @param bets       the bets it was made over
+     * @param winners    documents of the winning bets per agency, in store order
+     * @param total      winning bets
+     * @param closedAt   the close of betting that made it, or {@code null} when every agency had finished
+     * @param finished   agencies finished when it was read
+     * @param unfinished when betting closed: the agencies with bets that had not finished, and their bets
      */
-    record Drawn(Instant at, long bets, Map<Long, List<String>> winners, int total) {
+    record Drawn(Instant at, long bets, Map<Long, List<String>> winners, int total, Instant closedAt, int finished,
+                 Map<Long, Long> unfinished) {
+    }
+
+    /**
+     * The lottery as read: its first FINISH (a close after it counts from then), and its draw if made.
+     *
+     * @param firstFinish when the lottery's first FINISH came, or {@code null}
+     * @param drawn       the draw, or {@code null}
+     */
+    record Lottery(Instant firstFinish, Drawn drawn) {
     }
 
     /** The agency's bets in the database; commits. */
@@ -98,10 +118,17 @@ final class DrawTransactions {
                     insert.setLong(2, have);
                     insert.executeUpdate();
                 }
+                // The lottery's first FINISH, on the database's clock: a close after it counts from it.
+                statement.executeUpdate("UPDATE lottery SET first_finish_at = now() WHERE first_finish_at IS NULL");
             }
             int count = finishedIn(statement);
+            Instant firstFinish;
+            try (ResultSet lottery = statement.executeQuery("SELECT first_finish_at FROM lottery")) {
+                lottery.next();
+                firstFinish = instant(lottery, 1);
+            }
             c.commit();
-            return new Finished(decision, count);
+            return new Finished(decision, count, firstFinish);
         }
     }
 
@@ -114,20 +141,28 @@ final class DrawTransactions {
 
     /**
      * Under the lottery's lock taken exclusive (no store or FINISH in flight): makes the draw if the rules say it is
-     * due, and notifies every central.
+     * due (every agency finished, or betting closed, on the database's clock), and notifies every central.
      */
     static void drawIfDue(Connection c) throws SQLException {
         try (Statement statement = c.createStatement()) {
             statement.execute("SELECT pg_advisory_xact_lock(" + Schema.LOCK + ")");
             boolean drawn;
             int agencies;
-            try (ResultSet lottery = statement.executeQuery("SELECT drawn_at IS NOT NULL, agencies FROM lottery")) {
+            Instant closesAt;
+            Instant now;
+            try (ResultSet lottery = statement.executeQuery(LOTTERY)) {
                 lottery.next();
                 drawn = lottery.getBoolean(1);
                 agencies = lottery.getInt(2);
+                closesAt = LedgerRules.closesAt(Schema.closeOf(lottery, 3), instant(lottery, 5));
+                now = instant(lottery, 6);
             }
-            if (LedgerRules.drawDue(drawn, finishedIn(statement), agencies)) {
-                statement.executeUpdate(DRAW);
+            int finished = finishedIn(statement);
+            if (LedgerRules.drawDue(drawn, finished, agencies, closesAt, now)) {
+                try (PreparedStatement draw = c.prepareStatement(DRAW)) {
+                    draw.setObject(1, finished >= agencies ? null : OffsetDateTime.ofInstant(closesAt, ZoneOffset.UTC));
+                    draw.executeUpdate();
+                }
                 // Delivered to every listening central when this transaction commits, and only then.
                 statement.execute("NOTIFY " + Schema.DRAW_CHANNEL);
             }
@@ -135,19 +170,29 @@ final class DrawTransactions {
         c.commit();
     }
 
-    /** The draw and its winners, or {@code null} when it has not been made. */
-    static Drawn read(Connection c) throws SQLException {
+    private static Instant instant(ResultSet row, int column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    /** The lottery's first FINISH, and its draw and winners when it has been made. */
+    static Lottery read(Connection c) throws SQLException {
         try (Statement statement = c.createStatement()) {
+            Instant firstFinish;
             Instant at;
             long bets;
-            try (ResultSet lottery = statement.executeQuery("SELECT drawn_at, bets FROM lottery")) {
-                Timestamp when = lottery.next() ? lottery.getTimestamp(1) : null;
-                if (when == null) {
-                    c.commit();
-                    return null;
-                }
-                at = when.toInstant();
+            Instant closedAt;
+            try (ResultSet lottery = statement.executeQuery(
+                    "SELECT drawn_at, bets, closed_at, first_finish_at FROM lottery")) {
+                lottery.next();
+                at = instant(lottery, 1);
                 bets = lottery.getLong(2);
+                closedAt = instant(lottery, 3);
+                firstFinish = instant(lottery, 4);
+            }
+            if (at == null) {
+                c.commit();
+                return new Lottery(firstFinish, null);
             }
             Map<Long, List<String>> found = new HashMap<>();
             int total = 0;
@@ -158,10 +203,20 @@ final class DrawTransactions {
                     total++;
                 }
             }
+            int finished = finishedIn(statement);
+            Map<Long, Long> unfinished = new HashMap<>();
+            if (closedAt != null) {
+                try (ResultSet rows = statement.executeQuery(UNFINISHED)) {
+                    while (rows.next()) {
+                        unfinished.put(rows.getLong(1), rows.getLong(2));
+                    }
+                }
+            }
             c.commit();
             Map<Long, List<String>> frozen = new HashMap<>();
             found.forEach((agency, documents) -> frozen.put(agency, List.copyOf(documents)));
-            return new Drawn(at, bets, Map.copyOf(frozen), total);
+            return new Lottery(firstFinish, new Drawn(at, bets, Map.copyOf(frozen), total, closedAt, finished,
+                    Map.copyOf(unfinished)));
         }
     }
 

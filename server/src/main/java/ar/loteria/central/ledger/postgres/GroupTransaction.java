@@ -4,6 +4,7 @@ import ar.loteria.central.ledger.AgencyState;
 import ar.loteria.central.ledger.Batch;
 import ar.loteria.central.ledger.BatchGroup;
 import ar.loteria.central.ledger.Betting;
+import ar.loteria.central.ledger.LedgerRules;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -12,6 +13,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -21,9 +24,10 @@ import java.util.Set;
 
 /**
  * One group of batches stored in one transaction: the lottery's lock and each agency's lock taken shared, each
- * agency's position, FINISH and the draw read, every batch decided against them by the rules ({@link BatchGroup}),
- * the accepted ones written with one binary {@code COPY} ordered by agency and position (so two centrals never wait
- * on each other in a cycle), then the commit. Nothing of it holds until it has committed.
+ * agency's position, FINISH, the draw and the close of betting read (on the database's clock), every batch decided
+ * against them by the rules ({@link BatchGroup}), the accepted ones written with one binary {@code COPY} ordered by
+ * agency and position (so two centrals never wait on each other in a cycle), then the commit. Nothing of it holds
+ * until it has committed.
  *
  * <p>Storage thread only; one instance per ledger, which reuses its encoder.
  */
@@ -42,8 +46,8 @@ final class GroupTransaction {
             + " coalesce((SELECT b.position + 1 FROM bets b WHERE b.agency = a.agency"
             + " ORDER BY b.position DESC LIMIT 1), 0),"
             + " EXISTS (SELECT 1 FROM finishes f WHERE f.agency = a.agency),"
-            + " (SELECT drawn_at IS NOT NULL FROM lottery)"
-            + " FROM unnest(?::bigint[]) AS a(agency)";
+            + " l.drawn_at IS NOT NULL, l.draw_at, l.draw_after_ms, l.first_finish_at, now()"
+            + " FROM unnest(?::bigint[]) AS a(agency) CROSS JOIN lottery l";
 
     /**
      * What a committed group read.
@@ -70,6 +74,8 @@ final class GroupTransaction {
         Set<Long> agencies = group.undecidedAgencies();
         Map<Long, AgencyState> states = new HashMap<>();
         boolean drawn = false;
+        Instant closesAt = null;
+        Instant now = Instant.EPOCH;
         try (PreparedStatement query = c.prepareStatement(GROUP_STATE)) {
             Array array = c.createArrayOf("bigint", agencies.toArray());
             query.setArray(1, array);
@@ -83,11 +89,16 @@ final class GroupTransaction {
                 while (result.next()) {
                     states.put(result.getLong(1), new AgencyState(result.getLong(2), result.getBoolean(3)));
                     drawn = result.getBoolean(4);
+                    // The lottery's clock: the database's, the same for every central.
+                    OffsetDateTime firstFinish = result.getObject(7, OffsetDateTime.class);
+                    closesAt = LedgerRules.closesAt(Schema.closeOf(result, 5),
+                            firstFinish == null ? null : firstFinish.toInstant());
+                    now = result.getObject(8, OffsetDateTime.class).toInstant();
                 }
             }
             array.free();
         }
-        group.decide(agency -> states.getOrDefault(agency, AgencyState.NEW), Betting.drawn(drawn));
+        group.decide(agency -> states.getOrDefault(agency, AgencyState.NEW), Betting.at(now, drawn, closesAt));
         if (!group.accepted().isEmpty()) {
             copy(c, group.accepted());
         }

@@ -1,5 +1,6 @@
 package ar.loteria.central.ledger.postgres;
 
+import ar.loteria.central.config.CloseSettings;
 import ar.loteria.central.config.DatabaseSettings;
 import ar.loteria.central.ledger.AgencyState;
 import ar.loteria.central.ledger.AgencyTally;
@@ -62,13 +63,17 @@ public final class PostgresLedger implements Ledger {
     private volatile Runnable wake = () -> { };
     private Map<Long, List<String>> winners;
     private Instant drawnAt;
+    private final CloseSettings close;
+    /** When the lottery's first FINISH came (a close after it counts from then), once this central knows. */
+    private Instant firstFinish;
     private boolean closed;
     private long lastDueCheck = System.nanoTime() - DUE_CHECK_NANOS;
 
-    private PostgresLedger(Connector connector, int agenciesToFinish) throws SQLException {
+    private PostgresLedger(Connector connector, int agenciesToFinish, CloseSettings close) throws SQLException {
         // Whatever happened while the database was away, the draw included, is read afresh once it is back.
         this.database = StorageConnection.open(connector, () -> drawMayHaveHappened.set(true));
         this.agenciesToFinish = agenciesToFinish;
+        this.close = close;
         this.listener = new DrawListener(connector, this::drawMayHaveHappened);
     }
 
@@ -81,16 +86,26 @@ public final class PostgresLedger implements Ledger {
      *                                lottery of another number of agencies
      */
     public static PostgresLedger open(DatabaseSettings settings, int agenciesToFinish) throws UnusableStoreException {
+        return open(settings, agenciesToFinish, CloseSettings.NONE);
+    }
+
+    /**
+     * As {@link #open(DatabaseSettings, int)}, for a lottery with a close of betting: the first central writes it in
+     * the lottery's row, and a central configured with another close is refused; a central started after the close
+     * draws at start.
+     */
+    public static PostgresLedger open(DatabaseSettings settings, int agenciesToFinish, CloseSettings close)
+            throws UnusableStoreException {
         Connector connector = new Connector(settings);
         PostgresLedger ledger;
         try {
-            ledger = new PostgresLedger(connector, agenciesToFinish);
+            ledger = new PostgresLedger(connector, agenciesToFinish, close);
         } catch (SQLException e) {
             throw new UnusableStoreException("the database at " + connector.shownUrl() + " cannot be used: "
                     + e.getMessage(), e);
         }
         try {
-            Schema.create(ledger.database.get(), agenciesToFinish);
+            Schema.create(ledger.database.get(), agenciesToFinish, close);
             CentralLog.databaseConnected(ledger.database.url());
             // A lottery of no agencies draws at once; and a draw left due by a central that died is made now.
             ledger.drawIfDue();
@@ -213,6 +228,9 @@ public final class PostgresLedger implements Ledger {
             return decision.outcome();
         }
         finished.add(agency);
+        if (firstFinish == null) {
+            firstFinish = done.firstFinish();
+        }
         Outcome outcome = decision.toRecord() ? decision.recorded(done.finished()) : decision.outcome();
         if (LedgerRules.drawDue(winners != null, done.finished(), agenciesToFinish)) {
             drawIfDue();
@@ -239,17 +257,45 @@ public final class PostgresLedger implements Ledger {
         return winners != null;
     }
 
-    /** Reads the draw, if made, and its winners; logs {@code sorteo} once this central knows them. */
+    /**
+     * Reads the lottery: when its first FINISH came (another central's, say), and the draw, if made, and its
+     * winners; logs the close that made it, if one did, and {@code sorteo} once this central knows them.
+     */
     private void learnDraw() throws SQLException {
         long started = System.nanoTime();
-        DrawTransactions.Drawn drawn = DrawTransactions.read(database.get());
+        DrawTransactions.Lottery lottery = DrawTransactions.read(database.get());
+        if (firstFinish == null) {
+            firstFinish = lottery.firstFinish();
+        }
+        DrawTransactions.Drawn drawn = lottery.drawn();
         if (drawn == null) {
             return;
         }
         winners = drawn.winners();
         drawnAt = drawn.at();
         listener.stop();
+        if (drawn.closedAt() != null) {
+            LedgerRules.announceClose(drawn.closedAt(), agenciesToFinish, drawn.finished(), drawn.unfinished());
+        }
         LedgerRules.announceDraw(drawn.bets(), drawn.total(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    @Override
+    public Instant closesAt() {
+        return LedgerRules.closesAt(close, firstFinish);
+    }
+
+    /** The close of betting may have come: the draw is made if it is due, by this central or another. */
+    @Override
+    public void timePassed() {
+        if (winners != null) {
+            return;
+        }
+        try {
+            drawIfDue();
+        } catch (SQLException e) {
+            database.failed(e);
+        }
     }
 
     @Override
@@ -279,7 +325,7 @@ public final class PostgresLedger implements Ledger {
             tallies.add(new AgencyTally(agency, positions.getOrDefault(agency, 0L), finished.contains(agency),
                     winners == null ? -1 : winnersOf(agency).size()));
         }
-        return new LedgerView(agenciesToFinish, drawnAt, 0, tallies);
+        return new LedgerView(agenciesToFinish, drawnAt, 0, tallies, closesAt());
     }
 
     private void remember(long agency, long stored) {

@@ -1,5 +1,6 @@
 package ar.loteria.central.ledger.postgres;
 
+import ar.loteria.central.config.CloseSettings;
 import ar.loteria.central.config.DatabaseSettings;
 import ar.loteria.central.ledger.Ledger;
 import ar.loteria.central.ledger.LedgerContractTest;
@@ -21,7 +22,8 @@ class PostgresLedgerContractTest extends LedgerContractTest {
     }
 
     @Override
-    protected Ledger openOnTheStore(int agencies) throws Exception {
-        return PostgresLedger.open(new DatabaseSettings(url, TestPostgres.USER, TestPostgres.PASSWORD), agencies);
+    protected Ledger openOnTheStore(int agencies, CloseSettings close) throws Exception {
+        return PostgresLedger.open(new DatabaseSettings(url, TestPostgres.USER, TestPostgres.PASSWORD), agencies,
+                close);
     }
 }

@@ -1,6 +1,5 @@
-package ar.loteria.e2e;
+package ar.loteria.soak;
 
-import ar.loteria.soak.CrashSoak;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * no torn row left), and each central's draw and repair lines; here we check that it passed and did what it says.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class CrashSoakTest {
+class CentralCrashSoakTest {
 
     private static final int CYCLES = 3;
 
