@@ -83,7 +83,7 @@ final class StatusRecorder {
         }
         latest = new CentralStatus(now, view.agenciesExpected(), view.agenciesFinished(), view.drawnAt(),
                 betsStored, batchesStored, refusals, resultsWaiting, view.storeBytes(),
-                new ArrayList<>(agencies.values()), new ArrayList<>(ingest));
+                new ArrayList<>(agencies.values()), new ArrayList<>(ingest), view.closesAt());
     }
 
     /** The latest published status, or {@code null} before the first. Any thread. */

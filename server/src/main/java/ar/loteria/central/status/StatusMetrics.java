@@ -197,7 +197,17 @@ final class StatusMetrics {
                     status.agenciesExpected()));
             metrics.add(gauge("lottery_agencies_finished", "Agencies whose FINISH was accepted",
                     status.agenciesFinished()));
+            metrics.add(gauge("lottery_agencies_not_finished", "Agencies of AGENCIES that have not finished",
+                    status.agenciesNotFinished()));
             metrics.add(gauge("lottery_draw_completed", "1 once the draw has happened", status.drawn() ? 1 : 0));
+            if (status.closesAt() != null) {
+                metrics.add(GaugeSnapshot.builder().name("lottery_draw_close_timestamp_seconds").unit(Unit.SECONDS)
+                        .help("When betting closes (DRAW_AT, or DRAW_AFTER_SECONDS after the first FINISH), in"
+                                + " seconds since the epoch")
+                        .dataPoint(GaugeDataPointSnapshot.builder()
+                                .value(status.closesAt().toEpochMilli() / 1000.0).build())
+                        .build());
+            }
             if (status.drawn()) {
                 metrics.add(GaugeSnapshot.builder().name("lottery_draw_timestamp_seconds").unit(Unit.SECONDS)
                         .help("When the draw happened, in seconds since the epoch")

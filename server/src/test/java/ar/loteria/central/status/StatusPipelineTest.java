@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -114,13 +115,34 @@ class StatusPipelineTest {
         // then
         assertEquals(200, reply.status());
         assertEquals("{\"state\":\"ready\",\"connections\":4,\"at\":\"2026-12-01T10:00:00.250Z\","
-                + "\"agenciesExpected\":2,\"agenciesFinished\":2,\"agenciesConnected\":1,\"drawn\":true,"
+                + "\"agenciesExpected\":2,\"agenciesFinished\":2,\"agenciesConnected\":1,\"agenciesNotFinished\":0,"
+                + "\"closesAt\":null,\"drawn\":true,"
                 + "\"drawnAt\":\"2026-12-01T10:00:00.200Z\",\"winners\":2,\"betsStored\":40,\"batchesStored\":4,"
                 + "\"batchesRefused\":{\"INVALID_BET\":3},\"resultsWaiting\":0,\"storeBytes\":2000,"
                 + "\"ingest\":[[1796119200250,40]],"
                 + "\"agencies\":[{\"agency\":1,\"connections\":1,\"betsStored\":30,\"finished\":true,\"winners\":2},"
                 + "{\"agency\":2,\"connections\":0,\"betsStored\":10,\"finished\":true,\"winners\":0}]}",
                 reply.body());
+    }
+
+    @Test
+    void aCloseOfBettingIsInTheStatusAndTheMetrics() {
+        // given: betting closes at T0 + 90 s; one of three agencies finished
+        Instant closesAt = FakeSource.T0.plusSeconds(90);
+        source.status = FakeSource.closing(FakeSource.status(0, 3, List.of(agency(1, 1, 10, true),
+                agency(2, 1, 5, false))), closesAt);
+        HttpExchange http = connect();
+
+        // when
+        String json = http.get("/status.json").response().body();
+        List<String> metrics = http.get("/metrics").response().body().lines().toList();
+
+        // then
+        assertTrue(json.contains("\"agenciesNotFinished\":2,\"closesAt\":\"2026-12-01T10:01:30Z\""), json);
+        assertEquals(List.of((double) closesAt.getEpochSecond()), metrics.stream()
+                .filter(line -> line.startsWith("lottery_draw_close_timestamp_seconds "))
+                .map(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1))).toList());
+        assertTrue(metrics.contains("lottery_agencies_not_finished 2.0"), String.join("\n", metrics));
     }
 
     @Test
@@ -162,8 +184,10 @@ class StatusPipelineTest {
         assertTrue(lines.contains("lottery_agencies_connected 2.0"), reply.body());
         assertTrue(lines.contains("lottery_agencies_expected 3.0"), reply.body());
         assertTrue(lines.contains("lottery_agencies_finished 1.0"), reply.body());
+        assertTrue(lines.contains("lottery_agencies_not_finished 2.0"), reply.body());
         assertTrue(lines.contains("lottery_draw_completed 1.0"), reply.body());
         assertTrue(lines.contains("lottery_store_bytes 100000.0"), reply.body());
+        assertTrue(lines.stream().noneMatch(line -> line.startsWith("lottery_draw_close")), "no close configured");
         assertTrue(lines.contains("lottery_ready 1.0"), reply.body());
         assertTrue(lines.stream().anyMatch(line -> line.startsWith("jvm_memory_used_bytes{")), reply.body());
         assertTrue(lines.stream().anyMatch(line -> line.startsWith("jvm_threads_current ")), reply.body());
