@@ -112,7 +112,7 @@ public final class CentralMain {
         try {
             server.start();
         } catch (UnusableStoreException e) {
-            CentralLog.storeUnusable(e.getMessage());
+            CentralLog.storeUnusable(e.file(), e.getMessage());
             return 1;
         } catch (StatusPortException e) {
             CentralLog.statusCannotListen(e.port(), e.bind(), e.getMessage());

@@ -5,6 +5,7 @@ import ar.loteria.central.ledger.Batch;
 import ar.loteria.central.ledger.Ledger;
 import ar.loteria.central.ledger.LedgerView;
 import ar.loteria.central.ledger.Outcome;
+import ar.loteria.central.ledger.UnusableStoreException;
 import ar.loteria.central.log.CentralLog;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.ErrorCode;
@@ -82,8 +83,10 @@ public final class CsvLedger implements Ledger {
      * Opens (or creates) the file, counting its rows and cutting a half-written last row, and reads its winners.
      *
      * @param sync whether every append is forced to the disk before its batches are acknowledged
+     * @throws UnusableStoreException when the bets file or its finish log cannot be opened or read: it names the
+     *                                file and the cause
      */
-    public static CsvLedger open(Path file, boolean sync, int agenciesToFinish) throws IOException {
+    public static CsvLedger open(Path file, boolean sync, int agenciesToFinish) throws UnusableStoreException {
         boolean isNew = !Files.exists(file);
         CsvBetStore store = CsvBetStore.open(file, sync);
         FinishLog finishes = null;
@@ -91,11 +94,18 @@ public final class CsvLedger implements Ledger {
             finishes = FinishLog.open(file, isNew, store.size(), store.countsAtOpen(), sync);
             return new CsvLedger(store, file, agenciesToFinish, Clock.systemDefaultZone(), finishes);
         } catch (IOException | RuntimeException e) {
-            store.close();
-            if (finishes != null) {
-                finishes.close();
+            try {
+                store.close();
+                if (finishes != null) {
+                    finishes.close();
+                }
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
             }
-            throw e;
+            if (e instanceof IOException failed) {
+                throw UnusableStoreException.of(file, failed);
+            }
+            throw (RuntimeException) e;
         }
     }
 
