@@ -9,13 +9,16 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import java.time.Duration;
 
 /**
- * A status connection's pipeline: the HTTP codec (with bounded request lines and headers), the connection limit,
- * the deadline for request heads, the router, and the exception handler last so it sees every failure.
+ * A status connection's pipeline: the HTTP codec (with bounded request lines and headers), the connection limit
+ * (which adds {@link ProbesOnlyHandler} behind itself to a connection of the reserve kept for health checks), the
+ * deadline for request heads, the router, and the exception handler last so it sees every failure.
  */
 final class StatusInitializer extends ChannelInitializer<Channel> {
 
     static final String HTTP_CODEC = "httpCodec";
     static final String CONNECTION_LIMIT = "httpConnectionLimit";
+    /** Added by the connection limit to a connection of the reserve kept for health checks. */
+    static final String PROBES_ONLY = "probesOnly";
     static final String REQUEST_DEADLINE = "requestDeadline";
     static final String REQUESTS = "statusRequests";
     static final String EXCEPTION = "statusException";

@@ -92,8 +92,17 @@ final class StatusRequestHandler extends SimpleChannelInboundHandler<HttpObject>
         switch (path) {
             case "/" -> HttpReplies.answer(ctx, request, StatusPage.get().response());
             case "/events" -> {
-                ctx.channel().attr(STREAMING).set(true);
-                events.subscribe(ctx, request.protocolVersion());
+                if (events.full()) {
+                    // The page's viewers have their own limit, below the connection limit, so that scrapers and
+                    // health checks always find a place. The page tries again by itself.
+                    FullHttpResponse busy = HttpReplies.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "503 Service "
+                            + "Unavailable: more than " + events.maxSubscribers() + " event streams");
+                    busy.headers().setInt(HttpHeaderNames.RETRY_AFTER, 5);
+                    refuse(ctx, busy);
+                } else {
+                    ctx.channel().attr(STREAMING).set(true);
+                    events.subscribe(ctx, request.protocolVersion());
+                }
             }
             case "/status.json" -> HttpReplies.answer(ctx, request, HttpReplies.json(HttpResponseStatus.OK,
                     StatusJson.document(source.status(), source.openConnections(), source.readiness())));
