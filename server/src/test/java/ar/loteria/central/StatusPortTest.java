@@ -178,9 +178,7 @@ class StatusPortTest {
         try {
             for (int i = 0; i < 4; i++) {
                 Socket asker = open(server, crowd);
-                Thread thread = new Thread(() -> askInALoop(asker, over, answered), "status-json-asker-" + i);
-                thread.start();
-                askers.add(thread);
+                askers.add(new Thread(() -> askInALoop(asker, over, answered), "status-json-asker-" + i));
             }
             int streams = 0;
             for (int i = 0; i < 64; i++) {
@@ -194,6 +192,7 @@ class StatusPortTest {
             for (int i = 0; i < 40; i++) {
                 send(open(server, crowd), "GET /status.json HTTP/1.1\r\nHost: x\r\nX-Slow: ");
             }
+            askers.forEach(Thread::start);
             // The places of the reserve the crowd took are free again within its deadline.
             Thread.sleep(1_200);
 
@@ -217,8 +216,47 @@ class StatusPortTest {
                 socket.close();
             }
             for (Thread thread : askers) {
-                thread.join(5_000);
+                if (thread.isAlive()) {
+                    thread.join(5_000);
+                }
             }
+        }
+    }
+
+    @Test
+    void aClientThatAsksAgainAndAgainWithoutReadingIsClosedAndHealthStillAnswers() throws Exception {
+        // given: a central, and a client that pipelines 20,000 requests for /status.json and reads nothing
+        CentralServer server = start(1, freePort());
+        byte[] requests = "GET /status.json HTTP/1.1\r\nHost: x\r\n\r\n".repeat(20_000)
+                .getBytes(StandardCharsets.US_ASCII);
+        try (Socket flooder = new Socket("127.0.0.1", server.statusPort())) {
+            Thread writer = new Thread(() -> {
+                try {
+                    flooder.getOutputStream().write(requests);
+                } catch (IOException e) {
+                    // closed by the central before the last bytes went out
+                }
+            }, "status-flooder");
+            writer.start();
+
+            // when / then: health checks are answered within 1 s meanwhile
+            for (int probe = 0; probe < 10; probe++) {
+                long started = System.nanoTime();
+                try (Socket socket = new Socket("127.0.0.1", server.statusPort())) {
+                    send(socket, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+                    assertEquals("HTTP/1.1 200 OK", statusLine(socket, Duration.ofSeconds(1)));
+                }
+                assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(1));
+                Thread.sleep(20);
+            }
+            writer.join(5_000);
+
+            // and the flooder is closed once its unread answers pass the write buffer's bound: what it can read
+            // then ends, far short of 20,000 answers
+            flooder.setSoTimeout(5_000);
+            String answers = new String(flooder.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            int count = answers.split("HTTP/1.1 200 OK", -1).length - 1;
+            assertTrue(count > 0 && count < 20_000, count + " answers");
         }
     }
 

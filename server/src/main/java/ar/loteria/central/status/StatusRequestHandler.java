@@ -28,7 +28,8 @@ import java.util.Base64;
  * {@code /health}, {@code /ready}. It only reads what {@link StatusSource} holds, so no request waits for the
  * storage thread. What it will not serve gets a 4xx and the connection closed: a request the codec could not
  * decode (400, 414 for a long request line, 431 for long headers), a method other than GET (405), a body (413), a
- * missing token (401), an unknown path (404). Content that follows a request is ignored. {@code @Sharable}: one per
+ * missing token (401), an unknown path (404). Content that follows a request is ignored. A client that asks again
+ * while its earlier answers wait unread (pipelining without reading) is closed. {@code @Sharable}: one per
  * status server; any event loop.
  */
 @Sharable
@@ -54,7 +55,15 @@ final class StatusRequestHandler extends SimpleChannelInboundHandler<HttpObject>
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) throws IOException {
-        if (!(msg instanceof HttpRequest request) || ctx.channel().hasAttr(STREAMING)) {
+        if (!(msg instanceof HttpRequest request) || ctx.channel().hasAttr(STREAMING) || !ctx.channel().isActive()) {
+            return;
+        }
+        if (!ctx.channel().isWritable()) {
+            // It asks again while the answers before (more than the write buffer's high mark) wait unread: they
+            // would pile up without bound, and every render takes the status thread from the other clients.
+            CentralLog.statusConnectionLost(ctx.channel().remoteAddress(),
+                    "asks again while its earlier answers wait unread: closed");
+            ctx.close();
             return;
         }
         DecoderResult decoded = request.decoderResult();

@@ -465,4 +465,27 @@ class StatusPipelineTest {
         assertEquals(List.of(200, 503), responses.stream().map(r -> r.status().code()).toList());
         responses.forEach(io.netty.handler.codec.http.FullHttpResponse::release);
     }
+
+    @Test
+    void moreRequestsInOneReadThanAnyClientPipelinesCloseTheConnectionAfterTheFirstOnesAreAnswered() {
+        // given
+        String request = "GET /health HTTP/1.1\r\nHost: c\r\n\r\n";
+        HttpExchange steady = connect();
+        HttpExchange flooder = connect();
+
+        // when: 10 requests in each of two reads, and 20 in one read
+        steady.send(request.repeat(10));
+        steady.send(request.repeat(10));
+        flooder.send(request.repeat(StatusInitializer.MAX_PIPELINED + 4));
+
+        // then: the first all answered and still open; the second answered up to the bound, then closed
+        List<io.netty.handler.codec.http.FullHttpResponse> answers = steady.responses();
+        assertEquals(20, answers.size());
+        answers.forEach(io.netty.handler.codec.http.FullHttpResponse::release);
+        assertTrue(steady.server().isActive());
+        List<io.netty.handler.codec.http.FullHttpResponse> flooded = flooder.responses();
+        assertEquals(StatusInitializer.MAX_PIPELINED, flooded.size());
+        flooded.forEach(io.netty.handler.codec.http.FullHttpResponse::release);
+        assertFalse(flooder.server().isActive());
+    }
 }
