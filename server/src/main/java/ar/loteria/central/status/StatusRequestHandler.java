@@ -40,6 +40,7 @@ final class StatusRequestHandler extends SimpleChannelInboundHandler<HttpObject>
 
     private final StatusSource source;
     private final StatusMetrics metrics;
+    private final StatusDocument document;
     private final EventStream events;
     private final byte[] token;
 
@@ -49,6 +50,7 @@ final class StatusRequestHandler extends SimpleChannelInboundHandler<HttpObject>
     StatusRequestHandler(StatusSource source, StatusMetrics metrics, EventStream events, String token) {
         this.source = source;
         this.metrics = metrics;
+        this.document = new StatusDocument(source);
         this.events = events;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
     }
@@ -113,8 +115,9 @@ final class StatusRequestHandler extends SimpleChannelInboundHandler<HttpObject>
                     events.subscribe(ctx, request.protocolVersion());
                 }
             }
-            case "/status.json" -> HttpReplies.answer(ctx, request, HttpReplies.json(HttpResponseStatus.OK,
-                    StatusJson.document(source.status(), source.openConnections(), source.readiness())));
+            // The render may be served again: each response wraps its bytes, which nobody writes to.
+            case "/status.json" -> HttpReplies.answer(ctx, request, HttpReplies.of(HttpResponseStatus.OK,
+                    HttpReplies.JSON, Unpooled.wrappedBuffer(document.bytes())));
             case "/metrics" -> HttpReplies.answer(ctx, request, metrics(request));
             case "/health" -> HttpReplies.answer(ctx, request, HttpReplies.json(HttpResponseStatus.OK,
                     StatusJson.health()));
