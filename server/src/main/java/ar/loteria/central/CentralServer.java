@@ -2,6 +2,7 @@ package ar.loteria.central;
 
 import ar.loteria.central.config.ServerConfig;
 import ar.loteria.central.ledger.LedgerOpener;
+import ar.loteria.central.ledger.UnusableStoreException;
 import ar.loteria.central.log.CentralLog;
 import ar.loteria.central.status.CentralStatus;
 import ar.loteria.central.status.Readiness;
@@ -78,8 +79,8 @@ public final class CentralServer implements AutoCloseable, StatusSource {
      * opens), then the store on the storage thread (drawing at once when no agency has to finish), and starts
      * listening; then the central is ready.
      *
-     * @throws Exception when the store cannot be opened (a {@code CorruptStoreException} for a file that is not a
-     *                   bets file), the port cannot be bound, or the status port cannot (a {@code
+     * @throws Exception when the store cannot be opened (an {@link UnusableStoreException}, which names the file
+     *                   at fault), the port cannot be bound, or the status port cannot (a {@code
      *                   StatusPortException}); nothing is left running
      */
     public void start() throws Exception {
@@ -89,7 +90,7 @@ public final class CentralServer implements AutoCloseable, StatusSource {
             if (config.status().enabled()) {
                 statusServer = StatusServer.start(config.status(), this);
             }
-            storage = StorageDispatcher.open(ledger);
+            storage = openStore();
         } catch (Exception e) {
             close();
             throw e;
@@ -112,6 +113,17 @@ public final class CentralServer implements AutoCloseable, StatusSource {
             throw e;
         }
         readiness = Readiness.READY;
+    }
+
+    /** Opens the store; whatever stops it is an {@link UnusableStoreException}, not a port that cannot listen. */
+    private StorageDispatcher openStore() throws UnusableStoreException {
+        try {
+            return StorageDispatcher.open(ledger);
+        } catch (UnusableStoreException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new UnusableStoreException(String.valueOf(e), e);
+        }
     }
 
     /** The port the central listens on (useful when configured as 0). */

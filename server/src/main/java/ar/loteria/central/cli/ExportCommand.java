@@ -8,6 +8,8 @@ import ar.loteria.central.ledger.postgres.Connector;
 import ar.loteria.central.ledger.postgres.PostgresExport;
 import ar.loteria.central.log.CentralLog;
 import ar.loteria.logging.LogLevels;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -17,43 +19,40 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * {@code java -jar lottery-server.jar export --out FILE}: writes the stored bets in the course's {@code bets.csv}
  * format, from the store the central's configuration names ({@code ./config.ini} and the environment, as the
  * server reads them): the database when {@code STORAGE_URL} is set, otherwise the CSV file. The file appears whole
  * or not at all (written beside it, then moved). Exit 0 when written, 1 for a bad configuration or a store that
- * cannot be read, 2 for bad arguments.
+ * cannot be read, 2 for bad arguments (picocli's usage error). Main thread.
  */
-final class ExportCommand {
+@Command(name = ExportCommand.NAME, usageHelpAutoWidth = true,
+        description = "Writes the stored bets (STORAGE_URL's database, or STORAGE_FILEPATH) as bets.csv.")
+final class ExportCommand implements Callable<Integer> {
 
-    static final String USAGE = "usage: java -jar lottery-server.jar export --out FILE";
+    static final String NAME = "export";
 
-    private ExportCommand() {
+    @Option(names = "--out", paramLabel = "FILE", required = true,
+            description = "the file to write; it appears whole or not at all")
+    private Path out;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+    private boolean help;
+
+    private final Path configFile;
+    private final Map<String, String> env;
+
+    /** The command with the configuration of {@code configFile} and {@code env}, as the server reads them. */
+    ExportCommand(Path configFile, Map<String, String> env) {
+        this.configFile = configFile;
+        this.env = env;
     }
 
-    /** Runs the command; returns the exit status. */
-    static int run(String[] args, Path configFile, Map<String, String> env) {
-        Path out = null;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--help") || arg.equals("-h")) {
-                System.out.println(USAGE);
-                System.out.println("Writes the stored bets (STORAGE_URL's database, or STORAGE_FILEPATH) as bets.csv.");
-                return 0;
-            } else if (arg.equals("--out") && i + 1 < args.length) {
-                out = Path.of(args[++i]);
-            } else if (arg.startsWith("--out=")) {
-                out = Path.of(arg.substring("--out=".length()));
-            } else {
-                System.err.println("unknown argument " + arg + "\n" + USAGE);
-                return 2;
-            }
-        }
-        if (out == null) {
-            System.err.println("--out FILE is required\n" + USAGE);
-            return 2;
-        }
+    /** Writes the bets; returns the exit status. */
+    @Override
+    public Integer call() {
         ServerConfig config;
         try {
             config = ServerConfigLoader.load(configFile, env);

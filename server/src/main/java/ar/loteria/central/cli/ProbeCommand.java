@@ -4,6 +4,12 @@ import ar.loteria.central.config.ConfigException;
 import ar.loteria.central.config.ServerConfigLoader;
 import ar.loteria.central.config.StatusSettings;
 import ar.loteria.central.log.CentralLog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * {@code java -jar lottery-server.jar probe [PATH...]}: asks the central running on this machine for paths of its
@@ -24,35 +31,49 @@ import java.util.Map;
  * ({@code ./config.ini} and the environment, as the server reads them). A health check for images that have no
  * HTTP client: {@code docker exec server java -jar /app/lottery-server.jar probe}. Prints a line per path; exit 0
  * when every path answered 200, 1 otherwise (or when the status port is off or the configuration is bad), 2 for
- * bad arguments. For {@code /events} it reads the stream's first event, then leaves.
+ * bad arguments (picocli's usage error, printed to {@code out} with the rest). For {@code /events} it reads the
+ * stream's first event, then leaves. Main thread.
  */
-final class ProbeCommand {
+@Command(name = ProbeCommand.NAME, usageHelpAutoWidth = true,
+        description = "Asks this machine's central for status paths (STATUS_PORT, STATUS_BIND, STATUS_TOKEN).")
+final class ProbeCommand implements Callable<Integer> {
 
-    static final String USAGE = "usage: java -jar lottery-server.jar probe [PATH...]   (default: /ready)";
+    static final String NAME = "probe";
     private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
     private static final int READ_TIMEOUT_MILLIS = 5_000;
 
-    private ProbeCommand() {
+    @Parameters(paramLabel = "PATH", arity = "0..*", description = "status paths to ask for (default: /ready)")
+    private List<String> paths = new ArrayList<>();
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+    private boolean help;
+
+    @Spec
+    private CommandSpec spec;
+
+    private final Path configFile;
+    private final Map<String, String> env;
+    private final PrintStream out;
+
+    /**
+     * The command with the configuration of {@code configFile} and {@code env}, as the server reads them, printing
+     * to {@code out}.
+     */
+    ProbeCommand(Path configFile, Map<String, String> env, PrintStream out) {
+        this.configFile = configFile;
+        this.env = env;
+        this.out = out;
     }
 
-    /** Runs the command; returns the exit status. */
-    static int run(String[] args, Path configFile, Map<String, String> env, PrintStream out) {
-        List<String> paths = new ArrayList<>();
-        for (String arg : args) {
-            if (arg.equals("--help") || arg.equals("-h")) {
-                out.println(USAGE);
-                out.println("Asks this machine's central for status paths (STATUS_PORT, STATUS_BIND, STATUS_TOKEN).");
-                return 0;
+    /** Asks for each path; returns the exit status. */
+    @Override
+    public Integer call() {
+        for (String path : paths) {
+            if (!path.startsWith("/")) {
+                throw new ParameterException(spec.commandLine(), "a path starts with /: " + path);
             }
-            if (!arg.startsWith("/")) {
-                out.println("a path starts with /: " + arg + "\n" + USAGE);
-                return 2;
-            }
-            paths.add(arg);
         }
-        if (paths.isEmpty()) {
-            paths.add("/ready");
-        }
+        List<String> asked = paths.isEmpty() ? List.of("/ready") : paths;
         StatusSettings status;
         try {
             status = ServerConfigLoader.load(configFile, env).status();
@@ -66,7 +87,7 @@ final class ProbeCommand {
         }
         String host = status.bind().equals("0.0.0.0") || status.bind().equals("::") ? "127.0.0.1" : status.bind();
         boolean allOk = true;
-        for (String path : paths) {
+        for (String path : asked) {
             String answer;
             try {
                 int code = get(host, status.port(), path, status.token());

@@ -65,10 +65,11 @@ public final class ServerConfigLoader {
     private ServerConfigLoader() {
     }
 
-    /** Reads {@code file} (if it exists) and the overrides in {@code env}. */
+    /** Reads {@code file} (if it exists) once, and the overrides in {@code env}. */
     public static ServerConfig load(Path file, Map<String, String> env) throws ConfigException {
+        Map<String, String> ini = readIni(file);
         Map<String, String> values = new HashMap<>(DEFAULTS);
-        values.putAll(readIni(file));
+        values.putAll(ini);
         for (String key : DEFAULTS.keySet()) {
             String override = env.get(key);
             if (override != null) {
@@ -97,11 +98,12 @@ public final class ServerConfigLoader {
                 bool(values, SYNC),
                 status(values),
                 database(values),
+                TlsSettings.from(ini, env),
                 close(values));
     }
 
     /** The keys of {@code file} (upper case) and their values; a missing file has none. */
-    static Map<String, String> readIni(Path file) throws ConfigException {
+    private static Map<String, String> readIni(Path file) throws ConfigException {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -38,6 +39,13 @@ public final class CentralLog {
         LOG.info("{}", ActionLine.success("storage_sync").with("file", file));
     }
 
+    /** A close of betting is configured (DRAW_AT, DRAW_AFTER_SECONDS); {@code none} for the one not set. */
+    public static void closeConfigured(Instant drawAt, Duration afterFirstFinish) {
+        LOG.info("{}", ActionLine.success("cierre_configurado")
+                .with("draw_at", drawAt == null ? "none" : drawAt)
+                .with("draw_after_seconds", afterFirstFinish == null ? "none" : afterFirstFinish.toSeconds()));
+    }
+
     public static void tlsOn(Path keystore) {
         LOG.info("{}", ActionLine.success("tls").with("keystore", keystore));
     }
@@ -61,8 +69,13 @@ public final class CentralLog {
                 .withError(error));
     }
 
-    public static void storeUnusable(String error) {
-        LOG.error("{}", ActionLine.fail("abrir_almacen").withError(error));
+    /** The store cannot be opened at start: the file at fault (when the store is a file) and why. */
+    public static void storeUnusable(String file, String error) {
+        ActionLine line = ActionLine.fail("abrir_almacen");
+        if (file != null) {
+            line.with("file", file);
+        }
+        LOG.error("{}", line.withError(error));
     }
 
     public static void storeRepaired(Path file, long bytesCut) {
@@ -259,6 +272,19 @@ public final class CentralLog {
     /** A restarted central found who had finished in the store's finish log: the draw carries on. */
     public static void finishesRestored(Path log, int agencies) {
         LOG.info("{}", ActionLine.success("restaurar_finalizadas").with("file", log).with("agencias_listas", agencies));
+    }
+
+    /**
+     * The finish log's last line had no line break (a crash cut it): cut off, with what it held and, once its first
+     * field is whole, the agency whose FINISH no longer counts.
+     */
+    public static void finishLineCut(Path log, int bytesCut, String text, Long agency) {
+        ActionLine line = ActionLine.success("reparar_finalizadas").with("file", log).with("bytes_cortados", bytesCut)
+                .with("texto_cortado", text);
+        if (agency != null) {
+            line.with("agency", agency);
+        }
+        LOG.warn("{}", line);
     }
 
     /** The finish log beside the store did not fit it (the bets file was replaced): a new draw. */

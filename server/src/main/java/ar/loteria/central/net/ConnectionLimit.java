@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Counts a listener's open connections and refuses each one beyond a limit as it becomes active, before anything
- * of it is read; how it refuses is the subclass's (a SERVER_BUSY reply on the bets port, a 503 on the status port).
+ * of it is read; how it refuses is the subclass's (a SERVER_BUSY reply on the bets port). The status port has a rule
+ * of its own, with a reserve for health checks ({@code HttpConnectionLimitHandler}).
  * One instance per listener, {@code @Sharable} in its subclasses; any event loop.
  */
 public abstract class ConnectionLimit extends ChannelInboundHandlerAdapter {

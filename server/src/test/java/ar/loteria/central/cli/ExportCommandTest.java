@@ -46,6 +46,14 @@ class ExportCommandTest {
         return bets;
     }
 
+    /** {@code java -jar lottery-server.jar export ARGS...} with the configuration of {@code configFile} and {@code env}. */
+    private static int export(Path configFile, Map<String, String> env, String... args) {
+        String[] command = new String[args.length + 1];
+        command[0] = "export";
+        System.arraycopy(args, 0, command, 1, args.length);
+        return CentralMain.execute(configFile, env, System.out, System.err, command);
+    }
+
     private static Batch batch(long agency, List<Bet> bets, int from, int to) {
         return new Batch(agency, from, WireBatches.decoded(bets.subList(from, to)));
     }
@@ -81,9 +89,8 @@ class ExportCommandTest {
         // when
         Path out = dir.resolve("export/bets.csv");
         Files.createDirectories(out.getParent());
-        int status = ExportCommand.run(new String[] {"--out", out.toString()}, dir.resolve("none.ini"),
-                Map.of("STORAGE_URL", url, "STORAGE_USER", TestPostgres.USER, "STORAGE_PASSWORD", TestPostgres.PASSWORD,
-                        "AGENCIES", "3"));
+        int status = export(dir.resolve("none.ini"), Map.of("STORAGE_URL", url, "STORAGE_USER", TestPostgres.USER,
+                "STORAGE_PASSWORD", TestPostgres.PASSWORD, "AGENCIES", "3"), "--out", out.toString());
 
         // then: byte for byte, row for row, each agency's bets in its order
         assertEquals(0, status);
@@ -105,8 +112,7 @@ class ExportCommandTest {
 
         // when
         Path out = dir.resolve("out.csv");
-        int status = ExportCommand.run(new String[] {"--out=" + out}, dir.resolve("none.ini"),
-                Map.of("STORAGE_FILEPATH", csv.toString()));
+        int status = export(dir.resolve("none.ini"), Map.of("STORAGE_FILEPATH", csv.toString()), "--out=" + out);
 
         // then
         assertEquals(0, status);
@@ -116,12 +122,12 @@ class ExportCommandTest {
     @Test
     void badArgumentsAndAnUnreadableStoreAreRefused() {
         Map<String, String> env = Map.of("STORAGE_FILEPATH", dir.resolve("missing.csv").toString());
-        assertEquals(2, ExportCommand.run(new String[0], dir.resolve("none.ini"), env));
-        assertEquals(2, ExportCommand.run(new String[] {"--bogus"}, dir.resolve("none.ini"), env));
-        assertEquals(1, ExportCommand.run(new String[] {"--out", dir.resolve("o.csv").toString()},
-                dir.resolve("none.ini"), env));
-        assertEquals(1, ExportCommand.run(new String[] {"--out", dir.resolve("o.csv").toString()},
-                dir.resolve("none.ini"), Map.of("AGENCIES", "x")));
+        assertEquals(2, export(dir.resolve("none.ini"), env));
+        assertEquals(2, export(dir.resolve("none.ini"), env, "--bogus"));
+        assertEquals(1, export(dir.resolve("none.ini"), env, "--out",
+                dir.resolve("o.csv").toString()));
+        assertEquals(1, export(dir.resolve("none.ini"), Map.of("AGENCIES", "x"),
+                "--out", dir.resolve("o.csv").toString()));
         assertFalse(Files.exists(dir.resolve("o.csv")));
         assertFalse(Files.exists(dir.resolve("o.csv.partial")));
     }

@@ -58,8 +58,11 @@ class ProbeCommandTest {
         Map<String, String> env = new HashMap<>(Map.of("STORAGE_FILEPATH", dir.resolve("bets.csv").toString()));
         env.putAll(more);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int status = ProbeCommand.run(args, dir.resolve("no-config.ini"), env,
-                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String[] command = new String[args.length + 1];
+        command[0] = "probe";
+        System.arraycopy(args, 0, command, 1, args.length);
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        int status = CentralMain.execute(dir.resolve("no-config.ini"), env, out, out, command);
         return new Outcome(status, bytes.toString(StandardCharsets.UTF_8).lines().toList());
     }
 

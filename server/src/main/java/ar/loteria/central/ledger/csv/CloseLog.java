@@ -1,5 +1,6 @@
 package ar.loteria.central.ledger.csv;
 
+import ar.loteria.central.ledger.UnusableStoreException;
 import ar.loteria.central.log.CentralLog;
 
 import java.io.IOException;
@@ -57,13 +58,22 @@ final class CloseLog implements AutoCloseable {
      * @param storeIsNew whether the bets file was just created (a new draw)
      * @param storeBytes the bets file's size
      * @param configured whether a close of betting is configured
+     * @throws UnusableStoreException when the log cannot be opened or read: it names the file and the cause
      */
     static CloseLog open(Path store, boolean storeIsNew, long storeBytes, boolean configured, boolean sync)
-            throws IOException {
+            throws UnusableStoreException {
         Path path = pathFor(store);
         if (!configured && !Files.exists(path)) {
             return null;
         }
+        try {
+            return open(path, storeIsNew, storeBytes, sync);
+        } catch (IOException e) {
+            throw UnusableStoreException.of(path, e);
+        }
+    }
+
+    private static CloseLog open(Path path, boolean storeIsNew, long storeBytes, boolean sync) throws IOException {
         FileChannel file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {

@@ -1,11 +1,13 @@
 package ar.loteria.central.ledger.csv;
 
+import ar.loteria.central.ledger.UnusableStoreException;
 import ar.loteria.central.log.CentralLog;
 import ar.loteria.codec.WinningRule;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -50,38 +52,59 @@ public final class CsvBetStore implements BetStore {
     }
 
     /**
-     * Opens (or creates) the store at {@code path}.
+     * Opens (or creates) the store at {@code path}, and the folders on the way to it.
      *
      * @param sync whether every append is forced to the disk before it returns
-     * @throws CorruptStoreException when a complete row is not a stored bet
+     * @throws CorruptStoreException  when a complete row is not a stored bet
+     * @throws UnusableStoreException when the file cannot be created, opened, read or repaired: it names the file
+     *                                and the cause
      */
-    public static CsvBetStore open(Path path, boolean sync) throws IOException {
+    public static CsvBetStore open(Path path, boolean sync) throws UnusableStoreException {
         Path parent = path.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        FileChannel file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
         try {
-            Map<Long, Long> counts = new HashMap<>();
-            StoredRowScanner.Result scan = StoredRowScanner.scan(file, (row, start, end, fields, line) -> {
-                long agency = fields == FIELDS ? StoredRowScanner.number(row, start[0], end[0]) : -1;
-                if (agency < 0 || StoredRowScanner.number(row, start[5], end[5]) < 0) {
-                    throw new CorruptStoreException(path + " row " + line + " is not a stored bet");
-                }
-                counts.merge(agency, 1L, Long::sum);
-            });
-            long size = file.size();
-            if (scan.completeBytes() < size) {
-                file.truncate(scan.completeBytes());
-                CentralLog.storeRepaired(path, size - scan.completeBytes());
+            if (parent != null) {
+                createFolders(path, parent);
             }
-            file.position(scan.completeBytes());
-            return new CsvBetStore(path, file, counts, sync);
-        } catch (IOException | RuntimeException e) {
-            file.close();
-            throw e;
+            FileChannel file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            try {
+                return scanned(path, file, sync);
+            } catch (IOException | RuntimeException e) {
+                file.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw UnusableStoreException.of(path, e);
         }
+    }
+
+    /** Creates the missing folders of {@code folder}, where {@code store} goes; a file in the way says so. */
+    private static void createFolders(Path store, Path folder) throws IOException {
+        try {
+            Files.createDirectories(folder);
+        } catch (FileAlreadyExistsException e) {
+            // What Java says when a file stands where a folder should: it names the file, and only the file.
+            throw new UnusableStoreException(store, e.getFile() + " is a file, not a folder", e);
+        }
+    }
+
+    /** Counts the rows of an open file and cuts a half-written last row. */
+    private static CsvBetStore scanned(Path path, FileChannel file, boolean sync) throws IOException {
+        Map<Long, Long> counts = new HashMap<>();
+        StoredRowScanner.Result scan = StoredRowScanner.scan(file, (row, start, end, fields, line) -> {
+            long agency = fields == FIELDS ? StoredRowScanner.number(row, start[0], end[0]) : -1;
+            if (agency < 0 || StoredRowScanner.number(row, start[5], end[5]) < 0) {
+                throw new CorruptStoreException(path, "row " + line + " is not a stored bet");
+            }
+            counts.merge(agency, 1L, Long::sum);
+        });
+        long size = file.size();
+        if (scan.completeBytes() < size) {
+            file.truncate(scan.completeBytes());
+            CentralLog.storeRepaired(path, size - scan.completeBytes());
+        }
+        file.position(scan.completeBytes());
+        return new CsvBetStore(path, file, counts, sync);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package ar.loteria.central.ledger.csv;
 
-import ar.loteria.central.ledger.AgencyState;
 import ar.loteria.central.config.CloseSettings;
+import ar.loteria.central.ledger.AgencyState;
 import ar.loteria.central.ledger.AgencyTally;
 import ar.loteria.central.ledger.Batch;
 import ar.loteria.central.ledger.BatchGroup;
@@ -12,6 +12,7 @@ import ar.loteria.central.ledger.Ledger;
 import ar.loteria.central.ledger.LedgerRules;
 import ar.loteria.central.ledger.LedgerView;
 import ar.loteria.central.ledger.Outcome;
+import ar.loteria.central.ledger.UnusableStoreException;
 import ar.loteria.central.log.CentralLog;
 
 import java.io.IOException;
@@ -112,8 +113,10 @@ public final class CsvLedger implements Ledger {
      * Opens (or creates) the file, counting its rows and cutting a half-written last row, and reads its winners.
      *
      * @param sync whether every append is forced to the disk before its batches are acknowledged
+     * @throws UnusableStoreException when the bets file or its finish log cannot be opened or read: it names the
+     *                                file and the cause
      */
-    public static CsvLedger open(Path file, boolean sync, int agenciesToFinish) throws IOException {
+    public static CsvLedger open(Path file, boolean sync, int agenciesToFinish) throws UnusableStoreException {
         return open(file, sync, agenciesToFinish, CloseSettings.NONE, Clock.systemDefaultZone());
     }
 
@@ -123,7 +126,7 @@ public final class CsvLedger implements Ledger {
      * @param clock what the close is measured on
      */
     public static CsvLedger open(Path file, boolean sync, int agenciesToFinish, CloseSettings close, Clock clock)
-            throws IOException {
+            throws UnusableStoreException {
         boolean isNew = !Files.exists(file);
         CsvBetStore store = CsvBetStore.open(file, sync);
         FinishLog finishes = null;
@@ -133,14 +136,21 @@ public final class CsvLedger implements Ledger {
             closeLog = CloseLog.open(file, isNew, store.size(), close.enabled(), sync);
             return new CsvLedger(store, file, agenciesToFinish, clock, finishes, close, closeLog);
         } catch (IOException | RuntimeException e) {
-            store.close();
-            if (finishes != null) {
-                finishes.close();
+            try {
+                store.close();
+                if (finishes != null) {
+                    finishes.close();
+                }
+                if (closeLog != null) {
+                    closeLog.close();
+                }
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
             }
-            if (closeLog != null) {
-                closeLog.close();
+            if (e instanceof IOException failed) {
+                throw UnusableStoreException.of(file, failed);
             }
-            throw e;
+            throw (RuntimeException) e;
         }
     }
 
