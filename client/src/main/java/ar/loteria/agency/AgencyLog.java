@@ -131,7 +131,7 @@ public final class AgencyLog {
      * {@code notStored} of its input never will (refused, or not sent).
      */
     static ActionLine bettingClosed(long stored, long notStored) {
-        return ActionLine.success("cierre_apuestas").with("apuestas_almacenadas", stored)
+        return ActionLine.success("apuestas_cerradas").with("apuestas_almacenadas", stored)
                 .with("apuestas_no_enviadas", notStored);
     }
 

@@ -298,8 +298,8 @@ class AgencyClientTest {
             assertEquals(all.subList(0, 28), central.stored);
             assertEquals(List.of(28L), central.finishes);
             assertEquals(List.of(), central.violations);
-            assertEquals(List.of("INFO action: cierre_apuestas | result: success | apuestas_almacenadas: 28 | "
-                    + "apuestas_no_enviadas: 272"), logs.matching("cierre_apuestas"));
+            assertEquals(List.of("INFO action: apuestas_cerradas | result: success | apuestas_almacenadas: 28 | "
+                    + "apuestas_no_enviadas: 272"), logs.matching("apuestas_cerradas"));
             assertTrue(logs.contains("INFO action: consulta_ganadores | result: success | cant_ganadores: "
                     + storedWinners.size()), logs.texts().toString());
             assertFalse(logs.contains("result: fail"), logs.texts().toString());

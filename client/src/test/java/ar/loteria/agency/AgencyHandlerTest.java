@@ -208,8 +208,8 @@ class AgencyHandlerTest {
             assertEquals(List.of(new Finish(AGENCY, 10)), afterClose);
             assertEquals(List.of(new ResultsRequest(AGENCY)), afterFinishAck);
             assertEquals(new AgencyOutcome(ExitStatus.SUCCESS, List.of("00000042")), outcome.getNow(null));
-            assertEquals(List.of("INFO action: cierre_apuestas | result: success | apuestas_almacenadas: 10 | "
-                    + "apuestas_no_enviadas: 15"), logs.matching("cierre_apuestas"));
+            assertEquals(List.of("INFO action: apuestas_cerradas | result: success | apuestas_almacenadas: 10 | "
+                    + "apuestas_no_enviadas: 15"), logs.matching("apuestas_cerradas"));
             assertTrue(logs.contains("INFO action: consulta_ganadores | result: success | cant_ganadores: 1"));
             assertFalse(logs.contains("result: fail"), logs.texts().toString());
             assertFalse(ch.finish());
@@ -231,8 +231,8 @@ class AgencyHandlerTest {
 
             // then
             assertEquals(List.of(new Finish(AGENCY, 12)), outbound(ch));
-            assertEquals(List.of("INFO action: cierre_apuestas | result: success | apuestas_almacenadas: 12 | "
-                    + "apuestas_no_enviadas: 13"), logs.matching("cierre_apuestas"));
+            assertEquals(List.of("INFO action: apuestas_cerradas | result: success | apuestas_almacenadas: 12 | "
+                    + "apuestas_no_enviadas: 13"), logs.matching("apuestas_cerradas"));
             assertFalse(outcome.isDone());
             assertTrue(ch.isActive());
             assertFalse(ch.finish());

@@ -174,7 +174,7 @@ class LocalCompositionTest {
         // winners and exits 0
         assertEquals(0, late.awaitExit(RUN), String.join("\n", late.lines()));
         List<String> log = late.lines();
-        assertTrue(log.stream().anyMatch(l -> l.endsWith("action: cierre_apuestas | result: success | "
+        assertTrue(log.stream().anyMatch(l -> l.endsWith("action: apuestas_cerradas | result: success | "
                 + "apuestas_almacenadas: 0 | apuestas_no_enviadas: 300")), String.join("\n", log));
         assertTrue(log.stream().anyMatch(l -> l.endsWith(
                 "action: consulta_ganadores | result: success | cant_ganadores: 0")), String.join("\n", log));
@@ -216,7 +216,7 @@ class LocalCompositionTest {
         assertEquals(input.subList(0, n), stored.stream().map(row -> row.substring(2)).toList());
         long winners = input.subList(0, n).stream().filter(row -> row.endsWith(",7574")).count();
         List<String> log = streaming.lines();
-        assertTrue(log.stream().anyMatch(l -> l.endsWith("action: cierre_apuestas | result: success | "
+        assertTrue(log.stream().anyMatch(l -> l.endsWith("action: apuestas_cerradas | result: success | "
                 + "apuestas_almacenadas: " + n + " | apuestas_no_enviadas: " + (input.size() - n))), tail(log));
         assertTrue(log.stream().anyMatch(l -> l.endsWith(
                 "action: consulta_ganadores | result: success | cant_ganadores: " + winners)), tail(log));
