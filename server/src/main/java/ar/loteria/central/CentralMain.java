@@ -95,7 +95,7 @@ public final class CentralMain {
             System.exit(1);
             return;
         }
-        CentralLog.listening(server.port());
+        CentralLog.listening(server.port(), server.transport());
         // After accept_connections, which scripts expect as the second line.
         if (config.status().enabled()) {
             CentralLog.statusListening(server.statusPort(), config.status().bind(), config.status().token() != null);

@@ -25,18 +25,19 @@ import java.util.Objects;
  *                        are acknowledged
  * @param status          STATUS_PORT, STATUS_BIND, STATUS_TOKEN: the operator's view
  * @param database        STORAGE_URL, STORAGE_USER, STORAGE_PASSWORD: a database instead of the CSV file
+ * @param transport       SERVER_TRANSPORT: the event loops' I/O (native epoll or io_uring, or the JDK's selector)
  */
 public record ServerConfig(int port, String serverIp, int listenBacklog, String loggingLevel, Level level,
                            int agencies, Path storagePath, int maxConnections, Duration idleTimeout,
                            Map<Long, String> agencyTokens, boolean syncWrites, StatusSettings status,
-                           DatabaseSettings database) {
+                           DatabaseSettings database, TransportSetting transport) {
 
     /** A configuration with the CSV store and no operator's view. */
     public ServerConfig(int port, String serverIp, int listenBacklog, String loggingLevel, Level level,
                         int agencies, Path storagePath, int maxConnections, Duration idleTimeout,
                         Map<Long, String> agencyTokens, boolean syncWrites) {
         this(port, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath, maxConnections, idleTimeout,
-                agencyTokens, syncWrites, StatusSettings.OFF, DatabaseSettings.NONE);
+                agencyTokens, syncWrites, StatusSettings.OFF, DatabaseSettings.NONE, TransportSetting.AUTO);
     }
 
     /** A configuration whose store writes are not forced to the disk (the default). */
@@ -55,24 +56,31 @@ public record ServerConfig(int port, String serverIp, int listenBacklog, String 
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(transport, "transport");
         agencyTokens = Map.copyOf(agencyTokens);
     }
 
     /** The same configuration on another port (tests bind port 0). */
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(newPort, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath,
-                maxConnections, idleTimeout, agencyTokens, syncWrites, status, database);
+                maxConnections, idleTimeout, agencyTokens, syncWrites, status, database, transport);
     }
 
     /** The same configuration with another operator's view. */
     public ServerConfig withStatus(StatusSettings newStatus) {
         return new ServerConfig(port, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath,
-                maxConnections, idleTimeout, agencyTokens, syncWrites, newStatus, database);
+                maxConnections, idleTimeout, agencyTokens, syncWrites, newStatus, database, transport);
     }
 
     /** The same configuration on another store. */
     public ServerConfig withDatabase(DatabaseSettings newDatabase) {
         return new ServerConfig(port, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath,
-                maxConnections, idleTimeout, agencyTokens, syncWrites, status, newDatabase);
+                maxConnections, idleTimeout, agencyTokens, syncWrites, status, newDatabase, transport);
+    }
+
+    /** The same configuration with other event-loop I/O. */
+    public ServerConfig withTransport(TransportSetting newTransport) {
+        return new ServerConfig(port, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath,
+                maxConnections, idleTimeout, agencyTokens, syncWrites, status, database, newTransport);
     }
 }

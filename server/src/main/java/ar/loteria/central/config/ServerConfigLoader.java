@@ -36,6 +36,7 @@ public final class ServerConfigLoader {
     static final String STORAGE_URL = "STORAGE_URL";
     static final String STORAGE_USER = "STORAGE_USER";
     static final String STORAGE_PASSWORD = "STORAGE_PASSWORD";
+    static final String TRANSPORT = "SERVER_TRANSPORT";
 
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry(PORT, "12345"),
@@ -53,7 +54,8 @@ public final class ServerConfigLoader {
             Map.entry(STATUS_TOKEN, ""),
             Map.entry(STORAGE_URL, ""),
             Map.entry(STORAGE_USER, ""),
-            Map.entry(STORAGE_PASSWORD, ""));
+            Map.entry(STORAGE_PASSWORD, ""),
+            Map.entry(TRANSPORT, "auto"));
 
     private ServerConfigLoader() {
     }
@@ -89,7 +91,8 @@ public final class ServerConfigLoader {
                 tokens(values.get(TOKENS)),
                 bool(values, SYNC),
                 status(values),
-                database(values));
+                database(values),
+                transport(values));
     }
 
     /** The keys of {@code file} (upper case) and their values; a missing file has none. */
@@ -155,6 +158,15 @@ public final class ServerConfigLoader {
         }
         String token = values.get(STATUS_TOKEN);
         return new StatusSettings(integer(values, STATUS_PORT, 0, 65_535), bind, token.isEmpty() ? null : token);
+    }
+
+    private static TransportSetting transport(Map<String, String> values) throws ConfigException {
+        TransportSetting transport = TransportSetting.parse(values.get(TRANSPORT));
+        if (transport == null) {
+            throw new ConfigException(TRANSPORT + " must be auto, epoll, io_uring or nio, was '" + values.get(TRANSPORT)
+                    + "'");
+        }
+        return transport;
     }
 
     private static DatabaseSettings database(Map<String, String> values) throws ConfigException {
