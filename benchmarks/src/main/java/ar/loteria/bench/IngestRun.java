@@ -41,6 +41,9 @@ final class IngestRun {
         Map<String, String> settings = new HashMap<>(options.settings(data.size(), dir));
         // With --storage-url the central (the references never) stores in a new database of its own.
         BenchDatabase database = central == BenchedCentral.CENTRAL ? options.database() : null;
+        if (central == BenchedCentral.CENTRAL) {
+            settings.putAll(options.centralEnv);
+        }
         String databaseName = "bench_" + tag.replaceAll("\\W", "_");
         if (database != null) {
             settings.putAll(database.create(databaseName));

@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -94,6 +95,10 @@ public final class LoadGenerator implements Callable<Integer> {
     @Option(names = "--central-opts", paramLabel = "OPTIONS", description = "JVM options of the central alone, after "
         + "--server-opts, e.g. its class-data sharing archive (default: none)")
     String centralOpts = "";
+
+    @Option(names = "--central-env", paramLabel = "KEY=VALUE", description = "a setting of the central alone, in its "
+        + "environment after the benchmark's own, e.g. SERVER_TRANSPORT=nio; repeatable (default: none)")
+    Map<String, String> centralEnv = new LinkedHashMap<>();
 
     @Option(names = "--server-java", paramLabel = "JAVA", description = "the java binary that runs them (default: "
         + "this JVM's)")
