@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * One run of the ingest benchmark: a fresh central process (the project's or a reference) on a fresh store, every
  * agency connected at once, streaming, finishing and asking for its winners. It fails unless every agency gets
  * exactly its winners, the central stops in order and its store holds every bet. Prints its lines, named by its tag.
- * Runs on the caller's thread; owns its event loops, its central process and its folder.
+ * Runs on the caller's thread; owns its load loops (one thread each), its central process and its folder.
  */
 final class IngestRun {
 
