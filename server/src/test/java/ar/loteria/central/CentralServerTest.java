@@ -1,5 +1,6 @@
 package ar.loteria.central;
 
+import ar.loteria.central.cli.Ledgers;
 import ar.loteria.central.config.ServerConfig;
 import ar.loteria.central.config.TransportSetting;
 import ar.loteria.codec.BatchAck;
@@ -64,7 +65,7 @@ class CentralServerTest {
     private CentralServer start(int agencies, Path store, boolean sync) throws Exception {
         ServerConfig config = new ServerConfig(0, "server", 128, "INFO", Level.INFO, agencies,
                 store, 1000, Duration.ofSeconds(30), Map.of(), sync);
-        CentralServer server = new CentralServer(config, null, 2);
+        CentralServer server = new CentralServer(config, null, 2, Ledgers.opener(config));
         server.start();
         servers.add(server);
         return server;
@@ -86,7 +87,7 @@ class CentralServerTest {
         // given
         ServerConfig config = new ServerConfig(0, "server", 128, "INFO", Level.INFO, 1, dir.resolve("bets.csv"),
                 1000, Duration.ofSeconds(30), Map.of()).withTransport(asked);
-        CentralServer server = new CentralServer(config, null, 2);
+        CentralServer server = new CentralServer(config, null, 2, Ledgers.opener(config));
         servers.add(server);
         String expected = switch (asked) {
             case NIO -> "nio";
