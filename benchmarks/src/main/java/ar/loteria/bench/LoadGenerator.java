@@ -248,7 +248,7 @@ public final class LoadGenerator implements Callable<Integer> {
         return options;
     }
 
-    /** Connects one waiter of {@link ParkedBenchmark} to the central on loopback; returns its channel once connected. */
+    /** Connects one waiter of {@link ParkedBenchmark} to the central on loopback; returns its channel once open. */
     static Channel connect(EventLoopGroup group, int port, ChannelHandler agency) {
         return new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
