@@ -41,7 +41,8 @@ if [[ $case == all ]]; then
         out=${kind}_out
         echo "$kind:"
         grep -E '^(cpu:|ceiling:|bets/s:)|^  (central|null|null\+csv) +[0-9]+ \(' "${!out}" | sed 's/^ */  /'
-        awk '/^central, [0-9]+ runs:/ {c = 1} c && /server peak RSS MB/ {print "  central peak RSS MB:", $5, $6, $7, $8, $9; exit}' \
+        awk '/^central, [0-9]+ runs:/ {c = 1}
+             c && /server peak RSS MB/ {sub(/^ *server peak RSS MB */, ""); print "  central peak RSS MB: " $0; exit}' \
             "${!out}"
     done
     exit 0
