@@ -5,6 +5,7 @@
 server_jar=server/target/lottery-server.jar
 client_jar=client/target/lottery-client.jar
 # Their class-data sharing archives (scripts/class-archives.sh): each JVM maps its program's classes at start.
+# shellcheck disable=SC2034 # the central's is used by the scripts that source this file
 central_archive=server/target/central.jsa
 agency_archive=client/target/agency.jsa
 
