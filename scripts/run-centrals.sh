@@ -53,7 +53,8 @@ addresses=()
 for ((c = 1; c <= centrals; c++)); do
     mkdir -p "$work/central-$c"
     (cd "$work/central-$c" && exec env SERVER_PORT=0 AGENCIES="$agencies" LOGGING_LEVEL=INFO "${database[@]}" \
-        java "@$OLDPWD/docker/jvm.options" -jar "$OLDPWD/$server_jar") > "$work/central-$c.log" 2>&1 &
+        java "@$OLDPWD/docker/jvm.options" \
+            -XX:SharedArchiveFile="$OLDPWD/$central_archive" -jar "$OLDPWD/$server_jar") > "$work/central-$c.log" 2>&1 &
     central_pids+=($!)
 done
 for ((c = 1; c <= centrals; c++)); do

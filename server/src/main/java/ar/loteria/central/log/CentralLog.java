@@ -50,8 +50,14 @@ public final class CentralLog {
         LOG.info("{}", ActionLine.success("tls").with("keystore", keystore));
     }
 
-    public static void listening(int port) {
-        LOG.info("{}", ActionLine.inProgress("accept_connections").with("port", port));
+    public static void listening(int port, String transport) {
+        LOG.info("{}", ActionLine.inProgress("accept_connections").with("port", port).with("transport", transport));
+    }
+
+    /** SERVER_TRANSPORT asked for a native transport that cannot load here: the event loops run on {@code used}. */
+    public static void transportFallback(String asked, String used, String reason) {
+        LOG.warn("{}", ActionLine.success("transport").with("asked", asked).with("transport", used)
+                .with("reason", reason.replace(": ", " - ").replace(':', '-').replace('|', '/')));
     }
 
     public static void cannotListen(int port, String error) {
