@@ -161,25 +161,25 @@ class MultiCentralTest {
     }
 
     /**
-     * Stops {@code central} (SIGSTOP) at a moment when it holds no transaction open on the database at {@code url}:
-     * stopped, then looked at, and let go on for a moment and stopped again while a central's storage session has a
-     * transaction open for longer than a group takes. A central stopped inside a transaction keeps the lottery's
-     * advisory lock (every group takes it shared), and the draw on any other central waits for it until the stopped
-     * one resumes: the agencies cannot help that (RELIABILITY.md), so this test leaves it out.
+     * Stops {@code central} (SIGSTOP) at a moment when its storage session on the database at {@code url} is inside
+     * a transaction, the worst moment: it then holds the lottery's advisory lock (every group takes it shared) and
+     * its agencies', which the other central's FINISH and draw need. Stopped, then looked at, and let go on for a
+     * moment and stopped again until a central's storage session has had a transaction open for longer than a group
+     * takes.
      */
-    private static void stopBetweenTransactions(JarProcess central, String url) throws Exception {
-        for (int attempt = 0; attempt < 50; attempt++) {
+    private static void stopInsideATransaction(JarProcess central, String url) throws Exception {
+        for (int attempt = 0; attempt < 100; attempt++) {
             signal(central, "STOP");
             Thread.sleep(300);
             if (query(url, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
                     + " AND application_name = 'lottery-central storage'"
-                    + " AND xact_start < now() - interval '250 milliseconds'") == 0) {
+                    + " AND xact_start < now() - interval '250 milliseconds'") == 1) {
                 return;
             }
             signal(central, "CONT");
-            Thread.sleep(100);
+            Thread.sleep(50);
         }
-        fail("the central could not be stopped between two transactions");
+        fail("the central could not be stopped inside a transaction");
     }
 
     /** Sends {@code SIGname} to {@code process} with kill(1). */
@@ -282,8 +282,9 @@ class MultiCentralTest {
         }
 
         // when: the first central stops (its process frozen, its connections open, the kernel still answering TCP)
+        // in the middle of a database transaction, with the lottery's locks held
         JarProcess stopped = centrals.get(0);
-        stopBetweenTransactions(stopped, url);
+        stopInsideATransaction(stopped, url);
         try {
             assertTrue(query(url, "SELECT count(*) FROM bets WHERE agency = 3") < 10_000, "stopped mid-ingest");
 
@@ -305,6 +306,9 @@ class MultiCentralTest {
             }
             assertStoredExactlyOnce(url, agencies);
             assertOneDrawLine(centrals.get(1));
+            // the second central ended the frozen one's session, whose locks held its FINISHes and the draw
+            assertTrue(centrals.get(1).lines().stream().anyMatch(l -> l.contains(
+                    "action: cortar_central_colgada | result: success")), tail(centrals.get(1).lines()));
         } finally {
             signal(stopped, "CONT");
         }

@@ -256,6 +256,21 @@ public final class CentralLog {
         LOG.error("{}", ActionLine.fail("base_de_datos").with("url", url).withError(error));
     }
 
+    /**
+     * A session of another central held the lottery's locks in a transaction far older than any that runs (a frozen
+     * central): ended, so that the lottery goes on.
+     */
+    public static void hungSessionEnded(long pid, String session, long seconds) {
+        LOG.warn("{}", ActionLine.success("cortar_central_colgada").with("pid", pid).with("session", session)
+                .with("segundos", seconds));
+    }
+
+    /** A hung session that could not be ended (the database refused: another role, say). */
+    public static void hungSessionNotEnded(long pid, String session, String error) {
+        LOG.error("{}", ActionLine.fail("cortar_central_colgada").with("pid", pid).with("session", session)
+                .withError(error));
+    }
+
     /** The connection that listens for the draw was lost (it reconnects by itself, then checks again). */
     public static void drawListenerLost(String error) {
         LOG.warn("{}", ActionLine.fail("escuchar_sorteo").withError(error));
