@@ -11,7 +11,8 @@ DOCKER_COMPOSE ?= docker compose
 help:
 	@echo "Targets:"
 	@echo "  build                both runnable jars (server/target, client/target), tests skipped"
-	@echo "  test                 every module's tests (mvn -B verify), after installing PostgreSQL and Chromium when missing"
+	@echo "  test                 every module's tests (mvn -B verify), after installing PostgreSQL, pg_auto_failover and"
+	@echo "                       Chromium when missing"
 	@echo "  demo                 server and AGENCIES agencies as local processes (scripts/run-local.sh)"
 	@echo "  bench                ingest benchmark, 50 agencies or AGENCIES, against the central and the reference"
 	@echo "                       centrals in interleaved rounds (scripts/bench.sh); ends with ceiling: and bets/s: N"
@@ -33,9 +34,10 @@ build:
 	mvn -B package -DskipTests
 
 # The README's test command, and CI's: what the tests need that Maven does not bring (PostgreSQL's server
-# binaries, Chromium and its driver; installed when missing), then every module's tests.
+# binaries, pg_auto_failover, Chromium and its driver; installed when missing), then every module's tests.
 test:
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-pg-auto-failover.sh
 	bash scripts/ensure-chromium.sh
 	mvn -B verify
 
