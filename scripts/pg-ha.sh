@@ -13,7 +13,8 @@
 #   scripts/pg-ha.sh primary DIR               the node that takes writes now (node1 or node2); exit 1 if none
 #   scripts/pg-ha.sh await-primary DIR NODE S  waits up to S seconds until NODE takes writes
 #   scripts/pg-ha.sh kill DIR NODE [WHAT]      SIGKILL: WHAT=node (default) the node's keeper and its postgres,
-#                                              every process at once, as a lost machine; postmaster: its postmaster
+#                                              every process at once, as a lost machine; postmaster: its postmaster.
+#                                              Prints when the signal went (milliseconds since 1970), once all ended
 #   scripts/pg-ha.sh sql DIR NODE SQL          SQL on NODE's database lottery (or on the monitor's, NODE=monitor);
 #                                              prints the rows unaligned
 #
@@ -118,13 +119,19 @@ alive() {
     [[ -n $1 ]] && kill -0 "$1" 2> /dev/null
 }
 
-# PID and every process below it.
+# PID and every process below it, from one look at the process table.
 process_tree() {
-    local pid
-    echo "$1"
-    for pid in $(ps -o pid= --ppid "$1" 2> /dev/null || true); do
-        process_tree "$pid"
-    done
+    ps -e -o pid= -o ppid= | awk -v root="$1" '
+        { parent[$1] = $2 }
+        END {
+            print root
+            do {
+                added = 0
+                for (p in parent) {
+                    if ((parent[p] in tree || parent[p] == root) && !(p in tree)) { tree[p] = 1; print p; added = 1 }
+                }
+            } while (added)
+        }'
 }
 
 keeper_pid() {
@@ -209,25 +216,46 @@ start() {
     url
 }
 
+# Waits until each PID has ended (a killed process lingers until its parent has seen it end).
+await_gone() {
+    local _ pid left
+    for _ in $(seq 1 50); do
+        left=0
+        for pid in "$@"; do
+            ! alive "$pid" || left=1
+        done
+        [[ $left -eq 1 ]] || return 0
+        sleep 0.1
+    done
+    echo "$* still running after SIGKILL" >&2
+    exit 1
+}
+
 kill_node() {
-    local node=$1 what=${2:-node} keeper postmaster
+    local node=$1 what=${2:-node} keeper postmaster killed
     keeper=$(keeper_pid "$node")
     postmaster=$(postmaster_pid "$node")
     case $what in
     node)
         alive "$keeper" || { echo "$node's keeper is not running" >&2; exit 1; }
-        # One kill for every process of the node, so that none of them sees another go first.
+        # One kill for every process of the node, so that none of them sees another go first. The list may name a
+        # process that has ended since (a short-lived child): only the keeper and the postmaster must be gone.
         # shellcheck disable=SC2046 # one pid per word
-        kill -KILL $(process_tree "$keeper")
+        kill -KILL $(process_tree "$keeper") 2> /dev/null || true
+        killed=$(date +%s%3N)
+        await_gone "$keeper" "$postmaster"
         ;;
     postmaster)
         alive "$postmaster" || { echo "$node's postmaster is not running" >&2; exit 1; }
         kill -KILL "$postmaster"
+        killed=$(date +%s%3N)
+        await_gone "$postmaster"
         ;;
     *)
         usage
         ;;
     esac
+    echo "$killed"
 }
 
 stop_one() {
