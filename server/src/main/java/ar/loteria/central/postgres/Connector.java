@@ -9,13 +9,35 @@ import java.util.Properties;
 
 /**
  * Opens connections to the database that {@code STORAGE_URL}, {@code STORAGE_USER} and {@code STORAGE_PASSWORD}
- * name, through the official JDBC driver. Every connection gives up on an unreachable server after a few seconds
- * and on a silent one after a minute, so a thread that waits on the database never waits for ever. Any thread.
+ * name, through the official JDBC driver. The timeouts below are defaults: a parameter of the same name in
+ * {@code STORAGE_URL} wins (the driver reads the URL's parameters over the properties it is given), so a user can
+ * lengthen or shorten any of them. With them a thread that waits on the database never waits long: a lost primary
+ * is noticed within seconds, and the central moves on to the next host of the URL. Any thread.
  */
 public final class Connector {
 
-    static final int CONNECT_TIMEOUT_SECONDS = 5;
-    static final int SOCKET_TIMEOUT_SECONDS = 60;
+    /**
+     * {@code connectTimeout}: the TCP connection to one host of the URL. A host that is down answers at once; a
+     * machine that is gone does not answer at all, and then the next host is tried after this long.
+     */
+    static final int CONNECT_TIMEOUT_SECONDS = 2;
+    /**
+     * {@code socketTimeout}: any one wait for the server's answer, logging in included. The longest a central's
+     * request waits when nothing is wrong is a commit waiting for a synchronous standby that was just lost, until the
+     * pair's monitor turns synchronous replication off (2 to 4 s with {@code scripts/pg-ha.sh}'s settings); a server
+     * silent for longer counts as lost, which refuses that group (the agencies resend it) rather than stalling every
+     * agency behind it.
+     */
+    static final int SOCKET_TIMEOUT_SECONDS = 5;
+    /**
+     * {@code loginTimeout}: opening a connection as a whole, every host of the URL and the name lookups included
+     * (which the two above do not bound).
+     */
+    static final int LOGIN_TIMEOUT_SECONDS = 10;
+    /** {@code socketTimeout} for {@code export}: its one query may read the whole table before its first row. */
+    static final int EXPORT_SOCKET_TIMEOUT_SECONDS = 60;
+    /** SQLSTATE read_only_sql_transaction: a write refused by a server that takes no writes. */
+    private static final String READ_ONLY = "25006";
 
     private final DatabaseSettings settings;
 
@@ -32,6 +54,11 @@ public final class Connector {
      * @param role what it is for, shown in {@code pg_stat_activity} ({@code storage}, {@code listener}, ...)
      */
     public Connection open(String role) throws SQLException {
+        return open(role, SOCKET_TIMEOUT_SECONDS);
+    }
+
+    /** As {@link #open(String)}, with another default {@code socketTimeout}. */
+    public Connection open(String role, int socketTimeoutSeconds) throws SQLException {
         Properties properties = new Properties();
         if (settings.user() != null) {
             properties.setProperty("user", settings.user());
@@ -41,7 +68,10 @@ public final class Connector {
         }
         properties.setProperty("ApplicationName", "lottery-central " + role);
         properties.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
-        properties.setProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT_SECONDS));
+        properties.setProperty("socketTimeout", String.valueOf(socketTimeoutSeconds));
+        properties.setProperty("loginTimeout", String.valueOf(LOGIN_TIMEOUT_SECONDS));
+        // Only notices an idle connection whose peer vanished after the system's keepalive time (hours by default);
+        // the socket timeout is what notices a lost server during a request.
         properties.setProperty("tcpKeepAlive", "true");
         Connection connection = DriverManager.getConnection(settings.url(), properties);
         try {
@@ -68,10 +98,12 @@ public final class Connector {
 
     /**
      * Whether {@code e} says the connection itself is gone or unusable, as opposed to a statement that failed on a
-     * working connection.
+     * working connection. A server that has become read-only (a primary demoted under the central, or a standby
+     * reached through a URL without {@code targetServerType=primary}) counts as lost, so that the central opens a
+     * connection to the primary again instead of being refused there for ever.
      */
     static boolean connectionLost(SQLException e, Connection connection) {
-        if (unreachable(e)) {
+        if (unreachable(e) || READ_ONLY.equals(e.getSQLState())) {
             return true;
         }
         try {
