@@ -278,10 +278,11 @@ stop_one() {
 stop() {
     [[ -f $dir/ports ]] || return 0
     local name
-    # The standby first: the primary then stops without waiting for it.
+    # All three at once: a fast shutdown does not wait for the standby, and nothing here depends on the order.
     for name in node2 node1 monitor; do
-        stop_one "$name"
+        stop_one "$name" &
     done
+    wait
 }
 
 case $command in
