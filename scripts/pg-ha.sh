@@ -14,7 +14,9 @@
 #   scripts/pg-ha.sh await-primary DIR NODE S  waits up to S seconds until NODE takes writes
 #   scripts/pg-ha.sh kill DIR NODE [WHAT]      SIGKILL: WHAT=node (default) the node's keeper and its postgres,
 #                                              every process at once, as a lost machine; postmaster: its postmaster.
-#                                              Prints when the signal went (milliseconds since 1970), once all ended
+#                                              WHAT=freeze: SIGSTOP to every process of the node instead, a machine
+#                                              that hangs (connections accepted by the system, nothing answered).
+#                                              Prints when the signal went (milliseconds since 1970)
 #   scripts/pg-ha.sh sql DIR NODE SQL          SQL on NODE's database lottery (or on the monitor's, NODE=monitor);
 #                                              prints the rows unaligned
 #
@@ -26,7 +28,7 @@ set -euo pipefail
 
 usage() {
     echo "usage: $0 start DIR | stop DIR | url DIR | state DIR | primary DIR | await-primary DIR NODE SECONDS" \
-        "| kill DIR NODE [node|postmaster] | sql DIR NODE SQL" >&2
+        "| kill DIR NODE [node|postmaster|freeze] | sql DIR NODE SQL" >&2
     exit 2
 }
 
@@ -94,7 +96,11 @@ port_of() {
 }
 
 url() {
-    echo "jdbc:postgresql://127.0.0.1:$(port_of node1),127.0.0.1:$(port_of node2)/lottery?targetServerType=primary"
+    local hosts
+    hosts="127.0.0.1:$(port_of node1),127.0.0.1:$(port_of node2)"
+    # sslmode=disable: the pair has no TLS (--no-ssl), so the driver need not ask for it first (which costs a silent
+    # host's socket timeout twice).
+    echo "jdbc:postgresql://$hosts/lottery?targetServerType=primary&sslmode=disable"
 }
 
 monitor_uri() {
@@ -245,6 +251,12 @@ kill_node() {
         killed=$(date +%s%3N)
         await_gone "$keeper" "$postmaster"
         ;;
+    freeze)
+        alive "$keeper" || { echo "$node's keeper is not running" >&2; exit 1; }
+        # shellcheck disable=SC2046 # one pid per word
+        kill -STOP $(process_tree "$keeper") 2> /dev/null || true
+        killed=$(date +%s%3N)
+        ;;
     postmaster)
         alive "$postmaster" || { echo "$node's postmaster is not running" >&2; exit 1; }
         kill -KILL "$postmaster"
@@ -262,6 +274,9 @@ stop_one() {
     local name=$1 keeper postmaster _
     keeper=$(keeper_pid "$name")
     if alive "$keeper"; then
+        # A frozen node (kill ... freeze) hears nothing until it is continued.
+        # shellcheck disable=SC2046 # one pid per word
+        kill -CONT $(process_tree "$keeper") 2> /dev/null || true
         as_owner pg_autoctl stop --pgdata "$dir/$name" > /dev/null 2>&1 || kill -TERM "$keeper" 2> /dev/null || true
     fi
     for _ in $(seq 1 100); do

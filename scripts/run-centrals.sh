@@ -10,11 +10,13 @@
 #
 # Environment: BETS (bets per generated agency file, default 15740), WINNERS (default 3), BATCH (batch.maxAmount,
 # default 100), WORK (work folder, default target/centrals-run), KILL=I stops central I with SIGKILL once the
-# agencies are sending (its agencies move to the others). Needs PostgreSQL's server (scripts/ensure-postgres.sh).
+# agencies are sending (its agencies move to the others), DATA (a folder of agency-I.csv files to use instead),
+# SERVER_JAR (another central's jar, to compare). Needs PostgreSQL's server (scripts/ensure-postgres.sh).
 #
 # With PAIR=1 (needs scripts/ensure-pg-auto-failover.sh too), once KILL_AT (default 0.3) of the batches are stored:
 #   KILL_PRIMARY=node         SIGKILL every process of the primary node (its keeper and its postgres): a lost machine
 #   KILL_PRIMARY=postmaster   SIGKILL the primary's postmaster only (its keeper restarts it, the monitor fails over)
+#   KILL_PRIMARY=freeze       SIGSTOP every process of the primary node: a machine that hangs, answering nothing
 #   KILL_STANDBY=node         SIGKILL every process of the standby node: the primary carries on alone
 # and then prints one `failover:` line: the milliseconds from the kill to the first batch stored after it
 # (first_ack_ms; with KILL_STANDBY, longest_pause_ms: the longest time no central stored a batch), to the last
@@ -39,9 +41,9 @@ kill_primary=${KILL_PRIMARY:-}
 kill_standby=${KILL_STANDBY:-}
 kill_at=${KILL_AT:-0.3}
 if [[ (-n $kill_primary || -n $kill_standby) && $pair != 1 ]] || [[ -n $kill_primary && -n $kill_standby ]] \
-    || [[ -n $kill_primary && ! $kill_primary =~ ^(node|postmaster)$ ]] \
+    || [[ -n $kill_primary && ! $kill_primary =~ ^(node|postmaster|freeze)$ ]] \
     || [[ -n $kill_standby && $kill_standby != node ]]; then
-    echo "KILL_PRIMARY=node|postmaster or KILL_STANDBY=node, with PAIR=1" >&2
+    echo "KILL_PRIMARY=node|postmaster|freeze or KILL_STANDBY=node, with PAIR=1" >&2
     exit 2
 fi
 if [[ $pair == 1 ]]; then
@@ -52,6 +54,7 @@ fi
 # shellcheck source=scripts/local-processes.sh
 source scripts/local-processes.sh
 build_jars_when_stale
+server_jar=$(realpath "${SERVER_JAR:-$server_jar}")
 
 if [[ -d $work/pg ]]; then
     scripts/pg-local.sh stop "$work/pg" 2>/dev/null || true
@@ -86,7 +89,7 @@ for ((c = 1; c <= centrals; c++)); do
     # STATUS_PORT=0: several centrals on one machine cannot all have the live view on 8080.
     (cd "$work/central-$c" && exec env SERVER_PORT=0 STATUS_PORT=0 AGENCIES="$agencies" LOGGING_LEVEL=INFO \
         "${database[@]}" \
-        java "@$OLDPWD/docker/jvm.options" -jar "$OLDPWD/$server_jar") > "$work/central-$c.log" 2>&1 &
+        java "@$OLDPWD/docker/jvm.options" -jar "$server_jar") > "$work/central-$c.log" 2>&1 &
     central_pids+=($!)
 done
 for ((c = 1; c <= centrals; c++)); do
@@ -96,7 +99,11 @@ for ((c = 1; c <= centrals; c++)); do
 done
 list=$(IFS=,; echo "${addresses[*]}")
 
-agency_data "$work" "$agencies" "$bets" "$winners"
+if [[ -n ${DATA:-} ]]; then
+    data_dir=$(cd "$DATA" && pwd)
+else
+    agency_data "$work" "$agencies" "$bets" "$winners"
+fi
 expected=0
 for ((i = 1; i <= agencies; i++)); do
     expected=$((expected + $(grep -c . "$data_dir/agency-$i.csv")))
@@ -140,7 +147,7 @@ if [[ -n $kill_primary || -n $kill_standby ]]; then
     done
     at_kill=$(stored_batches)
     killed_ms=$(scripts/pg-ha.sh kill "$work/pg" "$victim" "$what")
-    echo "$victim killed ($what, SIGKILL) after $at_kill of $batches batches"
+    echo "$victim killed ($what) after $at_kill of $batches batches"
     # Until every agency has ended: when the first batch is stored after the centrals are back on the database
     # (the standby's loss: the longest time without a batch stored), and when the last agency ended.
     first_ack_ms='' longest_pause_ms=0 last_store_ms=$killed_ms last_count=$at_kill
@@ -199,7 +206,7 @@ for ((c = 1; c <= centrals; c++)); do
 done
 central_pids=()
 
-(cd "$work" && env "${database[@]}" java -jar "$OLDPWD/$server_jar" export --out "$work/bets.csv") \
+(cd "$work" && env "${database[@]}" java -jar "$server_jar" export --out "$work/bets.csv") \
     > "$work/export.log" 2>&1 || { cat "$work/export.log" >&2; status=1; }
 rows=$(grep -o 'bets: [0-9]*' "$work/export.log" | tail -n 1)
 echo "exported ${rows:-nothing} to $work/bets.csv; agencies done in ${elapsed_ms} ms"

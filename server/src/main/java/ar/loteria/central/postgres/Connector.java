@@ -2,6 +2,8 @@ package ar.loteria.central.postgres;
 
 import ar.loteria.central.config.DatabaseSettings;
 
+import org.postgresql.Driver;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -22,7 +24,8 @@ public final class Connector {
      */
     static final int CONNECT_TIMEOUT_SECONDS = 2;
     /**
-     * {@code socketTimeout}: any one wait for the server's answer, logging in included. The longest a central's
+     * {@code socketTimeout}: any one wait for the server's answer, logging in included (a silent host then costs
+     * twice this: the driver asks it for TLS, then tries again without). The longest a central's
      * request waits when nothing is wrong is a commit waiting for a synchronous standby that was just lost, until the
      * pair's monitor turns synchronous replication off (2 to 4 s with {@code scripts/pg-ha.sh}'s settings); a server
      * silent for longer counts as lost, which refuses that group (the agencies resend it) rather than stalling every
@@ -30,11 +33,15 @@ public final class Connector {
      */
     static final int SOCKET_TIMEOUT_SECONDS = 5;
     /**
-     * {@code loginTimeout}: opening a connection as a whole, every host of the URL and the name lookups included
-     * (which the two above do not bound).
+     * {@code loginTimeout}: opening a connection as a whole, name lookups included (which the two above do not
+     * bound). Long enough for a silent first host and then the next: cut shorter, an attempt would never get past a
+     * hung first host to the primary after it.
      */
-    static final int LOGIN_TIMEOUT_SECONDS = 10;
-    /** {@code socketTimeout} for {@code export}: its one query may read the whole table before its first row. */
+    static final int LOGIN_TIMEOUT_SECONDS = 30;
+    /**
+     * The socket timeout of {@code export} once connected (unless {@code STORAGE_URL} sets one): its one query may
+     * read the whole table before its first row.
+     */
     static final int EXPORT_SOCKET_TIMEOUT_SECONDS = 60;
     /** SQLSTATE read_only_sql_transaction: a write refused by a server that takes no writes. */
     private static final String READ_ONLY = "25006";
@@ -54,11 +61,6 @@ public final class Connector {
      * @param role what it is for, shown in {@code pg_stat_activity} ({@code storage}, {@code listener}, ...)
      */
     public Connection open(String role) throws SQLException {
-        return open(role, SOCKET_TIMEOUT_SECONDS);
-    }
-
-    /** As {@link #open(String)}, with another default {@code socketTimeout}. */
-    public Connection open(String role, int socketTimeoutSeconds) throws SQLException {
         Properties properties = new Properties();
         if (settings.user() != null) {
             properties.setProperty("user", settings.user());
@@ -68,7 +70,7 @@ public final class Connector {
         }
         properties.setProperty("ApplicationName", "lottery-central " + role);
         properties.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
-        properties.setProperty("socketTimeout", String.valueOf(socketTimeoutSeconds));
+        properties.setProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT_SECONDS));
         properties.setProperty("loginTimeout", String.valueOf(LOGIN_TIMEOUT_SECONDS));
         // Only notices an idle connection whose peer vanished after the system's keepalive time (hours by default);
         // the socket timeout is what notices a lost server during a request.
@@ -79,6 +81,24 @@ public final class Connector {
         } catch (SQLException e) {
             connection.close();
             throw e;
+        }
+        return connection;
+    }
+
+    /**
+     * As {@link #open(String)}, for one long query: once connected, the socket timeout becomes {@code
+     * socketTimeoutSeconds}, unless {@code STORAGE_URL} sets its own.
+     */
+    public Connection open(String role, int socketTimeoutSeconds) throws SQLException {
+        Connection connection = open(role);
+        Properties fromUrl = Driver.parseURL(settings.url(), null);
+        if (fromUrl == null || !fromUrl.containsKey("socketTimeout")) {
+            try {
+                connection.setNetworkTimeout(Runnable::run, socketTimeoutSeconds * 1000);
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
         }
         return connection;
     }

@@ -31,12 +31,15 @@ class ConnectorTest {
         // when
         try (Connection plain = connector(url).open("storage");
              Connection exporting = connector(url).open("export", Connector.EXPORT_SOCKET_TIMEOUT_SECONDS);
-             Connection own = connector(url + "?socketTimeout=7").open("storage")) {
+             Connection own = connector(url + "?socketTimeout=7").open("storage");
+             Connection ownExporting = connector(url + "?socketTimeout=7").open("export",
+                     Connector.EXPORT_SOCKET_TIMEOUT_SECONDS)) {
 
             // then: the driver waits that long for any answer
             assertEquals(Connector.SOCKET_TIMEOUT_SECONDS * 1000, plain.getNetworkTimeout());
             assertEquals(Connector.EXPORT_SOCKET_TIMEOUT_SECONDS * 1000, exporting.getNetworkTimeout());
             assertEquals(7_000, own.getNetworkTimeout());
+            assertEquals(7_000, ownExporting.getNetworkTimeout());
         }
     }
 
