@@ -22,7 +22,7 @@
 #
 # Each node's database `lottery` takes any user on 127.0.0.1 without a password (`--auth trust`, no TLS): a
 # loopback setup for trying and testing, not for a network. The monitor detects a lost node and promotes in about
-# 5 s rather than its defaults' 50 (docs/SCALING.md explains each setting); PG_HA_DEFAULTS=1 keeps the defaults.
+# 5 s rather than its defaults' 50 (docker/pg-ha/monitor.conf, docs/SCALING.md); PG_HA_DEFAULTS=1 keeps the defaults.
 # Extra PostgreSQL settings for both nodes in PG_HA_NODE_SETTINGS, one `name = value` per line.
 set -euo pipefail
 
@@ -33,6 +33,7 @@ usage() {
 }
 
 [[ $# -ge 2 ]] || usage
+repository=$(cd "$(dirname "$0")/.." && pwd)
 command=$1
 dir=$2
 shift 2
@@ -46,24 +47,12 @@ if [[ -z $bin || ! -x $bin/postgres ]] || ! command -v pg_autoctl > /dev/null 2>
     exit 1
 fi
 
-# The monitor's settings, in milliseconds. Detection: a health check (a connection) every second, given a second,
-# tried twice half a second apart; a node is unhealthy once that fails and its keeper has not reported for 2 s.
-# Promotion: the old primary is given 2 s to demote itself before the standby takes writes (it has no standby to
-# commit with by then: the promoted node stopped replicating first). Defaults: 5000, 5000, 2, 2000, 20000, 30000,
-# 10000.
+# The monitor's settings, shared with the Compose image: docker/pg-ha/monitor.conf says what each does.
 monitor_settings() {
     if [[ ${PG_HA_DEFAULTS:-} == 1 ]]; then
         return
     fi
-    cat <<'EOF'
-pgautofailover.health_check_period = 1000
-pgautofailover.health_check_timeout = 1000
-pgautofailover.health_check_max_retries = 1
-pgautofailover.health_check_retry_delay = 500
-pgautofailover.node_considered_unhealthy_timeout = 2000
-pgautofailover.primary_demote_timeout = 2000
-pgautofailover.startup_grace_period = 2000
-EOF
+    grep -v '^#' "$repository/docker/pg-ha/monitor.conf"
 }
 
 # pg_autoctl sizes shared_buffers at a quarter of the machine's memory; three servers on one machine get less.
