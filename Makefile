@@ -5,7 +5,7 @@ DEV_COMPOSE := docker-compose-dev.yaml
 DOCKER_COMPOSE ?= docker compose
 
 .DEFAULT_GOAL := help
-.PHONY: help build test demo compose bench bench-pipeline bench-postgres soak lint smoke \
+.PHONY: help build test demo compose bench bench-pipeline bench-postgres bench-failover soak lint smoke \
 	docker-image docker-compose-up docker-compose-down docker-compose-logs
 
 help:
@@ -17,6 +17,8 @@ help:
 	@echo "  bench                ingest benchmark, 50 agencies or AGENCIES, against the central and the reference"
 	@echo "                       centrals in interleaved rounds (scripts/bench.sh); ends with ceiling: and bets/s: N"
 	@echo "  bench-postgres       the same with the central on a throwaway PostgreSQL server (STORE=postgres)"
+	@echo "  bench-failover       2 centrals, 6 agencies x 40,000 bets on a PostgreSQL pair (pg_auto_failover), a node"
+	@echo "                       killed mid-run, ROUNDS (default 5) rounds per case: the outage's medians"
 	@echo "  soak                 crash soak: 4 agencies stream while the central is SIGKILLed and restarted on the same"
 	@echo "                       store, 100 cycles, then every check (ar.loteria.soak.CrashSoak); ends with soak: PASS"
 	@echo "  bench-pipeline       the central's pipeline without sockets on JMH, each stage in ns per bet (1 to"
@@ -51,6 +53,13 @@ bench:
 
 bench-postgres:
 	STORE=postgres ./scripts/bench.sh $(if $(filter command line environment,$(origin AGENCIES)),$(AGENCIES),50)
+
+# Installs PostgreSQL and pg_auto_failover when missing. CASES, BETS, BASELINE_JAR...: scripts/bench-failover.sh.
+ROUNDS ?= 5
+bench-failover:
+	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-pg-auto-failover.sh
+	./scripts/bench-failover.sh $(ROUNDS)
 
 # Builds the jars when a main source or pom is newer than the benchmarks' jar (the last one built), then runs the soak.
 # Extra options in SOAK_ARGS (all of them: SOAK_ARGS=--help), e.g. SOAK_ARGS="--cycles 20 --seed 3 --keep".
