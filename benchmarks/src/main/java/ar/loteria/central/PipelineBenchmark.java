@@ -1,9 +1,9 @@
 package ar.loteria.central;
 
 import ar.loteria.central.config.ServerConfig;
-import ar.loteria.central.draw.FileLedger;
-import ar.loteria.central.storage.CsvBetStore;
-import ar.loteria.central.storage.CsvRows;
+import ar.loteria.central.ledger.csv.CsvBetStore;
+import ar.loteria.central.ledger.csv.CsvLedger;
+import ar.loteria.central.ledger.csv.RenderedRows;
 import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetBatch;
@@ -69,8 +69,7 @@ import java.util.stream.Stream;
  * file written) and reading the whole store back (what a restart does). Every stage checks that it saw every bet;
  * what it computes goes to a {@link Blackhole}.
  *
- * <p>Longer than most classes here: the stages share one set-up of the data (this {@link State}) and are kept side
- * by side in one class, so that one run lists and compares them all.
+ * <p>The stages share one set-up of the data (this {@link State}), so one run lists and compares them all.
  *
  * <pre>java -jar benchmarks/target/lottery-bench.jar [JMH options]      (make bench-pipeline)</pre>
  * The options are JMH's ({@code -h} lists them): {@code -f} forks, {@code -wi}/{@code -i} warm-up and measured
@@ -215,7 +214,7 @@ public class PipelineBenchmark {
     public void renderRows(Blackhole blackhole) {
         long bytes = 0;
         for (BetBatch batch : decoded) {
-            CsvRows rows = CsvRows.render(batch.agency(), batch.bets());
+            RenderedRows rows = RenderedRows.render(batch.agency(), batch.bets());
             bytes += rows.bytes().length;
             blackhole.consume(rows);
         }
@@ -246,7 +245,7 @@ public class PipelineBenchmark {
                 Duration.ofSeconds(30), Map.of());
         long acked = 0;
         try (CsvBetStore store = CsvBetStore.open(scratch.file)) {
-            FileLedger ledger = new FileLedger(store, scratch.file, 1, Clock.systemDefaultZone());
+            CsvLedger ledger = new CsvLedger(store, scratch.file, 1, Clock.systemDefaultZone());
             StorageDispatcher storage = new StorageDispatcher(ImmediateEventExecutor.INSTANCE, ledger,
                     StorageDispatcher.defaultMaxQueued(), Clock.systemDefaultZone());
             EmbeddedChannel channel = new EmbeddedChannel(new CentralInitializer(config, storage,

@@ -32,9 +32,6 @@ import java.util.stream.IntStream;
  * agency that gives up, the time bound) ends it early. Every process it starts is killed by its own handle when the
  * soak ends or {@link #close} is called, whatever happened.
  *
- * <p>Longer than most classes here: it is the soak's script, its steps in the order they run, each short; what
- * they check lives in the classes named above.
- *
  * <p>Runs on the caller's thread; {@link #close} may come from another (a shutdown hook).
  */
 final class SoakRun implements AutoCloseable {

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The soak's command line, and the soak against centrals that break the promises it checks: the benchmark's
  * reference centrals, which tell every agency on WELCOME that nothing is stored (so after a restart the agencies send
  * their bets again) and, for {@code null}, acknowledge bets without storing them. The real central's short soak is
- * an end-to-end test ({@code e2e-tests} CrashSoakTest).
+ * {@link CentralCrashSoakTest}.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class CrashSoakTest {

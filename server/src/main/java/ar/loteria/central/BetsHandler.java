@@ -1,6 +1,6 @@
 package ar.loteria.central;
 
-import ar.loteria.central.storage.CsvRows;
+import ar.loteria.central.log.CentralLog;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.BetRules;
 import ar.loteria.codec.ErrorCode;
@@ -13,8 +13,8 @@ import java.time.Clock;
 import java.time.LocalDate;
 
 /**
- * Validates a batch whole and renders its CSV rows on the event loop, then hands it to the storage side, which
- * answers BATCH_ACK once it is stored. A batch with one bad bet is refused whole (INVALID_BET, after the answers to
+ * Validates a batch whole on the event loop, then hands it to the storage side (which prepares it for the ledger's
+ * store there, on this event loop) and answers BATCH_ACK once it is stored. A batch with one bad bet is refused whole (INVALID_BET, after the answers to
  * the connection's earlier messages) and nothing of it is stored.
  *
  * <p>{@code @Sharable}: stateless; one instance per server. Event loop.
@@ -40,8 +40,7 @@ final class BetsHandler extends SimpleChannelInboundHandler<BetBatch> {
             connection.refuse(ErrorCode.INVALID_BET, batch.first(), violation);
             return;
         }
-        // Rendered here, on one of several event loops, so the single storage thread only writes bytes.
-        storage.store(connection, batch, CsvRows.render(batch.agency(), batch.bets()));
+        storage.store(connection, batch);
     }
 
     /** The first broken rule of the batch, as {@code bet N - rule}, or {@code null} when every bet is valid. */

@@ -1,8 +1,9 @@
 package ar.loteria.central;
 
 import ar.loteria.central.config.ServerConfig;
-import ar.loteria.central.draw.FileLedger;
-import ar.loteria.central.postgres.PostgresLedger;
+import ar.loteria.central.ledger.LedgerOpener;
+import ar.loteria.central.ledger.UnusableStoreException;
+import ar.loteria.central.log.CentralLog;
 import ar.loteria.central.status.CentralStatus;
 import ar.loteria.central.status.Readiness;
 import ar.loteria.central.status.StatusServer;
@@ -45,6 +46,7 @@ public final class CentralServer implements AutoCloseable, StatusSource {
     private final ServerConfig config;
     private final SslContext ssl;
     private final int eventLoopThreads;
+    private final LedgerOpener ledger;
     private EventLoopGroup group;
     // Volatile: the status port's event loops read them while the central starts and stops.
     private volatile StorageDispatcher storage;
@@ -55,16 +57,21 @@ public final class CentralServer implements AutoCloseable, StatusSource {
     private volatile Readiness readiness = Readiness.STARTING;
 
     /**
-     * @param ssl TLS context, or {@code null} for plain TCP
+     * A central with one event loop per core.
+     *
+     * @param ssl    TLS context, or {@code null} for plain TCP
+     * @param ledger opens the store the configuration names, on the storage thread
      */
-    public CentralServer(ServerConfig config, SslContext ssl) {
-        this(config, ssl, Math.max(1, Runtime.getRuntime().availableProcessors()));
+    public CentralServer(ServerConfig config, SslContext ssl, LedgerOpener ledger) {
+        this(config, ssl, Math.max(1, Runtime.getRuntime().availableProcessors()), ledger);
     }
 
-    CentralServer(ServerConfig config, SslContext ssl, int eventLoopThreads) {
+    /** As above, with {@code eventLoopThreads} event loops (tests and benchmarks pick their own). */
+    public CentralServer(ServerConfig config, SslContext ssl, int eventLoopThreads, LedgerOpener ledger) {
         this.config = config;
         this.ssl = ssl;
         this.eventLoopThreads = eventLoopThreads;
+        this.ledger = ledger;
     }
 
     /**
@@ -72,8 +79,8 @@ public final class CentralServer implements AutoCloseable, StatusSource {
      * opens), then the store on the storage thread (drawing at once when no agency has to finish), and starts
      * listening; then the central is ready.
      *
-     * @throws Exception when the store cannot be opened (a {@code CorruptStoreException} for a file that is not a
-     *                   bets file), the port cannot be bound, or the status port cannot (a {@code
+     * @throws Exception when the store cannot be opened (an {@link UnusableStoreException}, which names the file
+     *                   at fault), the port cannot be bound, or the status port cannot (a {@code
      *                   StatusPortException}); nothing is left running
      */
     public void start() throws Exception {
@@ -83,9 +90,7 @@ public final class CentralServer implements AutoCloseable, StatusSource {
             if (config.status().enabled()) {
                 statusServer = StatusServer.start(config.status(), this);
             }
-            storage = StorageDispatcher.open(() -> config.database().enabled()
-                    ? PostgresLedger.open(config.database(), config.agencies())
-                    : FileLedger.open(config.storagePath(), config.syncWrites(), config.agencies()));
+            storage = openStore();
         } catch (Exception e) {
             close();
             throw e;
@@ -108,6 +113,17 @@ public final class CentralServer implements AutoCloseable, StatusSource {
             throw e;
         }
         readiness = Readiness.READY;
+    }
+
+    /** Opens the store; whatever stops it is an {@link UnusableStoreException}, not a port that cannot listen. */
+    private StorageDispatcher openStore() throws UnusableStoreException {
+        try {
+            return StorageDispatcher.open(ledger);
+        } catch (UnusableStoreException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new UnusableStoreException(String.valueOf(e), e);
+        }
     }
 
     /** The port the central listens on (useful when configured as 0). */

@@ -1,5 +1,6 @@
 package ar.loteria.central;
 
+import ar.loteria.central.log.CentralLog;
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.Frames;
 import io.netty.buffer.ByteBuf;

@@ -1,5 +1,6 @@
 package ar.loteria.central;
 
+import ar.loteria.central.log.CentralLog;
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.UnknownMessageTypeException;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -8,8 +9,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 
-import javax.net.ssl.SSLException;
 import java.io.IOException;
+import javax.net.ssl.SSLException;
 
 /**
  * The last handler: decides what every exception means. A protocol error (a frame that cannot be decoded) gets an

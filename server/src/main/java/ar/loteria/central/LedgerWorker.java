@@ -1,10 +1,10 @@
 package ar.loteria.central;
 
-import ar.loteria.central.draw.Batch;
-import ar.loteria.central.draw.Ledger;
-import ar.loteria.central.draw.Outcome;
+import ar.loteria.central.ledger.Batch;
+import ar.loteria.central.ledger.Ledger;
+import ar.loteria.central.ledger.Outcome;
+import ar.loteria.central.log.CentralLog;
 import ar.loteria.codec.BatchAck;
-import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.ErrorReply;
 import ar.loteria.codec.FinishAck;
@@ -65,7 +65,7 @@ final class LedgerWorker {
         }
         List<Batch> batches = new ArrayList<>(group.size());
         for (StorageWork.Bets bets : group) {
-            batches.add(new Batch(bets.rows(), bets.batch().first()));
+            batches.add(bets.batch());
         }
         List<Outcome> outcomes;
         try {
@@ -80,13 +80,13 @@ final class LedgerWorker {
                     Outcome.refused(ErrorCode.STORAGE_FAILURE, "the batch could not be stored"));
         }
         for (int i = 0; i < group.size(); i++) {
-            BetBatch batch = group.get(i).batch();
+            Batch batch = group.get(i).batch();
             Outcome outcome = outcomes.get(i);
             if (outcome.acknowledged()) {
                 if (outcome.kind() == Outcome.Kind.DONE) {
                     status.stored();
                 }
-                replies.add(Reply.toBatch(group.get(i).from(), new BatchAck(batch.first(), batch.bets().size()),
+                replies.add(Reply.toBatch(group.get(i).from(), new BatchAck(batch.first(), batch.count()),
                         false));
             } else {
                 status.refused(outcome.code());
@@ -113,6 +113,8 @@ final class LedgerWorker {
                 answerResults(results);
             } else if (work instanceof StorageWork.Refusal refusal) {
                 replies.add(Reply.error(refusal.from(), refusal.error(), refusal.closes()));
+            } else if (work instanceof StorageWork.Tick) {
+                ledger.timePassed();
             } else if (work instanceof StorageWork.Closed closed) {
                 parked.forget(closed.connection());
                 status.disconnected(closed.agency());
@@ -120,7 +122,8 @@ final class LedgerWorker {
         } catch (RuntimeException e) {
             failed(work, e);
         }
-        if (work instanceof StorageWork.Finish || work instanceof StorageWork.DrawLearned) {
+        if (work instanceof StorageWork.Finish || work instanceof StorageWork.DrawLearned
+                || work instanceof StorageWork.Tick) {
             try {
                 answerParkedIfDrawn();
             } catch (RuntimeException e) {
@@ -169,6 +172,11 @@ final class LedgerWorker {
     /** Publishes a new status from the ledger's view. */
     void publishStatus() {
         status.publish(ledger.view(), parked.count());
+    }
+
+    /** Whether the draw is known and the RESULTS parked until it answered. */
+    boolean drawAnswered() {
+        return drawAnswered;
     }
 
     /** RESULTS requests waiting for the draw now. */

@@ -1,7 +1,7 @@
 package ar.loteria.central;
 
-import ar.loteria.central.draw.AgencyTally;
-import ar.loteria.central.draw.LedgerView;
+import ar.loteria.central.ledger.AgencyTally;
+import ar.loteria.central.ledger.LedgerView;
 import ar.loteria.central.status.AgencyStatus;
 import ar.loteria.central.status.CentralStatus;
 import ar.loteria.central.status.IngestSample;
@@ -83,7 +83,7 @@ final class StatusRecorder {
         }
         latest = new CentralStatus(now, view.agenciesExpected(), view.agenciesFinished(), view.drawnAt(),
                 betsStored, batchesStored, refusals, resultsWaiting, view.storeBytes(),
-                new ArrayList<>(agencies.values()), new ArrayList<>(ingest));
+                new ArrayList<>(agencies.values()), new ArrayList<>(ingest), view.closesAt());
     }
 
     /** The latest published status, or {@code null} before the first. Any thread. */

@@ -1,8 +1,11 @@
 package ar.loteria.central;
 
-import ar.loteria.central.draw.Ledger;
+import ar.loteria.central.ledger.Batch;
+import ar.loteria.central.ledger.BatchPreparer;
+import ar.loteria.central.ledger.Ledger;
+import ar.loteria.central.ledger.LedgerOpener;
+import ar.loteria.central.log.CentralLog;
 import ar.loteria.central.status.CentralStatus;
-import ar.loteria.central.storage.CsvRows;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.ErrorReply;
@@ -14,10 +17,10 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,9 +44,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * in one place. {@link #open} opens the ledger on the storage thread and {@link #close} drains the queue, closes the
  * ledger there, and says loudly if it could not.
  *
- * <p>A little longer than most classes here: the order guarantee above lives in the one drain loop and the calls
- * that feed it, and is easier to check kept together than spread over classes.
- *
  * <p>Thread-safe: the queue and the budget are concurrent; everything else belongs to the storage thread.
  */
 public final class StorageDispatcher implements AutoCloseable {
@@ -53,6 +53,8 @@ public final class StorageDispatcher implements AutoCloseable {
     /** Heap a waiting batch may take at most: its 8 kB frame as bytes, their layout and their CSV rows. */
     static final int BATCH_MEMORY_BYTES = 32 * 1024;
     private static final long CLOSE_TIMEOUT_MILLIS = 10_000;
+    /** How soon to look again when the close has passed and the draw is not known yet. */
+    static final Duration CLOSE_RETRY = Duration.ofMillis(100);
 
     private final EventExecutor storage;
     private final Ledger ledger;
@@ -67,10 +69,14 @@ public final class StorageDispatcher implements AutoCloseable {
     private volatile boolean accepting = true;
 
     private final LedgerWorker worker;
+    private final BatchPreparer preparer;
 
     // Storage thread only.
     private boolean ledgerClosed;
     private ScheduledFuture<?> statusUpdates;
+    private final Clock clock;
+    private ScheduledFuture<?> closeTimer;
+    private Instant closeArmedFor;
 
     /**
      * A dispatcher over a ledger already open, on an executor the caller provides (tests pass an immediate one);
@@ -84,7 +90,9 @@ public final class StorageDispatcher implements AutoCloseable {
         this.ledger = ledger;
         this.maxQueued = maxQueued;
         this.status = new StatusRecorder(clock);
+        this.clock = clock;
         this.worker = new LedgerWorker(ledger, replies, status);
+        this.preparer = ledger.preparer();
         ledger.onDrawLearned(() -> enqueue(new StorageWork.DrawLearned()));
     }
 
@@ -94,9 +102,9 @@ public final class StorageDispatcher implements AutoCloseable {
      *
      * @throws Exception what opening the ledger threw; the thread is stopped again
      */
-    public static StorageDispatcher open(Callable<Ledger> opener) throws Exception {
+    public static StorageDispatcher open(LedgerOpener opener) throws Exception {
         EventExecutor storage = new DefaultEventExecutor(new DefaultThreadFactory("bet-storage"));
-        Future<Ledger> opened = storage.submit(opener).awaitUninterruptibly();
+        Future<Ledger> opened = storage.submit(opener::open).awaitUninterruptibly();
         if (!opened.isSuccess()) {
             storage.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
             Throwable cause = opened.cause();
@@ -104,7 +112,10 @@ public final class StorageDispatcher implements AutoCloseable {
         }
         StorageDispatcher dispatcher = new StorageDispatcher(storage, opened.getNow(), defaultMaxQueued(),
                 Clock.systemDefaultZone());
-        storage.submit(dispatcher::publishStatus).awaitUninterruptibly();
+        storage.submit(() -> {
+            dispatcher.publishStatus();
+            dispatcher.armClose();
+        }).awaitUninterruptibly();
         return dispatcher;
     }
 
@@ -121,10 +132,14 @@ public final class StorageDispatcher implements AutoCloseable {
         enqueue(new StorageWork.Hello(from, agency));
     }
 
-    /** A validated batch, its rows rendered: BATCH_ACK once stored (or an ERROR), in turn. */
-    void store(AgencyConnection from, BetBatch batch, CsvRows rows) {
+    /**
+     * A validated batch: prepared for the ledger's store here, on the caller's event loop, then BATCH_ACK once stored
+     * (or an ERROR), in turn.
+     */
+    void store(AgencyConnection from, BetBatch batch) {
+        Batch prepared = preparer.prepare(new Batch(batch.agency(), batch.first(), batch.bets()));
         unansweredBatches.incrementAndGet();
-        enqueue(new StorageWork.Bets(from, batch, rows));
+        enqueue(new StorageWork.Bets(from, prepared));
     }
 
     /** FINISH: FINISH_ACK (the draw may happen) or an ERROR, in turn. */
@@ -213,6 +228,31 @@ public final class StorageDispatcher implements AutoCloseable {
             return;
         }
         worker.handleAll(queue);
+        armClose();
+    }
+
+    /**
+     * Has the storage thread call on the ledger at its close of betting ({@link Ledger#closesAt()}): a tick is queued
+     * then, in turn with the agencies' messages, and the ledger draws and the parked RESULTS are answered. Asked after
+     * every round of messages, since a first FINISH may set the close; once its moment has passed without the draw
+     * (a database whose clock is a little behind this central's), asked again every {@link #CLOSE_RETRY}.
+     */
+    private void armClose() {
+        Instant at = ledgerClosed || worker.drawAnswered() ? null : ledger.closesAt();
+        boolean pending = closeTimer != null && !closeTimer.isDone();
+        if (at == null || pending && at.equals(closeArmedFor)) {
+            return;
+        }
+        if (pending) {
+            closeTimer.cancel(false);
+        }
+        long delay = Math.max(0, Duration.between(clock.instant(), at).toNanos());
+        if (at.equals(closeArmedFor)) {
+            // Its moment came and went, and the draw is not known yet: look again a little later.
+            delay = Math.max(delay, CLOSE_RETRY.toNanos());
+        }
+        closeArmedFor = at;
+        closeTimer = storage.schedule(() -> enqueue(new StorageWork.Tick()), delay, TimeUnit.NANOSECONDS);
     }
 
     private void publishStatus() {
@@ -242,6 +282,9 @@ public final class StorageDispatcher implements AutoCloseable {
             drained = storage.submit(() -> {
                 if (statusUpdates != null) {
                     statusUpdates.cancel(false);
+                }
+                if (closeTimer != null) {
+                    closeTimer.cancel(false);
                 }
                 drain();
                 ledgerClosed = true;

@@ -1,7 +1,6 @@
 package ar.loteria.central;
 
-import ar.loteria.central.storage.CsvRows;
-import ar.loteria.codec.BetBatch;
+import ar.loteria.central.ledger.Batch;
 import ar.loteria.codec.ErrorReply;
 
 /**
@@ -17,8 +16,8 @@ sealed interface StorageWork {
     record Hello(AgencyConnection from, long agency) implements StorageWork {
     }
 
-    /** A validated batch, its rows rendered on the event loop. */
-    record Bets(AgencyConnection from, BetBatch batch, CsvRows rows) implements StorageWork {
+    /** A validated batch, prepared for the ledger's store on the event loop. */
+    record Bets(AgencyConnection from, Batch batch) implements StorageWork {
     }
 
     /** FINISH with the total the agency says it sent. */
@@ -35,6 +34,14 @@ sealed interface StorageWork {
 
     /** A connection bound to {@code agency} closed: its parked RESULTS are forgotten. Answers nobody. */
     record Closed(AgencyConnection connection, long agency) implements StorageWork {
+        @Override
+        public AgencyConnection from() {
+            return null;
+        }
+    }
+
+    /** The moment the ledger asked for has come (the close of betting): it may draw now. Answers nobody. */
+    record Tick() implements StorageWork {
         @Override
         public AgencyConnection from() {
             return null;

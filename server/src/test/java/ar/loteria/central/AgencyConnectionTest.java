@@ -1,6 +1,6 @@
 package ar.loteria.central;
 
-import ar.loteria.central.draw.Ledger;
+import ar.loteria.central.ledger.Ledger;
 import ar.loteria.codec.FrameEncoder;
 import ar.loteria.codec.Winners;
 import io.netty.buffer.ByteBuf;
@@ -31,7 +31,7 @@ class AgencyConnectionTest {
     }
 
     private static AgencyConnection connection(EmbeddedChannel channel) {
-        StorageDispatcher storage = Dispatchers.on(ImmediateEventExecutor.INSTANCE, mock(Ledger.class), 10);
+        StorageDispatcher storage = Dispatchers.on(ImmediateEventExecutor.INSTANCE, Dispatchers.mockLedger(), 10);
         return AgencyConnection.attach(channel, storage);
     }
 

@@ -1,9 +1,9 @@
 package ar.loteria.central;
 
 import ar.loteria.central.config.ServerConfig;
-import ar.loteria.central.draw.FileLedger;
-import ar.loteria.central.storage.BetStore;
-import ar.loteria.central.storage.CsvRows;
+import ar.loteria.central.ledger.csv.BetStore;
+import ar.loteria.central.ledger.csv.CsvLedger;
+import ar.loteria.central.ledger.csv.RenderedRows;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.Hello;
 import ar.loteria.codec.Welcome;
@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ import static org.mockito.Mockito.when;
 /**
  * The central's real pipeline ({@link CentralInitializer}) for the {@code Pipeline*Test} classes: each connection an
  * {@link EmbeddedChannel} played by an {@link EmbeddedPeer}, behind a real {@link StorageDispatcher} and
- * {@link FileLedger} over a mocked {@link BetStore}. The storage executor is an immediate one, so tests run
+ * {@link CsvLedger} over a mocked {@link BetStore}. The storage executor is an immediate one, so tests run
  * synchronously, or an embedded channel's loop that runs only when the test says so. A JUnit extension that
  * releases every connection's buffers after each test:
  * {@code @RegisterExtension final EmbeddedCentral central = new EmbeddedCentral();}. Test thread only.
@@ -50,7 +51,7 @@ final class EmbeddedCentral implements AfterEachCallback {
     private final BetStore store = mock(BetStore.class);
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final List<EmbeddedPeer> peers = new ArrayList<>();
-    private FileLedger ledger;
+    private CsvLedger ledger;
     private StorageDispatcher storage;
     private CentralInitializer initializer;
 
@@ -126,18 +127,26 @@ final class EmbeddedCentral implements AfterEachCallback {
     }
 
     /** Matches one append of the rows of exactly these bets of {@code agency}, rendered as the store writes them. */
-    static List<CsvRows> rowsOf(long agency, Bet... bets) {
-        byte[] expected = CsvRows.render(agency, List.of(bets)).bytes();
-        return argThat(batches -> batches.size() == 1 && batches.get(0).agency() == agency
-                && batches.get(0).bets().equals(List.of(bets))
-                && Arrays.equals(batches.get(0).bytes(), expected));
+    static List<RenderedRows> rowsOf(long agency, Bet... bets) {
+        byte[] expected = RenderedRows.render(agency, List.of(bets)).bytes();
+        return argThat(batches -> batches.size() == 1 && Arrays.equals(batches.get(0).bytes(), expected));
+    }
+
+    /** Each appended batch as {@code agency:bets}, read back from its rows. */
+    static List<String> agencyAndCount(List<RenderedRows> batches) {
+        List<String> described = new ArrayList<>();
+        for (RenderedRows rows : batches) {
+            List<List<String>> parsed = StoreRows.parse(new String(rows.bytes(), StandardCharsets.UTF_8), "append");
+            described.add(parsed.get(0).get(0) + ":" + parsed.size());
+        }
+        return described;
     }
 
     BetStore store() {
         return store;
     }
 
-    FileLedger ledger() {
+    CsvLedger ledger() {
         return ledger;
     }
 

@@ -1,5 +1,6 @@
 package ar.loteria.central;
 
+import ar.loteria.central.cli.Ledgers;
 import ar.loteria.central.config.ServerConfig;
 import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.Bet;
@@ -18,12 +19,10 @@ import ar.loteria.testkit.LogCapture;
 import ar.loteria.testkit.SocketAgency;
 import ch.qos.logback.classic.Level;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +49,7 @@ class FullDiskTest {
     @TempDir
     Path dir;
 
-    private Path mount;
+    private SmallFilesystem disk;
     private CentralServer server;
 
     @AfterEach
@@ -58,30 +57,9 @@ class FullDiskTest {
         if (server != null) {
             server.close();
         }
-        if (mount != null) {
-            run("umount", mount.toString());
+        if (disk != null) {
+            disk.close();
         }
-    }
-
-    private static int run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getInputStream().readAllBytes();
-        return process.waitFor(10, TimeUnit.SECONDS) ? process.exitValue() : -1;
-    }
-
-    /** Mounts a small tmpfs, or skips the test with the reason. */
-    private Path smallFilesystem() throws Exception {
-        Path target = Files.createDirectories(dir.resolve("tmpfs"));
-        boolean root = "root".equals(System.getProperty("user.name"));
-        int mounted = root ? run("mount", "-t", "tmpfs", "-o", "size=" + TMPFS_BYTES, "tmpfs", target.toString()) : -1;
-        if (mounted != 0) {
-            String reason = "FullDiskTest skipped: a real full filesystem needs a tmpfs mounted by the test, which "
-                    + (root ? "this machine refused (mount exited " + mounted + ")" : "needs root");
-            System.out.println(reason);
-            Assumptions.abort(reason);
-        }
-        mount = target;
-        return target;
     }
 
     private static List<Bet> bets(int from) {
@@ -96,13 +74,13 @@ class FullDiskTest {
     @Test
     void aFullDiskRefusesWithStorageFailureKeepsServingAndTakesBetsAgainWhenSpaceIsBack() throws Exception {
         // given: a store on a nearly full filesystem
-        Path disk = smallFilesystem();
-        Path filler = disk.resolve("filler");
+        disk = SmallFilesystem.mount(dir.resolve("tmpfs"), "size=" + TMPFS_BYTES);
+        Path filler = disk.root().resolve("filler");
         Files.write(filler, new byte[TMPFS_BYTES - 64 * 1024]);
-        Path store = disk.resolve("bets.csv");
+        Path store = disk.root().resolve("bets.csv");
         ServerConfig config = new ServerConfig(0, "server", 128, "INFO", Level.INFO, 1, store, 100,
                 Duration.ofSeconds(30), Map.of());
-        server = new CentralServer(config, null, 2);
+        server = new CentralServer(config, null, 2, Ledgers.opener(config));
         server.start();
         List<Bet> acknowledged = new ArrayList<>();
         try (LogCapture log = LogCapture.attach(); SocketAgency agency = new SocketAgency(server.port())) {

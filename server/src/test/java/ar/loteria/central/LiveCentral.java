@@ -1,5 +1,7 @@
 package ar.loteria.central;
 
+import ar.loteria.central.cli.Ledgers;
+import ar.loteria.central.config.CloseSettings;
 import ar.loteria.central.config.ServerConfig;
 import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.Bet;
@@ -81,7 +83,16 @@ final class LiveCentral implements BeforeEachCallback, AfterEachCallback {
     void start(int agencies, int maxConnections, Duration idle, Map<Long, String> tokens) throws Exception {
         ServerConfig config = new ServerConfig(0, "server", 128, "INFO", Level.INFO, agencies, store(),
                 maxConnections, idle, tokens);
-        server = new CentralServer(config, null, 2);
+        server = new CentralServer(config, null, 2, Ledgers.opener(config));
+        server.start();
+        servers.add(server);
+    }
+
+    /** A central for {@code agencies} agencies whose betting closes as {@code close} says. */
+    void startClosing(int agencies, CloseSettings close) throws Exception {
+        ServerConfig config = new ServerConfig(0, "server", 128, "INFO", Level.INFO, agencies, store(), 100, IDLE,
+                Map.of()).withClose(close);
+        server = new CentralServer(config, null, 2, Ledgers.opener(config));
         server.start();
         servers.add(server);
     }

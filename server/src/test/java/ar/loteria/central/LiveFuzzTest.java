@@ -1,5 +1,7 @@
 package ar.loteria.central;
 
+import ar.loteria.central.cli.Ledgers;
+import ar.loteria.central.config.ServerConfig;
 import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetBatch;
@@ -61,7 +63,8 @@ class LiveFuzzTest {
 
     @Test
     void mutatedConversationsOverSocketsLeaveALiveCentralServingAndItsFileWhole() throws Exception {
-        CentralServer server = new CentralServer(config(fuzz.model().file(), AGENCIES_TO_DRAW), null, 2);
+        ServerConfig config = config(fuzz.model().file(), AGENCIES_TO_DRAW);
+        CentralServer server = new CentralServer(config, null, 2, Ledgers.opener(config));
         server.start();
         try {
             fuzz.iterate(LIVE_ITERATIONS, "connections", (i, stats) -> liveIteration(i, server.port(), stats));
@@ -77,7 +80,8 @@ class LiveFuzzTest {
         String text = Files.readString(fuzz.model().file(), StandardCharsets.UTF_8);
         assertTrue(text.endsWith("\r\n"));
         fuzz.log().clear();
-        try (CentralServer restarted = new CentralServer(config(fuzz.model().file(), 1), null, 2)) {
+        ServerConfig restart = config(fuzz.model().file(), 1);
+        try (CentralServer restarted = new CentralServer(restart, null, 2, Ledgers.opener(restart))) {
             restarted.start();
             assertTrue(fuzz.log().matching("reparar_almacen").isEmpty(), "a whole file needs no repair");
             // the healthy agency's FINISH (again, after the restart) makes the draw, over exactly the file

@@ -1,6 +1,6 @@
 package ar.loteria.central;
 
-import ar.loteria.central.storage.CsvRows;
+import ar.loteria.central.ledger.csv.RenderedRows;
 import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.Message;
@@ -108,9 +108,8 @@ class PipelineBackPressureTest {
         storageThread.runPendingTasks();
 
         // then: one append holding the five batches in arrival order, and each agency's answers in its own order
-        verify(central.store(), times(1)).append(argThat((List<CsvRows> batches) -> batches.stream()
-                .map(rows -> rows.agency() + ":" + rows.bets().size()).toList()
-                .equals(List.of("1:1", "2:2", "1:1", "2:1", "1:2"))));
+        verify(central.store(), times(1)).append(argThat((List<RenderedRows> batches) ->
+                EmbeddedCentral.agencyAndCount(batches).equals(List.of("1:1", "2:2", "1:1", "2:1", "1:2"))));
         assertEquals(List.of(new BatchAck(0, 1), new BatchAck(1, 1), new BatchAck(2, 2)), first.received());
         assertEquals(List.of(new BatchAck(0, 2), new BatchAck(2, 1)), second.received());
         assertEquals(4, central.ledger().stored(1));
@@ -125,7 +124,7 @@ class PipelineBackPressureTest {
         EmbeddedPeer wire = central.welcomedThrough(storageThread);
         int batches = StorageDispatcher.MAX_GROUP + 3;
         List<Integer> appended = new ArrayList<>();
-        doAnswer(call -> appended.add(call.<List<CsvRows>>getArgument(0).size()))
+        doAnswer(call -> appended.add(call.<List<RenderedRows>>getArgument(0).size()))
                 .when(central.store()).append(anyList());
         for (int i = 0; i < batches; i++) {
             wire.send(new BetBatch(1, i, List.of(GOOD)));

@@ -1,8 +1,8 @@
 package ar.loteria.central;
 
-import ar.loteria.central.draw.FileLedger;
-import ar.loteria.central.draw.Ledger;
-import ar.loteria.central.storage.CsvBetStore;
+import ar.loteria.central.ledger.Ledger;
+import ar.loteria.central.ledger.csv.CsvBetStore;
+import ar.loteria.central.ledger.csv.CsvLedger;
 import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.ErrorCode;
@@ -53,7 +53,7 @@ class PipelineFuzzTest {
     @Test
     void mutatedConversationsNeverBreakThePipelineOrStorePartOfABatch() throws Exception {
         try (CsvBetStore store = CsvBetStore.open(fuzz.model().file())) {
-            FileLedger ledger = Dispatchers.ledger(store, AGENCIES_TO_DRAW);
+            CsvLedger ledger = Dispatchers.ledger(store, AGENCIES_TO_DRAW);
             CentralInitializer initializer = new CentralInitializer(config(fuzz.model().file(), AGENCIES_TO_DRAW),
                     Dispatchers.immediate(ledger), new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), null);
             fuzz.iterate(PIPELINE_ITERATIONS, "conversations",

@@ -1,5 +1,6 @@
 package ar.loteria.central;
 
+import ar.loteria.central.cli.Ledgers;
 import ar.loteria.central.config.ServerConfig;
 import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.Bet;
@@ -219,7 +220,7 @@ class PipeliningAgencyTest {
     private CentralServer start(int agencies, Path store) throws Exception {
         ServerConfig config = new ServerConfig(0, "server", 128, "WARN", Level.WARN, agencies, store, 1000,
                 Duration.ofSeconds(30), Map.of());
-        CentralServer server = new CentralServer(config, null, 2);
+        CentralServer server = new CentralServer(config, null, 2, Ledgers.opener(config));
         server.start();
         servers.add(server);
         return server;

@@ -1,5 +1,6 @@
 package ar.loteria.central;
 
+import ar.loteria.central.cli.Ledgers;
 import ar.loteria.central.config.ServerConfig;
 import ar.loteria.central.config.StatusSettings;
 import ar.loteria.central.status.Readiness;
@@ -40,6 +41,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static ar.loteria.testkit.PrometheusText.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,7 +64,7 @@ class StatusPortTest {
         ServerConfig config = new ServerConfig(0, "server", 128, "INFO", Level.INFO, agencies,
                 dir.resolve("bets.csv"), 1000, Duration.ofSeconds(30), Map.of())
                 .withStatus(new StatusSettings(statusPort, "127.0.0.1", null));
-        CentralServer server = new CentralServer(config, null, 2);
+        CentralServer server = new CentralServer(config, null, 2, Ledgers.opener(config));
         servers.add(server);
         server.start();
         return server;
@@ -161,6 +164,157 @@ class StatusPortTest {
                 socket.close();
             }
         }
+    }
+
+    @Test
+    void healthAndReadyAnswerWithinASecondWhateverThePagesViewersDo() throws Exception {
+        // given: 4 clients asking for /status.json in a loop on their keep-alive connections, 64 pages watching the
+        // events (more than are served), and 40 connections that send half a request and wait
+        CentralServer server = start(1, freePort());
+        List<Socket> crowd = new ArrayList<>();
+        AtomicBoolean over = new AtomicBoolean();
+        AtomicLong answered = new AtomicLong();
+        List<Thread> askers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                Socket asker = open(server, crowd);
+                askers.add(new Thread(() -> askInALoop(asker, over, answered), "status-json-asker-" + i));
+            }
+            int streams = 0;
+            for (int i = 0; i < 64; i++) {
+                Socket page = open(server, crowd);
+                send(page, "GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+                String status = statusLine(page, Duration.ofSeconds(5));
+                streams += status.equals("HTTP/1.1 200 OK") ? 1 : 0;
+                assertTrue(status.equals("HTTP/1.1 200 OK") || status.equals("HTTP/1.1 503 Service Unavailable"),
+                        status);
+            }
+            for (int i = 0; i < 40; i++) {
+                send(open(server, crowd), "GET /status.json HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+            }
+            askers.forEach(Thread::start);
+            // The places of the reserve the crowd took are free again within its deadline.
+            Thread.sleep(1_200);
+
+            // when / then: every probe, on a connection of its own as an orchestrator's, is answered within 1 s
+            for (int probe = 0; probe < 20; probe++) {
+                for (String path : List.of("/health", "/ready")) {
+                    long started = System.nanoTime();
+                    try (Socket socket = new Socket("127.0.0.1", server.statusPort())) {
+                        send(socket, "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+                        assertEquals("HTTP/1.1 200 OK", statusLine(socket, Duration.ofSeconds(1)), path);
+                    }
+                    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                    assertTrue(millis < 1_000, path + " took " + millis + " ms");
+                }
+            }
+            assertEquals(48, streams, "the page's viewers have a limit of their own");
+            assertTrue(answered.get() > 0, "the /status.json loops were served meanwhile");
+        } finally {
+            over.set(true);
+            for (Socket socket : crowd) {
+                socket.close();
+            }
+            for (Thread thread : askers) {
+                if (thread.isAlive()) {
+                    thread.join(5_000);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aClientThatAsksAgainAndAgainWithoutReadingIsClosedAndHealthStillAnswers() throws Exception {
+        // given: a central, and a client that pipelines 20,000 requests for /status.json and reads nothing
+        CentralServer server = start(1, freePort());
+        byte[] requests = "GET /status.json HTTP/1.1\r\nHost: x\r\n\r\n".repeat(20_000)
+                .getBytes(StandardCharsets.US_ASCII);
+        try (Socket flooder = new Socket("127.0.0.1", server.statusPort())) {
+            Thread writer = new Thread(() -> {
+                try {
+                    flooder.getOutputStream().write(requests);
+                } catch (IOException e) {
+                    // closed by the central before the last bytes went out
+                }
+            }, "status-flooder");
+            writer.start();
+
+            // when / then: health checks are answered within 1 s meanwhile
+            for (int probe = 0; probe < 10; probe++) {
+                long started = System.nanoTime();
+                try (Socket socket = new Socket("127.0.0.1", server.statusPort())) {
+                    send(socket, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+                    assertEquals("HTTP/1.1 200 OK", statusLine(socket, Duration.ofSeconds(1)));
+                }
+                assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(1));
+                Thread.sleep(20);
+            }
+            writer.join(5_000);
+
+            // and the flooder is closed once its unread answers pass the write buffer's bound: what it can read
+            // then ends, far short of 20,000 answers
+            flooder.setSoTimeout(5_000);
+            String answers = new String(flooder.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            int count = answers.split("HTTP/1.1 200 OK", -1).length - 1;
+            assertTrue(count > 0 && count < 20_000, count + " answers");
+        }
+    }
+
+    private static Socket open(CentralServer server, List<Socket> owned) throws IOException {
+        Socket socket = new Socket("127.0.0.1", server.statusPort());
+        owned.add(socket);
+        return socket;
+    }
+
+    private static void send(Socket socket, String text) throws IOException {
+        socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+    }
+
+    /** The status line of the next response, read within {@code timeout}. */
+    private static String statusLine(Socket socket, Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        StringBuilder line = new StringBuilder();
+        InputStream in = socket.getInputStream();
+        for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+            line.append((char) b);
+        }
+        return line.toString().strip();
+    }
+
+    /** Asks for /status.json on one keep-alive connection until {@code over}, reading each whole response. */
+    private static void askInALoop(Socket socket, AtomicBoolean over, AtomicLong answered) {
+        try {
+            socket.setSoTimeout(5_000);
+            InputStream in = socket.getInputStream();
+            while (!over.get()) {
+                send(socket, "GET /status.json HTTP/1.1\r\nHost: x\r\n\r\n");
+                long length = -1;
+                for (String header = headerLine(in); !header.isEmpty(); header = headerLine(in)) {
+                    if (header.toLowerCase().startsWith("content-length:")) {
+                        length = Long.parseLong(header.substring("content-length:".length()).strip());
+                    }
+                }
+                if (length < 0) {
+                    return;
+                }
+                in.skipNBytes(length);
+                answered.incrementAndGet();
+            }
+        } catch (IOException e) {
+            // the test closed the socket
+        }
+    }
+
+    private static String headerLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new IOException("closed");
+            }
+            line.append((char) b);
+        }
+        return line.toString().strip();
     }
 
     @Test

@@ -1,12 +1,11 @@
 package ar.loteria.central;
 
-import ar.loteria.central.draw.AgencyTally;
-import ar.loteria.central.draw.Ledger;
-import ar.loteria.central.draw.LedgerView;
-import ar.loteria.central.draw.Outcome;
+import ar.loteria.central.ledger.AgencyTally;
+import ar.loteria.central.ledger.Ledger;
+import ar.loteria.central.ledger.LedgerView;
+import ar.loteria.central.ledger.Outcome;
 import ar.loteria.central.status.CentralStatus;
 import ar.loteria.central.status.IngestSample;
-import ar.loteria.central.storage.CsvRows;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.ErrorCode;
@@ -49,7 +48,7 @@ class StorageDispatcherTest {
     @Test
     void aFailureOutsideTheStoreStillAnswersEveryBatchAndFreesItsPlace() {
         // given: a ledger that fails in an unexpected way, and a budget of one waiting batch
-        Ledger ledger = mock(Ledger.class);
+        Ledger ledger = Dispatchers.mockLedger();
         when(ledger.store(anyList())).thenThrow(new IllegalStateException("a bug"));
         StorageDispatcher storage = Dispatchers.on(ImmediateEventExecutor.INSTANCE, ledger, 1);
         EmbeddedChannel channel = new EmbeddedChannel();
@@ -57,7 +56,7 @@ class StorageDispatcherTest {
         BetBatch batch = batch(3, 0);
 
         // when
-        storage.store(connection, batch, CsvRows.render(3, batch.bets()));
+        storage.store(connection, batch);
 
         // then: refused as not stored, nothing left waiting, the budget free again
         ErrorReply reply = assertInstanceOf(ErrorReply.class, channel.readOutbound());
@@ -73,7 +72,7 @@ class StorageDispatcherTest {
     @Test
     void aLedgerThatCannotAnswerAHelloClosesTheConnectionSoTheAgencyConnectsAgain() {
         // given
-        Ledger ledger = mock(Ledger.class);
+        Ledger ledger = Dispatchers.mockLedger();
         when(ledger.stored(anyLong())).thenThrow(new IllegalStateException("database gone"));
         StorageDispatcher storage = Dispatchers.on(ImmediateEventExecutor.INSTANCE, ledger, 10);
         EmbeddedChannel channel = new EmbeddedChannel();
@@ -92,14 +91,14 @@ class StorageDispatcherTest {
     @Test
     void messagesQueuedAfterTheStorageThreadStoppedAreRefusedAsShuttingDownAndNothingIsStored() {
         // given: a dispatcher that has been closed
-        Ledger ledger = mock(Ledger.class);
+        Ledger ledger = Dispatchers.mockLedger();
         StorageDispatcher storage = Dispatchers.on(ImmediateEventExecutor.INSTANCE, ledger, 10);
         storage.close();
         EmbeddedChannel channel = new EmbeddedChannel();
         AgencyConnection connection = AgencyConnection.attach(channel, storage);
 
         // when
-        storage.store(connection, batch(2, 7), CsvRows.render(2, List.of(BET)));
+        storage.store(connection, batch(2, 7));
 
         // then
         ErrorReply reply = assertInstanceOf(ErrorReply.class, channel.readOutbound());
@@ -115,7 +114,7 @@ class StorageDispatcherTest {
     @Test
     void aRefusalDecidedOnTheEventLoopWaitsBehindTheConnectionsQueuedMessages() {
         // given: a storage thread that has not run yet, with a HELLO of the connection queued
-        Ledger ledger = mock(Ledger.class);
+        Ledger ledger = Dispatchers.mockLedger();
         when(ledger.stored(1)).thenReturn(0L);
         EmbeddedChannel storageThread = new EmbeddedChannel();
         StorageDispatcher storage = Dispatchers.on(storageThread.eventLoop(), ledger, 10);
@@ -138,7 +137,7 @@ class StorageDispatcherTest {
     @Test
     void aConnectionWithNothingQueuedIsRefusedAtOnce() {
         // given
-        Ledger ledger = mock(Ledger.class);
+        Ledger ledger = Dispatchers.mockLedger();
         when(ledger.store(anyList())).thenReturn(List.of(Outcome.DONE));
         EmbeddedChannel storageThread = new EmbeddedChannel();
         StorageDispatcher storage = Dispatchers.on(storageThread.eventLoop(), ledger, 10);
@@ -158,7 +157,7 @@ class StorageDispatcherTest {
     @Test
     void theStatusIsPublishedEveryPeriodWithTheIngestOfTheLastMinute() {
         // given: a store that takes 100 bets per period, and a clock the test moves
-        Ledger ledger = mock(Ledger.class);
+        Ledger ledger = Dispatchers.mockLedger();
         AtomicLong stored = new AtomicLong();
         when(ledger.view()).thenAnswer(call -> new LedgerView(2, null, stored.get() * 47,
                 List.of(new AgencyTally(1, stored.get(), false, -1))));

@@ -1,5 +1,6 @@
 package ar.loteria.central;
 
+import ar.loteria.central.cli.Ledgers;
 import ar.loteria.central.config.ServerConfig;
 import ar.loteria.central.config.TlsSettings;
 import ar.loteria.codec.BatchAck;
@@ -86,7 +87,7 @@ class TlsCentralTest {
         ServerConfig config = new ServerConfig(0, "server", 128, "INFO", Level.INFO, 1, dir.resolve("bets.csv"),
                 1000, Duration.ofSeconds(30), Map.of());
         SslContext ssl = new TlsSettings(IDENTITIES.get("central").keystore(), IDENTITIES.get("central").password()).newServerContext();
-        server = new CentralServer(config, ssl, 2);
+        server = new CentralServer(config, ssl, 2, Ledgers.opener(config));
         server.start();
     }
 

@@ -23,8 +23,6 @@ import java.util.Set;
  * connection, cuts the bytes into frames and answers each message (docs/PROTOCOL.md). Without a writer thread each
  * reply goes to its connection at once; with one, every reply goes through it in the order the messages came, so
  * no reply overtakes the rows written before it. Created and closed by {@link ReferenceCentral}'s main thread.
- * A little longer than most classes: a plain NIO selector loop (accept, read, frame, answer, write what is left)
- * is one piece of code, and splitting it would hide the one thing a reference must show, how little it does.
  */
 final class SelectorLoop {
 

@@ -1,16 +1,16 @@
 package ar.loteria.central.status;
 
 import ar.loteria.central.StorageDispatcher;
-import ar.loteria.central.draw.AgencyTally;
-import ar.loteria.central.draw.Batch;
-import ar.loteria.central.draw.Ledger;
-import ar.loteria.central.draw.LedgerView;
-import ar.loteria.central.draw.Outcome;
+import ar.loteria.central.ledger.AgencyTally;
+import ar.loteria.central.ledger.Batch;
+import ar.loteria.central.ledger.Ledger;
+import ar.loteria.central.ledger.LedgerView;
+import ar.loteria.central.ledger.Outcome;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 

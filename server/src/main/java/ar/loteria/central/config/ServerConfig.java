@@ -25,18 +25,21 @@ import java.util.Objects;
  *                        are acknowledged
  * @param status          STATUS_PORT, STATUS_BIND, STATUS_TOKEN: the operator's view
  * @param database        STORAGE_URL, STORAGE_USER, STORAGE_PASSWORD: a database instead of the CSV file
+ * @param tls             TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD: the bets port speaks only TLS when a keystore is set
+ * @param close           DRAW_AT, DRAW_AFTER_SECONDS: the close of betting, if any
  */
 public record ServerConfig(int port, String serverIp, int listenBacklog, String loggingLevel, Level level,
                            int agencies, Path storagePath, int maxConnections, Duration idleTimeout,
                            Map<Long, String> agencyTokens, boolean syncWrites, StatusSettings status,
-                           DatabaseSettings database) {
+                           DatabaseSettings database, TlsSettings tls, CloseSettings close) {
 
-    /** A configuration with the CSV store and no operator's view. */
+    /** A configuration with the CSV store, no operator's view and plain TCP. */
     public ServerConfig(int port, String serverIp, int listenBacklog, String loggingLevel, Level level,
                         int agencies, Path storagePath, int maxConnections, Duration idleTimeout,
                         Map<Long, String> agencyTokens, boolean syncWrites) {
         this(port, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath, maxConnections, idleTimeout,
-                agencyTokens, syncWrites, StatusSettings.OFF, DatabaseSettings.NONE);
+                agencyTokens, syncWrites, StatusSettings.OFF, DatabaseSettings.NONE, TlsSettings.OFF,
+                CloseSettings.NONE);
     }
 
     /** A configuration whose store writes are not forced to the disk (the default). */
@@ -55,24 +58,38 @@ public record ServerConfig(int port, String serverIp, int listenBacklog, String 
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(close, "close");
         agencyTokens = Map.copyOf(agencyTokens);
     }
 
     /** The same configuration on another port (tests bind port 0). */
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(newPort, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath,
-                maxConnections, idleTimeout, agencyTokens, syncWrites, status, database);
+                maxConnections, idleTimeout, agencyTokens, syncWrites, status, database, tls, close);
     }
 
     /** The same configuration with another operator's view. */
     public ServerConfig withStatus(StatusSettings newStatus) {
         return new ServerConfig(port, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath,
-                maxConnections, idleTimeout, agencyTokens, syncWrites, newStatus, database);
+                maxConnections, idleTimeout, agencyTokens, syncWrites, newStatus, database, tls, close);
     }
 
     /** The same configuration on another store. */
     public ServerConfig withDatabase(DatabaseSettings newDatabase) {
         return new ServerConfig(port, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath,
-                maxConnections, idleTimeout, agencyTokens, syncWrites, status, newDatabase);
+                maxConnections, idleTimeout, agencyTokens, syncWrites, status, newDatabase, tls, close);
+    }
+
+    /** The same configuration with another TLS setting. */
+    public ServerConfig withTls(TlsSettings newTls) {
+        return new ServerConfig(port, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath,
+                maxConnections, idleTimeout, agencyTokens, syncWrites, status, database, newTls, close);
+    }
+
+    /** The same configuration with another close of betting. */
+    public ServerConfig withClose(CloseSettings newClose) {
+        return new ServerConfig(port, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath,
+                maxConnections, idleTimeout, agencyTokens, syncWrites, status, database, tls, newClose);
     }
 }

@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -36,6 +39,8 @@ public final class ServerConfigLoader {
     static final String STORAGE_URL = "STORAGE_URL";
     static final String STORAGE_USER = "STORAGE_USER";
     static final String STORAGE_PASSWORD = "STORAGE_PASSWORD";
+    static final String DRAW_AT = "DRAW_AT";
+    static final String DRAW_AFTER_SECONDS = "DRAW_AFTER_SECONDS";
 
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry(PORT, "12345"),
@@ -53,15 +58,18 @@ public final class ServerConfigLoader {
             Map.entry(STATUS_TOKEN, ""),
             Map.entry(STORAGE_URL, ""),
             Map.entry(STORAGE_USER, ""),
-            Map.entry(STORAGE_PASSWORD, ""));
+            Map.entry(STORAGE_PASSWORD, ""),
+            Map.entry(DRAW_AT, ""),
+            Map.entry(DRAW_AFTER_SECONDS, ""));
 
     private ServerConfigLoader() {
     }
 
-    /** Reads {@code file} (if it exists) and the overrides in {@code env}. */
+    /** Reads {@code file} (if it exists) once, and the overrides in {@code env}. */
     public static ServerConfig load(Path file, Map<String, String> env) throws ConfigException {
+        Map<String, String> ini = readIni(file);
         Map<String, String> values = new HashMap<>(DEFAULTS);
-        values.putAll(readIni(file));
+        values.putAll(ini);
         for (String key : DEFAULTS.keySet()) {
             String override = env.get(key);
             if (override != null) {
@@ -89,11 +97,13 @@ public final class ServerConfigLoader {
                 tokens(values.get(TOKENS)),
                 bool(values, SYNC),
                 status(values),
-                database(values));
+                database(values),
+                TlsSettings.from(ini, env),
+                close(values));
     }
 
     /** The keys of {@code file} (upper case) and their values; a missing file has none. */
-    static Map<String, String> readIni(Path file) throws ConfigException {
+    private static Map<String, String> readIni(Path file) throws ConfigException {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -168,6 +178,23 @@ public final class ServerConfigLoader {
         String user = values.get(STORAGE_USER);
         String password = values.get(STORAGE_PASSWORD);
         return new DatabaseSettings(url, user.isEmpty() ? null : user, password.isEmpty() ? null : password);
+    }
+
+    /** DRAW_AT (an ISO-8601 instant with its zone) and DRAW_AFTER_SECONDS, each optional. */
+    private static CloseSettings close(Map<String, String> values) throws ConfigException {
+        String at = values.get(DRAW_AT);
+        Instant drawAt = null;
+        if (!at.isEmpty()) {
+            try {
+                drawAt = ZonedDateTime.parse(at).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new ConfigException(DRAW_AT + " must be an ISO-8601 instant with its zone, as"
+                        + " 2026-12-24T21:00:00-03:00 or 2026-12-25T00:00:00Z, was '" + at + "'");
+            }
+        }
+        Duration after = values.get(DRAW_AFTER_SECONDS).isEmpty() ? null
+                : Duration.ofSeconds(integer(values, DRAW_AFTER_SECONDS, 1, 31_536_000));
+        return new CloseSettings(drawAt, after);
     }
 
     /** {@code 1=secret-one,2=secret-two}: the agencies listed must say their token in HELLO. */

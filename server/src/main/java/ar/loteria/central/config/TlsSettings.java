@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The central's optional TLS, read from the same {@code config.ini} and environment as {@link ServerConfig} (kept
- * apart from it so that TLS stays opt-in): {@code TLS_KEYSTORE} names a PKCS12 keystore with the central's key and
- * certificate, {@code TLS_KEYSTORE_PASSWORD} its password. An empty or absent {@code TLS_KEYSTORE} means plain TCP.
+ * The central's optional TLS, part of its {@link ServerConfig} and read with the rest of it by {@link
+ * ServerConfigLoader}: {@code TLS_KEYSTORE} names a PKCS12 keystore with the central's key and certificate,
+ * {@code TLS_KEYSTORE_PASSWORD} its password. An empty or absent {@code TLS_KEYSTORE} means plain TCP.
  *
  * @param keystore TLS_KEYSTORE, or {@code null} when TLS is off
  * @param password TLS_KEYSTORE_PASSWORD, for the keystore and its key
@@ -36,9 +36,11 @@ public record TlsSettings(Path keystore, String password) {
         Objects.requireNonNull(password, "password");
     }
 
-    /** Reads {@code file} (if it exists) and the overrides in {@code env}, as {@link ServerConfigLoader} does. */
-    public static TlsSettings load(Path file, Map<String, String> env) throws ConfigException {
-        Map<String, String> ini = ServerConfigLoader.readIni(file);
+    /**
+     * The settings {@code ini} (the keys of {@code config.ini}, upper case) and the overrides in {@code env} make; the
+     * password is taken as written, spaces included.
+     */
+    static TlsSettings from(Map<String, String> ini, Map<String, String> env) {
         String keystore = env.getOrDefault(KEYSTORE, ini.getOrDefault(KEYSTORE, "")).trim();
         String password = env.getOrDefault(PASSWORD, ini.getOrDefault(PASSWORD, ""));
         return keystore.isEmpty() ? OFF : new TlsSettings(Path.of(keystore), password);

@@ -22,15 +22,31 @@ import java.util.Map;
  * @param agencies         one entry per agency known to the store or connected, by id
  * @param ingest           the bets stored at each publication of about the last minute, oldest first, this one
  *                         last: the ingest-rate chart
+ * @param closesAt         when betting closes (or closed): DRAW_AT, or DRAW_AFTER_SECONDS after the first FINISH;
+ *                         {@code null} when no close is known
  */
 public record CentralStatus(Instant at, int agenciesExpected, int agenciesFinished, Instant drawnAt, long betsStored,
                             long batchesStored, Map<ErrorCode, Long> batchesRefused, int resultsWaiting,
-                            long storeBytes, List<AgencyStatus> agencies, List<IngestSample> ingest) {
+                            long storeBytes, List<AgencyStatus> agencies, List<IngestSample> ingest,
+                            Instant closesAt) {
 
     public CentralStatus {
         batchesRefused = Map.copyOf(batchesRefused);
         agencies = List.copyOf(agencies);
         ingest = List.copyOf(ingest);
+    }
+
+    /** A status of a lottery without a close of betting. */
+    public CentralStatus(Instant at, int agenciesExpected, int agenciesFinished, Instant drawnAt, long betsStored,
+                         long batchesStored, Map<ErrorCode, Long> batchesRefused, int resultsWaiting,
+                         long storeBytes, List<AgencyStatus> agencies, List<IngestSample> ingest) {
+        this(at, agenciesExpected, agenciesFinished, drawnAt, betsStored, batchesStored, batchesRefused,
+                resultsWaiting, storeBytes, agencies, ingest, null);
+    }
+
+    /** Of the agencies the draw waits for (AGENCIES), how many have not finished. */
+    public int agenciesNotFinished() {
+        return Math.max(0, agenciesExpected - agenciesFinished);
     }
 
     public boolean drawn() {

@@ -39,13 +39,18 @@ final class EventStream implements AutoCloseable {
     private static final int RETRY_MILLIS = 2_000;
 
     private final StatusSource source;
+    private final int maxSubscribers;
     private final ChannelGroup subscribers;
     private final ScheduledFuture<?> ticks;
     // The stream's event loop only.
     private CentralStatus sent;
 
-    EventStream(StatusSource source, EventExecutor loop, Duration period) {
+    /**
+     * @param maxSubscribers streams open at once, at most: the page's viewers never take every status connection
+     */
+    EventStream(StatusSource source, EventExecutor loop, Duration period, int maxSubscribers) {
         this.source = source;
+        this.maxSubscribers = maxSubscribers;
         this.subscribers = new DefaultChannelGroup("status-events", loop);
         this.ticks = loop.scheduleAtFixedRate(this::tick, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -73,6 +78,15 @@ final class EventStream implements AutoCloseable {
     /** Subscribers connected now. Any thread. */
     int size() {
         return subscribers.size();
+    }
+
+    /** Whether a new subscriber would be one too many. Any thread. */
+    boolean full() {
+        return subscribers.size() >= maxSubscribers;
+    }
+
+    int maxSubscribers() {
+        return maxSubscribers;
     }
 
     /** The stream's event loop: one event to every subscriber that can take it. */

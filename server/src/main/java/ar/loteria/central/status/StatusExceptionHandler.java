@@ -1,6 +1,6 @@
 package ar.loteria.central.status;
 
-import ar.loteria.central.CentralLog;
+import ar.loteria.central.log.CentralLog;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

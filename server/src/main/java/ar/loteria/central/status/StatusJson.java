@@ -110,6 +110,9 @@ final class StatusJson {
         json.append(",\"agenciesExpected\":").append(status.agenciesExpected());
         json.append(",\"agenciesFinished\":").append(status.agenciesFinished());
         json.append(",\"agenciesConnected\":").append(status.agenciesConnected());
+        json.append(",\"agenciesNotFinished\":").append(status.agenciesNotFinished());
+        json.append(",\"closesAt\":");
+        instant(json, status.closesAt());
         json.append(",\"drawn\":").append(status.drawn());
         json.append(",\"drawnAt\":");
         instant(json, status.drawnAt());

@@ -44,12 +44,11 @@ import java.util.function.LongSupplier;
  *
  * <p>What keeps it cheap. The JVM's collectors are set up once per JVM, when the status port gets its first
  * connection ({@link #prepare}), on Netty's global executor rather than an event loop: in a cold JVM that takes
- * some tens of milliseconds of CPU. A central that nobody watches never pays it (set up as the port opened, it was
- * measured costing 25 ms of CPU in the middle of a fresh central's first ingest, watched or not); one that is
- * watched from its start, as Prometheus and an open page do, pays it while the store opens, before agencies come.
- * The client's native-memory collector is left out: it reports only when the JVM runs with {@code
+ * some tens of milliseconds of CPU. A central that nobody watches never pays it; one that is watched from its
+ * start, as Prometheus and an open page do, pays it while the store opens, before agencies come (docs/PERFORMANCE.md
+ * has the figures). The client's native-memory collector is left out: it reports only when the JVM runs with {@code
  * -XX:NativeMemoryTracking}, which the central's images do not, and setting it up starts the platform MBean
- * server (50-75 ms of CPU, measured). A render is served again for {@code maxAge} (the status's own
+ * server. A render is served again for {@code maxAge} (the status's own
  * publication period): a scraper asking more often than the status changes gets the same text again. And the JVM's
  * figures are collected at most every {@link #JVM_MAX_AGE}: collecting the thread figures asks the JVM to look for
  * deadlocks, which stops every thread, the event loops included, a few times a second under a fast scraper.
@@ -198,7 +197,17 @@ final class StatusMetrics {
                     status.agenciesExpected()));
             metrics.add(gauge("lottery_agencies_finished", "Agencies whose FINISH was accepted",
                     status.agenciesFinished()));
+            metrics.add(gauge("lottery_agencies_not_finished", "Agencies of AGENCIES that have not finished",
+                    status.agenciesNotFinished()));
             metrics.add(gauge("lottery_draw_completed", "1 once the draw has happened", status.drawn() ? 1 : 0));
+            if (status.closesAt() != null) {
+                metrics.add(GaugeSnapshot.builder().name("lottery_draw_close_timestamp_seconds").unit(Unit.SECONDS)
+                        .help("When betting closes (DRAW_AT, or DRAW_AFTER_SECONDS after the first FINISH), in"
+                                + " seconds since the epoch")
+                        .dataPoint(GaugeDataPointSnapshot.builder()
+                                .value(status.closesAt().toEpochMilli() / 1000.0).build())
+                        .build());
+            }
             if (status.drawn()) {
                 metrics.add(GaugeSnapshot.builder().name("lottery_draw_timestamp_seconds").unit(Unit.SECONDS)
                         .help("When the draw happened, in seconds since the epoch")

@@ -1,6 +1,6 @@
 package ar.loteria.central.status;
 
-import ar.loteria.central.CentralLog;
+import ar.loteria.central.log.CentralLog;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -28,7 +28,8 @@ import java.util.Base64;
  * {@code /health}, {@code /ready}. It only reads what {@link StatusSource} holds, so no request waits for the
  * storage thread. What it will not serve gets a 4xx and the connection closed: a request the codec could not
  * decode (400, 414 for a long request line, 431 for long headers), a method other than GET (405), a body (413), a
- * missing token (401), an unknown path (404). Content that follows a request is ignored. {@code @Sharable}: one per
+ * missing token (401), an unknown path (404). Content that follows a request is ignored. A client that asks again
+ * while its earlier answers wait unread (pipelining without reading) is closed. {@code @Sharable}: one per
  * status server; any event loop.
  */
 @Sharable
@@ -39,6 +40,7 @@ final class StatusRequestHandler extends SimpleChannelInboundHandler<HttpObject>
 
     private final StatusSource source;
     private final StatusMetrics metrics;
+    private final StatusDocument document;
     private final EventStream events;
     private final byte[] token;
 
@@ -48,13 +50,22 @@ final class StatusRequestHandler extends SimpleChannelInboundHandler<HttpObject>
     StatusRequestHandler(StatusSource source, StatusMetrics metrics, EventStream events, String token) {
         this.source = source;
         this.metrics = metrics;
+        this.document = new StatusDocument(source);
         this.events = events;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) throws IOException {
-        if (!(msg instanceof HttpRequest request) || ctx.channel().hasAttr(STREAMING)) {
+        if (!(msg instanceof HttpRequest request) || ctx.channel().hasAttr(STREAMING) || !ctx.channel().isActive()) {
+            return;
+        }
+        if (!ctx.channel().isWritable()) {
+            // It asks again while the answers before (more than the write buffer's high mark) wait unread: they
+            // would pile up without bound, and every render takes the status thread from the other clients.
+            CentralLog.statusConnectionLost(ctx.channel().remoteAddress(),
+                    "asks again while its earlier answers wait unread: closed");
+            ctx.close();
             return;
         }
         DecoderResult decoded = request.decoderResult();
@@ -92,11 +103,21 @@ final class StatusRequestHandler extends SimpleChannelInboundHandler<HttpObject>
         switch (path) {
             case "/" -> HttpReplies.answer(ctx, request, StatusPage.get().response());
             case "/events" -> {
-                ctx.channel().attr(STREAMING).set(true);
-                events.subscribe(ctx, request.protocolVersion());
+                if (events.full()) {
+                    // The page's viewers have their own limit, below the connection limit, so that scrapers and
+                    // health checks always find a place. The page tries again by itself.
+                    FullHttpResponse busy = HttpReplies.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "503 Service "
+                            + "Unavailable: more than " + events.maxSubscribers() + " event streams");
+                    busy.headers().setInt(HttpHeaderNames.RETRY_AFTER, 5);
+                    refuse(ctx, busy);
+                } else {
+                    ctx.channel().attr(STREAMING).set(true);
+                    events.subscribe(ctx, request.protocolVersion());
+                }
             }
-            case "/status.json" -> HttpReplies.answer(ctx, request, HttpReplies.json(HttpResponseStatus.OK,
-                    StatusJson.document(source.status(), source.openConnections(), source.readiness())));
+            // The render may be served again: each response wraps its bytes, which nobody writes to.
+            case "/status.json" -> HttpReplies.answer(ctx, request, HttpReplies.of(HttpResponseStatus.OK,
+                    HttpReplies.JSON, Unpooled.wrappedBuffer(document.bytes())));
             case "/metrics" -> HttpReplies.answer(ctx, request, metrics(request));
             case "/health" -> HttpReplies.answer(ctx, request, HttpReplies.json(HttpResponseStatus.OK,
                     StatusJson.health()));

@@ -1,7 +1,7 @@
 package ar.loteria.central.status;
 
-import ar.loteria.central.CentralLog;
 import ar.loteria.central.config.StatusSettings;
+import ar.loteria.central.log.CentralLog;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -29,8 +29,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StatusServer implements AutoCloseable {
 
-    /** Status connections open at once, at most: a page uses two, a Prometheus server one. */
+    /** Status connections served as usual at once, at most: a page uses two, a Prometheus server one. */
     static final int MAX_CONNECTIONS = 64;
+    /** Event streams (pages watching) at once, at most: below {@link #MAX_CONNECTIONS}, so viewers leave room. */
+    static final int MAX_EVENT_STREAMS = 48;
+    /** Connections beyond {@link #MAX_CONNECTIONS} kept for {@code /health} and {@code /ready}. */
+    static final int PROBE_RESERVE = 16;
+    /** How long a connection of that reserve may stay open: an orchestrator's probe asks at once. */
+    static final Duration PROBE_DEADLINE = Duration.ofSeconds(1);
     /** How long a status connection may wait silent for its next request. */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
     /** How long a request head may take to arrive once its first byte has. */
@@ -66,7 +72,7 @@ public final class StatusServer implements AutoCloseable {
         EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("central-status"),
                 NioIoHandler.newFactory());
         ChannelGroup connections = new DefaultChannelGroup("status", GlobalEventExecutor.INSTANCE);
-        EventStream events = new EventStream(source, loop.next(), EVENT_PERIOD);
+        EventStream events = new EventStream(source, loop.next(), EVENT_PERIOD, MAX_EVENT_STREAMS);
         StatusMetrics metrics = new StatusMetrics(source, EVENT_PERIOD, System::nanoTime);
         StatusRequestHandler requests = new StatusRequestHandler(source, metrics, events, settings.token());
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -75,8 +81,8 @@ public final class StatusServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new StatusInitializer(connections, new HttpConnectionLimitHandler(MAX_CONNECTIONS),
-                        requests, IDLE_TIMEOUT, HEAD_TIMEOUT));
+                .childHandler(new StatusInitializer(connections, new HttpConnectionLimitHandler(MAX_CONNECTIONS,
+                        PROBE_RESERVE, PROBE_DEADLINE), requests, IDLE_TIMEOUT, HEAD_TIMEOUT));
         try {
             Channel listener = bootstrap.bind(new InetSocketAddress(settings.bind(), settings.port())).sync()
                     .channel();

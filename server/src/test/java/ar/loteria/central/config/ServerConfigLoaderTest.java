@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,6 +53,18 @@ class ServerConfigLoaderTest {
         assertEquals(false, config.syncWrites());
         assertEquals(new StatusSettings(8080, "0.0.0.0", null), config.status());
         assertEquals(DatabaseSettings.NONE, config.database());
+        assertEquals(CloseSettings.NONE, config.close());
+    }
+
+    @Test
+    void readsTheCloseOfBettingAsAnInstantWithItsZoneAndSecondsAfterTheFirstFinish() throws Exception {
+        ServerConfig config = ServerConfigLoader.load(write(COURSE_FILE
+                + "DRAW_AT = 2026-12-24T21:00:00-03:00\nDRAW_AFTER_SECONDS = 600\n"), Map.of());
+        ServerConfig zoned = ServerConfigLoader.load(dir.resolve("absent.ini"),
+                Map.of("DRAW_AT", "2026-12-24T21:00:00-03:00[America/Argentina/Buenos_Aires]"));
+
+        assertEquals(new CloseSettings(Instant.parse("2026-12-25T00:00:00Z"), Duration.ofMinutes(10)), config.close());
+        assertEquals(new CloseSettings(Instant.parse("2026-12-25T00:00:00Z"), null), zoned.close());
     }
 
     @Test
@@ -144,6 +157,10 @@ class ServerConfigLoaderTest {
         assertMessageNames("STATUS_PORT", Map.of("STATUS_PORT", "http"));
         assertMessageNames("STATUS_BIND", Map.of("STATUS_BIND", ""));
         assertMessageNames("STORAGE_URL", Map.of("STORAGE_URL", "postgres://db/lottery"));
+        assertMessageNames("DRAW_AT", Map.of("DRAW_AT", "2026-12-24T21:00:00"));
+        assertMessageNames("DRAW_AT", Map.of("DRAW_AT", "tomorrow"));
+        assertMessageNames("DRAW_AFTER_SECONDS", Map.of("DRAW_AFTER_SECONDS", "0"));
+        assertMessageNames("DRAW_AFTER_SECONDS", Map.of("DRAW_AFTER_SECONDS", "10m"));
     }
 
     @Test

@@ -34,7 +34,7 @@ class TlsSettingsTest {
 
     @Test
     void tlsIsOffWithoutAKeystore() throws ConfigException {
-        TlsSettings tls = TlsSettings.load(dir.resolve("absent.ini"), Map.of());
+        TlsSettings tls = ServerConfigLoader.load(dir.resolve("absent.ini"), Map.of()).tls();
 
         assertFalse(tls.enabled());
         assertNull(tls.newServerContext());
@@ -45,7 +45,7 @@ class TlsSettingsTest {
         Path file = write("[DEFAULT]\nSERVER_PORT = 12345\ntls_keystore = " + IDENTITIES.get("central").keystore()
                 + "\nTLS_KEYSTORE_PASSWORD = " + IDENTITIES.get("central").password() + "\n");
 
-        TlsSettings tls = TlsSettings.load(file, Map.of());
+        TlsSettings tls = ServerConfigLoader.load(file, Map.of()).tls();
 
         assertEquals(new TlsSettings(IDENTITIES.get("central").keystore(), IDENTITIES.get("central").password()), tls);
         SslContext context = tls.newServerContext();
@@ -56,17 +56,36 @@ class TlsSettingsTest {
     void environmentOverridesTheFile() throws Exception {
         Path file = write("[DEFAULT]\nTLS_KEYSTORE = /elsewhere.p12\nTLS_KEYSTORE_PASSWORD = other\n");
 
-        TlsSettings tls = TlsSettings.load(file, Map.of("TLS_KEYSTORE", IDENTITIES.get("central").keystore().toString(),
-                "TLS_KEYSTORE_PASSWORD", IDENTITIES.get("central").password()));
+        TlsSettings tls = ServerConfigLoader.load(file, Map.of("TLS_KEYSTORE",
+                IDENTITIES.get("central").keystore().toString(), "TLS_KEYSTORE_PASSWORD",
+                IDENTITIES.get("central").password())).tls();
 
         assertEquals(new TlsSettings(IDENTITIES.get("central").keystore(), IDENTITIES.get("central").password()), tls);
+    }
+
+    @Test
+    void aPasswordFromTheEnvironmentIsTakenAsWrittenSpacesIncluded() throws Exception {
+        TlsSettings tls = ServerConfigLoader.load(dir.resolve("absent.ini"), Map.of("TLS_KEYSTORE", " /k.p12 ",
+                "TLS_KEYSTORE_PASSWORD", " two words ")).tls();
+
+        assertEquals(new TlsSettings(Path.of("/k.p12"), " two words "), tls);
+    }
+
+    @Test
+    void theRestOfTheConfigurationIsReadWithTheTlsKeysFromOneReadOfTheFile() throws Exception {
+        Path file = write("[DEFAULT]\nSERVER_PORT = 4321\nTLS_KEYSTORE = /k.p12\nTLS_KEYSTORE_PASSWORD = pw\n");
+
+        ServerConfig config = ServerConfigLoader.load(file, Map.of());
+
+        assertEquals(4321, config.port());
+        assertEquals(new TlsSettings(Path.of("/k.p12"), "pw"), config.tls());
     }
 
     @Test
     void emptyVariableTurnsTlsOff() throws Exception {
         Path file = write("[DEFAULT]\nTLS_KEYSTORE = " + IDENTITIES.get("central").keystore() + "\n");
 
-        assertFalse(TlsSettings.load(file, Map.of("TLS_KEYSTORE", "")).enabled());
+        assertFalse(ServerConfigLoader.load(file, Map.of("TLS_KEYSTORE", "")).tls().enabled());
     }
 
     @Test

@@ -39,6 +39,13 @@ final class FakeSource implements StatusSource {
                 List.of(new IngestSample(at, bets)));
     }
 
+    /** The same status with betting closing at {@code closesAt}. */
+    static CentralStatus closing(CentralStatus status, Instant closesAt) {
+        return new CentralStatus(status.at(), status.agenciesExpected(), status.agenciesFinished(), status.drawnAt(),
+                status.betsStored(), status.batchesStored(), status.batchesRefused(), status.resultsWaiting(),
+                status.storeBytes(), status.agencies(), status.ingest(), closesAt);
+    }
+
     /** The same status drawn at {@code drawnAt}, with {@code refused} batches of INVALID_BET. */
     static CentralStatus drawn(CentralStatus status, Instant drawnAt, long refused) {
         return new CentralStatus(status.at(), status.agenciesExpected(), status.agenciesFinished(), drawnAt,

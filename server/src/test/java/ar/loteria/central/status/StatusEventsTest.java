@@ -4,6 +4,7 @@ import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code GET /events}: the page's Server-Sent Events, ticked by hand. */
@@ -20,7 +22,7 @@ class StatusEventsTest {
 
     private final FakeSource source = new FakeSource();
     private final EmbeddedChannel ticker = new EmbeddedChannel();
-    private final EventStream events = new EventStream(source, ticker.eventLoop(), Duration.ofMillis(250));
+    private final EventStream events = new EventStream(source, ticker.eventLoop(), Duration.ofMillis(250), 3);
     private final ChannelGroup connections = new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE);
     private final List<HttpExchange> exchanges = new ArrayList<>();
 
@@ -28,7 +30,7 @@ class StatusEventsTest {
         StatusRequestHandler requests = new StatusRequestHandler(source,
                 new StatusMetrics(source, Duration.ZERO, System::nanoTime), events, null);
         HttpExchange http = new HttpExchange(new EmbeddedChannel(DefaultChannelId.newInstance(),
-                new StatusInitializer(connections, new HttpConnectionLimitHandler(8), requests,
+                new StatusInitializer(connections, new HttpConnectionLimitHandler(8, 2, Duration.ofSeconds(1)), requests,
                         Duration.ofSeconds(30), Duration.ofSeconds(10))));
         exchanges.add(http);
         return http;
@@ -195,5 +197,24 @@ class StatusEventsTest {
         // then
         assertEquals("", http.written());
         assertEquals(1, events.size());
+    }
+
+    @Test
+    void eventStreamsHaveALimitOfTheirOwnAndAPlaceFreedIsAPlaceForTheNext() {
+        // given: as many streams as allowed
+        List<HttpExchange> watching = List.of(subscribe(), subscribe(), subscribe());
+
+        // when
+        HttpExchange oneTooMany = subscribe();
+
+        // then: 503, try again later, closed; the streams go on, and other paths are served
+        HttpExchange.Reply busy = oneTooMany.response();
+        assertEquals(503, busy.status());
+        assertEquals("5", busy.header(HttpHeaderNames.RETRY_AFTER));
+        assertFalse(oneTooMany.server().isActive());
+        assertEquals(200, connect().get("/health").response().status());
+        watching.forEach(http -> assertTrue(http.server().isActive()));
+        watching.get(0).server().close();
+        assertTrue(subscribe().written().startsWith("HTTP/1.1 200 OK"));
     }
 }

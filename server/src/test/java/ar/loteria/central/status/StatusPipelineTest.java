@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,10 +40,12 @@ class StatusPipelineTest {
     private final FakeSource source = new FakeSource();
     private final AtomicLong nanos = new AtomicLong();
     private final EmbeddedChannel ticker = new EmbeddedChannel();
-    private final EventStream events = new EventStream(source, ticker.eventLoop(), Duration.ofMillis(250));
+    private final EventStream events = new EventStream(source, ticker.eventLoop(), Duration.ofMillis(250), 8);
     private final ChannelGroup connections = new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE);
     private final List<HttpExchange> exchanges = new ArrayList<>();
-    private HttpConnectionLimitHandler limit = new HttpConnectionLimitHandler(8);
+    private static final Duration PROBE = Duration.ofSeconds(1);
+
+    private HttpConnectionLimitHandler limit = new HttpConnectionLimitHandler(8, 2, PROBE);
     private String token;
 
     private HttpExchange connect() {
@@ -114,13 +117,34 @@ class StatusPipelineTest {
         // then
         assertEquals(200, reply.status());
         assertEquals("{\"state\":\"ready\",\"connections\":4,\"at\":\"2026-12-01T10:00:00.250Z\","
-                + "\"agenciesExpected\":2,\"agenciesFinished\":2,\"agenciesConnected\":1,\"drawn\":true,"
+                + "\"agenciesExpected\":2,\"agenciesFinished\":2,\"agenciesConnected\":1,\"agenciesNotFinished\":0,"
+                + "\"closesAt\":null,\"drawn\":true,"
                 + "\"drawnAt\":\"2026-12-01T10:00:00.200Z\",\"winners\":2,\"betsStored\":40,\"batchesStored\":4,"
                 + "\"batchesRefused\":{\"INVALID_BET\":3},\"resultsWaiting\":0,\"storeBytes\":2000,"
                 + "\"ingest\":[[1796119200250,40]],"
                 + "\"agencies\":[{\"agency\":1,\"connections\":1,\"betsStored\":30,\"finished\":true,\"winners\":2},"
                 + "{\"agency\":2,\"connections\":0,\"betsStored\":10,\"finished\":true,\"winners\":0}]}",
                 reply.body());
+    }
+
+    @Test
+    void aCloseOfBettingIsInTheStatusAndTheMetrics() {
+        // given: betting closes at T0 + 90 s; one of three agencies finished
+        Instant closesAt = FakeSource.T0.plusSeconds(90);
+        source.status = FakeSource.closing(FakeSource.status(0, 3, List.of(agency(1, 1, 10, true),
+                agency(2, 1, 5, false))), closesAt);
+        HttpExchange http = connect();
+
+        // when
+        String json = http.get("/status.json").response().body();
+        List<String> metrics = http.get("/metrics").response().body().lines().toList();
+
+        // then
+        assertTrue(json.contains("\"agenciesNotFinished\":2,\"closesAt\":\"2026-12-01T10:01:30Z\""), json);
+        assertEquals(List.of((double) closesAt.getEpochSecond()), metrics.stream()
+                .filter(line -> line.startsWith("lottery_draw_close_timestamp_seconds "))
+                .map(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1))).toList());
+        assertTrue(metrics.contains("lottery_agencies_not_finished 2.0"), String.join("\n", metrics));
     }
 
     @Test
@@ -162,8 +186,10 @@ class StatusPipelineTest {
         assertTrue(lines.contains("lottery_agencies_connected 2.0"), reply.body());
         assertTrue(lines.contains("lottery_agencies_expected 3.0"), reply.body());
         assertTrue(lines.contains("lottery_agencies_finished 1.0"), reply.body());
+        assertTrue(lines.contains("lottery_agencies_not_finished 2.0"), reply.body());
         assertTrue(lines.contains("lottery_draw_completed 1.0"), reply.body());
         assertTrue(lines.contains("lottery_store_bytes 100000.0"), reply.body());
+        assertTrue(lines.stream().noneMatch(line -> line.startsWith("lottery_draw_close")), "no close configured");
         assertTrue(lines.contains("lottery_ready 1.0"), reply.body());
         assertTrue(lines.stream().anyMatch(line -> line.startsWith("jvm_memory_used_bytes{")), reply.body());
         assertTrue(lines.stream().anyMatch(line -> line.startsWith("jvm_threads_current ")), reply.body());
@@ -381,24 +407,71 @@ class StatusPipelineTest {
     }
 
     @Test
-    void connectionsBeyondTheLimitAre503AndClosedBeforeAnythingIsRead() {
-        // given
-        limit = new HttpConnectionLimitHandler(2);
+    void connectionsBeyondTheLimitAndItsReserveAre503AndClosedBeforeAnythingIsRead() {
+        // given: the limit and the reserve taken
+        limit = new HttpConnectionLimitHandler(2, 1, PROBE);
+        HttpExchange first = connect();
+        HttpExchange second = connect();
+        HttpExchange reserve = connect();
+
+        // when
+        HttpExchange fourth = connect();
+
+        // then
+        Reply busy = fourth.response();
+        assertEquals(503, busy.status());
+        assertNotNull(busy.header(HttpHeaderNames.RETRY_AFTER));
+        assertFalse(fourth.server().isActive());
+        assertEquals(200, first.get("/health").response().status());
+        assertEquals(200, second.get("/health").response().status());
+        assertTrue(reserve.server().isActive());
+        // A place freed is a place for the next one.
+        first.server().close();
+        assertEquals(200, connect().get("/health").response().status());
+    }
+
+    @Test
+    void beyondTheLimitHealthAndReadyAreAnsweredOnceAndClosedAndNothingElseIs() {
+        // given: the limit taken
+        limit = new HttpConnectionLimitHandler(2, 2, PROBE);
         HttpExchange first = connect();
         HttpExchange second = connect();
 
         // when
-        HttpExchange third = connect();
+        HttpExchange health = connect().get("/health");
+        HttpExchange ready = connect().get("/ready?probe=1");
+        HttpExchange status = connect().get("/status.json");
 
-        // then
-        Reply busy = third.response();
-        assertEquals(503, busy.status());
-        assertNotNull(busy.header(HttpHeaderNames.RETRY_AFTER));
-        assertFalse(third.server().isActive());
-        assertEquals(200, first.get("/health").response().status());
-        assertEquals(200, second.get("/health").response().status());
-        // A place freed is a place for the next one.
-        first.server().close();
+        // then: each probe answered, then closed, so its place is free again
+        assertEquals(200, health.response().status());
+        assertFalse(health.server().isActive());
+        assertEquals(200, ready.response().status());
+        assertFalse(ready.server().isActive());
+        Reply refused = status.response();
+        assertEquals(503, refused.status());
+        assertEquals("5", refused.header(HttpHeaderNames.RETRY_AFTER));
+        assertFalse(status.server().isActive());
+        assertTrue(first.server().isActive() && second.server().isActive());
+    }
+
+    @Test
+    void aConnectionOfTheReserveThatDoesNotAskInTimeIsClosed() {
+        // given: the limit taken, and a connection of the reserve that sends half a request
+        limit = new HttpConnectionLimitHandler(1, 1, PROBE);
+        connect();
+        HttpExchange slow = connect();
+        slow.server().freezeTime();
+        slow.send("GET /heal");
+
+        // when (the deadline runs from the connection's start, a moment before the clock was frozen)
+        slow.server().advanceTimeBy(PROBE.toMillis() / 2, TimeUnit.MILLISECONDS);
+        slow.server().runScheduledPendingTasks();
+        assertTrue(slow.server().isActive(), "within the deadline");
+        slow.server().advanceTimeBy(PROBE.toMillis() / 2 + 1, TimeUnit.MILLISECONDS);
+        slow.server().runScheduledPendingTasks();
+
+        // then: closed, and its place is there for the next probe
+        assertFalse(slow.server().isActive());
         assertEquals(200, connect().get("/health").response().status());
     }
 
@@ -415,5 +488,28 @@ class StatusPipelineTest {
         List<io.netty.handler.codec.http.FullHttpResponse> responses = http.responses();
         assertEquals(List.of(200, 503), responses.stream().map(r -> r.status().code()).toList());
         responses.forEach(io.netty.handler.codec.http.FullHttpResponse::release);
+    }
+
+    @Test
+    void moreRequestsInOneReadThanAnyClientPipelinesCloseTheConnectionAfterTheFirstOnesAreAnswered() {
+        // given
+        String request = "GET /health HTTP/1.1\r\nHost: c\r\n\r\n";
+        HttpExchange steady = connect();
+        HttpExchange flooder = connect();
+
+        // when: 10 requests in each of two reads, and 20 in one read
+        steady.send(request.repeat(10));
+        steady.send(request.repeat(10));
+        flooder.send(request.repeat(StatusInitializer.MAX_PIPELINED + 4));
+
+        // then: the first all answered and still open; the second answered up to the bound, then closed
+        List<io.netty.handler.codec.http.FullHttpResponse> answers = steady.responses();
+        assertEquals(20, answers.size());
+        answers.forEach(io.netty.handler.codec.http.FullHttpResponse::release);
+        assertTrue(steady.server().isActive());
+        List<io.netty.handler.codec.http.FullHttpResponse> flooded = flooder.responses();
+        assertEquals(StatusInitializer.MAX_PIPELINED, flooded.size());
+        flooded.forEach(io.netty.handler.codec.http.FullHttpResponse::release);
+        assertFalse(flooder.server().isActive());
     }
 }
