@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two central jars on a PostgreSQL pair that fails over by itself ({@link PostgresPair}: pg_auto_failover, the
- * standby synchronous), six agency jars, and a node of the pair killed in the middle of the ingest: the primary
+ * standby synchronous), four agency jars, and a node of the pair killed in the middle of the ingest: the primary
  * (every process of its node, as a lost machine, or its postmaster only), or the standby. Every time: each agency
  * exits 0 with exactly its winners, the export holds every bet exactly once, in each agency's order, and one draw;
  * when the primary is lost, every batch an agency saw acknowledged before the kill is already on the standby, before
@@ -40,8 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PrimaryFailoverTest {
 
     private static final int CENTRALS = 2;
-    private static final int AGENCIES = 6;
-    private static final int BETS = 6_000;
+    private static final int AGENCIES = 4;
+    private static final int BETS = 5_000;
     /** Small batches: the ingest lasts long enough to be cut in the middle. */
     private static final int BATCH = 10;
     /** The share of the batches stored when the node is killed. */
