@@ -1,5 +1,6 @@
 package ar.loteria.e2e;
 
+import ar.loteria.agency.AgencyTuning;
 import ar.loteria.launch.JarProcess;
 import ar.loteria.launch.Launch;
 import org.junit.jupiter.api.AutoClose;
@@ -149,6 +150,11 @@ class PrimaryFailoverTest {
             assertTrue(outage.centralsLost(), "the centrals noticed the primary's loss");
             assertTrue(outage.firstStored() >= 0, "batches were stored after the promotion");
         }
+        // No hammering: an agency refused reconnects after its pause and sends at most its window again, so the
+        // refusals stay within that many per agency and pause (the agency's own values), whatever the outage.
+        long rounds = outage.lastWinners() / AgencyTuning.DEFAULT.retryDelay().toMillis() + 2;
+        assertTrue(outage.refused() <= AGENCIES * AgencyTuning.DEFAULT.window() * rounds,
+                outage.refused() + " batches refused in " + outage.lastWinners() + " ms");
         System.out.printf("failover: killed %s %s | first_stored_ms: %d | longest_pause_ms: %d | last_winners_ms: %d"
                 + " | refused: %d | centrals: %d | agencies: %d | bets: %d | batch: %d%n", primaryLost ? "primary"
                 : "standby", what, outage.firstStored(), outage.longestPause(), outage.lastWinners(),
