@@ -197,6 +197,11 @@ for ((c = 1; c <= centrals; c++)); do
         wait "$pid" 2>/dev/null || true
         continue
     fi
+    # A central none of whose agencies was left learns of the draw from its listener, within seconds.
+    for _ in $(seq 1 200); do
+        grep -q 'action: sorteo | result: success' "$work/central-$c.log" && break
+        sleep 0.1
+    done
     kill -TERM "$pid"
     code=0
     wait "$pid" || code=$?

@@ -143,6 +143,8 @@ class PrimaryFailoverTest {
         assertTrue(atKill > 0 && atKill < (long) AGENCIES * BETS, "killed in the middle: " + atKill + " acknowledged");
         assertStoredExactlyOnce(pair.url());
         for (JarProcess central : centrals) {
+            // a central none of whose agencies was left learns of the draw from its listener, within seconds
+            central.awaitLog("action: sorteo \\| result: success", START);
             assertEquals(1, central.lines().stream().filter(l -> l.contains("action: sorteo | result: success"))
                     .count(), tail(central.lines()));
         }

@@ -14,14 +14,17 @@ import java.util.concurrent.TimeUnit;
  * have happened while it was away (the draw). Storage thread only.
  *
  * <p>While the database is lost every request is refused at once, except one attempt to connect at most every
- * {@link #RETRY_MILLIS}, and never sooner after a failed attempt than that attempt lasted: a database that takes
- * seconds to fail (a silent host, a name that does not resolve) keeps the storage thread at most half its time
- * waiting on it, and the other half refusing quickly.
+ * {@link #RETRY_MILLIS}, and never sooner after a failed attempt than that attempt lasted, up to
+ * {@link #MAX_PAUSE_MILLIS}: a database that takes seconds to fail (a hung host, a name that does not resolve) does
+ * not keep the storage thread waiting on it all the time, and the central still tries again soon (the driver skips a
+ * host that just failed for a few seconds, so the next attempt is usually quick).
  */
 final class StorageConnection implements AutoCloseable {
 
     /** Least pause between two attempts to reach a database that went away. */
     static final long RETRY_MILLIS = 250;
+    /** Longest pause after an attempt that took long. */
+    static final long MAX_PAUSE_MILLIS = 2_000;
     /** How long a starting central waits for its database before giving up. */
     static final Duration START_WAIT = Duration.ofSeconds(30);
 
@@ -93,7 +96,9 @@ final class StorageConnection implements AutoCloseable {
             connection = connector.open("storage");
         } catch (SQLException e) {
             long ended = System.nanoTime();
-            nextAttemptNanos = ended + Math.max(TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS), ended - started);
+            long pause = Math.min(Math.max(TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS), ended - started),
+                    TimeUnit.MILLISECONDS.toNanos(MAX_PAUSE_MILLIS));
+            nextAttemptNanos = ended + pause;
             throw e;
         }
         if (lost) {
