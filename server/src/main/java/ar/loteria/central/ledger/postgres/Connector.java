@@ -8,19 +8,22 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Opens connections to the database that {@code STORAGE_URL}, {@code STORAGE_USER} and {@code STORAGE_PASSWORD}
  * name, through the official JDBC driver. The timeouts below are defaults: a parameter of the same name in
  * {@code STORAGE_URL} wins (the driver reads the URL's parameters over the properties it is given), so a user can
  * lengthen or shorten any of them. With them a thread that waits on the database never waits long: a lost primary
- * is noticed within seconds, and the central moves on to the next host of the URL. Any thread.
+ * is noticed within seconds, and a later attempt reaches the next host of the URL. Any thread.
  */
 public final class Connector {
 
     /**
-     * {@code connectTimeout}: the TCP connection to one host of the URL. A host that is down answers at once; a
-     * machine that is gone does not answer at all, and then the next host is tried after this long.
+     * {@code connectTimeout}: the driver's budget for the TCP connections of one attempt, every host of the URL
+     * together (pgjdbc 42.7.13 and later count the time spent on one host against the next). A host that is down
+     * answers at once; a machine that is gone never does, and takes the whole budget: that attempt fails, and the
+     * next one (the driver then skips that host for {@code hostRecheckSeconds}, 10 s) reaches the others.
      */
     static final int CONNECT_TIMEOUT_SECONDS = 2;
     /**
@@ -34,10 +37,12 @@ public final class Connector {
     static final int SOCKET_TIMEOUT_SECONDS = 5;
     /**
      * {@code loginTimeout}: opening a connection as a whole, name lookups included (which the two above do not
-     * bound). Long enough for a silent first host and then the next: cut shorter, an attempt would never get past a
-     * hung first host to the primary after it.
+     * bound). Long enough for a hung first host (the socket timeout, twice when the driver asks it for TLS first) and
+     * then the next.
      */
     static final int LOGIN_TIMEOUT_SECONDS = 30;
+    /** Attempts of {@link #open(String, int)} to reach a database that is unreachable (a host of the URL lost). */
+    static final int ONE_SHOT_ATTEMPTS = 3;
     /**
      * The socket timeout of {@code export} once connected (unless {@code STORAGE_URL} sets one): its one query may
      * read the whole table before its first row.
@@ -75,6 +80,10 @@ public final class Connector {
         // Only notices an idle connection whose peer vanished after the system's keepalive time (hours by default);
         // the socket timeout is what notices a lost server during a request.
         properties.setProperty("tcpKeepAlive", "true");
+        // The hosts in a random order: once the driver has marked every host failed (a lost machine takes the whole
+        // connect budget, and the host after it then fails too), it tries them all in the URL's order, and a lost
+        // first host would be first at every attempt.
+        properties.setProperty("loadBalanceHosts", "true");
         Connection connection = DriverManager.getConnection(settings.url(), properties);
         try {
             connection.setAutoCommit(false);
@@ -86,11 +95,12 @@ public final class Connector {
     }
 
     /**
-     * As {@link #open(String)}, for one long query: once connected, the socket timeout becomes {@code
-     * socketTimeoutSeconds}, unless {@code STORAGE_URL} sets its own.
+     * As {@link #open(String)}, for a one-shot command's long query ({@code export}): tried again while the database
+     * cannot be reached, and once connected the socket timeout becomes {@code socketTimeoutSeconds}, unless {@code
+     * STORAGE_URL} sets its own.
      */
     public Connection open(String role, int socketTimeoutSeconds) throws SQLException {
-        Connection connection = open(role);
+        Connection connection = openSoonerOrLater(role);
         Properties fromUrl = Driver.parseURL(settings.url(), null);
         if (fromUrl == null || !fromUrl.containsKey("socketTimeout")) {
             try {
@@ -101,6 +111,28 @@ public final class Connector {
             }
         }
         return connection;
+    }
+
+    /**
+     * A one-shot command's connection: up to {@link #ONE_SHOT_ATTEMPTS} attempts a second apart while the database
+     * cannot be reached, since an attempt that loses its budget on a lost host is followed by one that skips it.
+     */
+    private Connection openSoonerOrLater(String role) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return open(role);
+            } catch (SQLException e) {
+                if (attempt >= ONE_SHOT_ATTEMPTS || !unreachable(e)) {
+                    throw e;
+                }
+            }
+            try {
+                TimeUnit.SECONDS.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while connecting", "08001", e);
+            }
+        }
     }
 
     /** The URL without its query part, which may carry a password: what log lines show. */
