@@ -114,10 +114,10 @@ alive() {
     [[ -n $1 ]] && kill -0 "$1" 2> /dev/null
 }
 
-# PID and every process below it, from one look at the process table.
+# PID and every process below it, from one look at the process table (/proc: no procps needed).
 process_tree() {
-    ps -e -o pid= -o ppid= | awk -v root="$1" '
-        { parent[$1] = $2 }
+    grep -s '^PPid:' /proc/[0-9]*/status | awk -v root="$1" '
+        { split($1, path, "/"); parent[path[3]] = $2 }
         END {
             print root
             do {
