@@ -5,17 +5,23 @@ DEV_COMPOSE := docker-compose-dev.yaml
 DOCKER_COMPOSE ?= docker compose
 
 .DEFAULT_GOAL := help
-.PHONY: help build test demo compose bench bench-pipeline bench-postgres bench-failover soak lint smoke \
+.PHONY: help build test demo compose bench bench-standard bench-national bench-pipeline bench-postgres bench-failover \
+	soak lint smoke \
 	docker-image docker-compose-up docker-compose-down docker-compose-logs
 
 help:
 	@echo "Targets:"
-	@echo "  build                both runnable jars (server/target, client/target), tests skipped"
+	@echo "  build                both runnable jars (server/target, client/target), tests skipped, and their class-data"
+	@echo "                       sharing archives (central.jsa, agency.jsa beside them: scripts/class-archives.sh)"
 	@echo "  test                 every module's tests (mvn -B verify), after installing PostgreSQL, pg_auto_failover and"
 	@echo "                       Chromium when missing"
 	@echo "  demo                 server and AGENCIES agencies as local processes (scripts/run-local.sh)"
-	@echo "  bench                ingest benchmark, 50 agencies or AGENCIES, against the central and the reference"
-	@echo "                       centrals in interleaved rounds (scripts/bench.sh); ends with ceiling: and bets/s: N"
+	@echo "  bench                ingest benchmark against the reference centrals in interleaved rounds (scripts/bench.sh):"
+	@echo "                       the standard case (50 agencies) and the national one (10,000 agencies of 100 bets),"
+	@echo "                       then both side by side: CPU per agency, ceiling, bets/s, peak RSS; AGENCIES=K runs"
+	@echo "                       the standard shape with K agencies alone"
+	@echo "  bench-standard       the standard case alone; ends with cpu:, ceiling: and bets/s: N"
+	@echo "  bench-national       the national case alone (10,000 agencies of 100 bets at once)"
 	@echo "  bench-postgres       the same with the central on a throwaway PostgreSQL server (STORE=postgres)"
 	@echo "  bench-failover       2 centrals, 6 agencies x 40,000 bets on a PostgreSQL pair (pg_auto_failover), a node"
 	@echo "                       killed mid-run, ROUNDS (default 5) rounds per case: the outage's medians"
@@ -34,6 +40,7 @@ help:
 
 build:
 	mvn -B package -DskipTests
+	./scripts/class-archives.sh
 
 # The README's test command, and CI's: what the tests need that Maven does not bring (PostgreSQL's server
 # binaries, pg_auto_failover, Chromium and its driver; installed when missing), then every module's tests.
@@ -46,10 +53,17 @@ test:
 demo:
 	./scripts/run-local.sh $(AGENCIES)
 
-# The standard case is 50 agencies (the course's data set ten times) unless AGENCIES is given. Every round runs the
-# central and the two reference centrals (null, null+csv) in turn; BENCH_ARGS="--references false" runs it alone.
+# The standard case is 50 agencies (the course's data set ten times), the national one 10,000 agencies of 100 bets.
+# Every round runs the central and the two reference centrals (null, null+csv) in turn; BENCH_ARGS="--references
+# false" runs it alone. With AGENCIES given, `make bench` runs the standard shape with that many agencies alone.
 bench:
+	./scripts/bench.sh $(if $(filter command line environment,$(origin AGENCIES)),$(AGENCIES),all)
+
+bench-standard:
 	./scripts/bench.sh $(if $(filter command line environment,$(origin AGENCIES)),$(AGENCIES),50)
+
+bench-national:
+	./scripts/bench.sh national
 
 bench-postgres:
 	STORE=postgres ./scripts/bench.sh $(if $(filter command line environment,$(origin AGENCIES)),$(AGENCIES),50)

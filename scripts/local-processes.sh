@@ -4,8 +4,12 @@
 
 server_jar=server/target/lottery-server.jar
 client_jar=client/target/lottery-client.jar
+# Their class-data sharing archives (scripts/class-archives.sh): each JVM maps its program's classes at start.
+# shellcheck disable=SC2034 # the central's is used by the scripts that source this file
+central_archive=server/target/central.jsa
+agency_archive=client/target/agency.jsa
 
-# Build when a jar is missing or older than any source or pom.
+# Build when a jar is missing or older than any source or pom; then archive their classes when a jar is newer.
 stale() {
     [[ ! -f $1 ]] || [[ -n $(find common-codec common-logging server client pom.xml -newer "$1" \
         \( -name '*.java' -o -name 'pom.xml' -o -name '*.xml' \) -not -path '*/target/*' -print -quit) ]]
@@ -16,6 +20,7 @@ build_jars_when_stale() {
         echo "building the jars (mvn -B -q package -DskipTests) ..."
         mvn -B -q package -DskipTests
     fi
+    scripts/class-archives.sh
 }
 
 # Sets data_dir: .data when it holds agency-1..N.csv, else N generated files in WORK/data.
@@ -61,7 +66,8 @@ start_agencies() {
         mkdir -p "$work/agency-$i"
         (cd "$work/agency-$i" && exec env CLI_ID="$i" CLI_SERVER_ADDRESS="$address" \
             CLI_DATA_FILE="$data_dir/agency-$i.csv" CLI_BATCH_MAXAMOUNT="$batch" \
-            java "@$OLDPWD/docker/jvm.options" -jar "$OLDPWD/$client_jar") > "$work/agency-$i.log" 2>&1 &
+            java "@$OLDPWD/docker/agency-jvm.options" -XX:SharedArchiveFile="$OLDPWD/$agency_archive" \
+                -jar "$OLDPWD/$client_jar") > "$work/agency-$i.log" 2>&1 &
         pids+=($!)
     done
 }

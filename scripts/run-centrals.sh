@@ -54,6 +54,9 @@ fi
 # shellcheck source=scripts/local-processes.sh
 source scripts/local-processes.sh
 build_jars_when_stale
+# The class-data archive belongs to the jar it was made from: none for another jar (SERVER_JAR).
+archive=(-XX:SharedArchiveFile="$PWD/$central_archive")
+[[ -z ${SERVER_JAR:-} ]] || archive=()
 server_jar=$(realpath "${SERVER_JAR:-$server_jar}")
 
 if [[ -d $work/pg ]]; then
@@ -88,8 +91,8 @@ for ((c = 1; c <= centrals; c++)); do
     mkdir -p "$work/central-$c"
     # STATUS_PORT=0: several centrals on one machine cannot all have the live view on 8080.
     (cd "$work/central-$c" && exec env SERVER_PORT=0 STATUS_PORT=0 AGENCIES="$agencies" LOGGING_LEVEL=INFO \
-        "${database[@]}" \
-        java "@$OLDPWD/docker/jvm.options" -jar "$server_jar") > "$work/central-$c.log" 2>&1 &
+        "${database[@]}" java "@$OLDPWD/docker/jvm.options" "${archive[@]}" -jar "$server_jar") \
+        > "$work/central-$c.log" 2>&1 &
     central_pids+=($!)
 done
 for ((c = 1; c <= centrals; c++)); do

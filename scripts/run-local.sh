@@ -42,7 +42,8 @@ trap cleanup EXIT
 
 # Port 0: the central takes a free port and logs it in its accept_connections line.
 (cd "$work/central" && exec env SERVER_PORT=0 STATUS_PORT="$status_port" AGENCIES="$agencies" LOGGING_LEVEL=INFO \
-    STORAGE_FILEPATH="$work/central/bets.csv" java "@$OLDPWD/docker/jvm.options" -jar "$OLDPWD/$server_jar") \
+    STORAGE_FILEPATH="$work/central/bets.csv" java "@$OLDPWD/docker/jvm.options" \
+    -XX:SharedArchiveFile="$OLDPWD/$central_archive" -jar "$OLDPWD/$server_jar") \
     > "$work/central.log" 2>&1 &
 server_pid=$!
 port=$(await_port "$work/central.log" "$server_pid")

@@ -5,13 +5,13 @@
 # status thread, the JIT compilers, the GC, and everything else. The central has no agencies: this is the status
 # port's own cost, the first requests of a cold JVM first.
 #
-#   ./scripts/status-cold-cost.sh        (needs curl; run scripts/bench.sh once first for the archive)
+#   ./scripts/status-cold-cost.sh        (needs curl; run make build once first for the archive)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 jar=$PWD/server/target/lottery-server.jar
 archive=$PWD/server/target/central.jsa
-[[ -f $jar && -f $archive ]] || { echo "run ./scripts/bench.sh first (it builds the jar and the archive)" >&2; exit 2; }
+[[ -f $jar && -f $archive ]] || { echo "run make build first (it builds the jar and the archive)" >&2; exit 2; }
 work=$(mktemp -d /tmp/lottery-cold.XXXXXX)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 (cd "$work" && exec env SERVER_PORT=0 STATUS_PORT="$port" AGENCIES=5 LOGGING_LEVEL=WARN \

@@ -1,13 +1,11 @@
 package ar.loteria.bench;
 
 import ar.loteria.launch.JarProcess;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -25,7 +22,7 @@ import java.util.stream.Collectors;
  * One run of the ingest benchmark: a fresh central process (the project's or a reference) on a fresh store, every
  * agency connected at once, streaming, finishing and asking for its winners. It fails unless every agency gets
  * exactly its winners, the central stops in order and its store holds every bet. Prints its lines, named by its tag.
- * Runs on the caller's thread; owns its event loops, its central process and its folder.
+ * Runs on the caller's thread; owns its load loops (one thread each), its central process and its folder.
  */
 final class IngestRun {
 
@@ -37,23 +34,42 @@ final class IngestRun {
         this.work = work;
     }
 
-    /** Runs {@code data} against a new {@code central}; {@code tag} (for example "run 3 null") names its lines. */
-    RunFigures measure(String tag, BenchedCentral central, List<PreparedAgency> data, long bets) throws Exception {
+    /** Runs {@code load} against a new {@code central}; {@code tag} (for example "run 3 null") names its lines. */
+    RunFigures measure(String tag, BenchedCentral central, PreparedLoad load, long bets) throws Exception {
+        List<PreparedAgency> data = load.agencies();
         Path dir = work.resolve(tag.replace(' ', '-'));
         Map<String, String> settings = new HashMap<>(options.settings(data.size(), dir));
         // With --storage-url the central (the references never) stores in a new database of its own.
         BenchDatabase database = central == BenchedCentral.CENTRAL ? options.database() : null;
+        if (central == BenchedCentral.CENTRAL) {
+            settings.putAll(options.centralEnv);
+        }
         String databaseName = "bench_" + tag.replaceAll("\\W", "_");
         if (database != null) {
             settings.putAll(database.create(databaseName));
         }
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.eventLoops,
-                new DefaultThreadFactory("load-io"), NioIoHandler.newFactory());
+        List<LoadLoop> loops = new ArrayList<>();
         try (JarProcess process = JarProcess.start(options.launch(central), settings, dir,
                 work.resolve(tag.replace(' ', '-') + ".log"))) {
             int port = process.awaitPort(LoadGenerator.READY);
             // The central idles meanwhile; its CPU and the clock count from the agencies' start on.
             Thread.sleep(options.startDelayMs);
+            Timeline timeline = new Timeline();
+            List<LoadAgency> agencies = new ArrayList<>(data.size());
+            List<List<LoadAgency>> shares = new ArrayList<>();
+            for (int i = 0; i < options.eventLoops; i++) {
+                shares.add(new ArrayList<>());
+            }
+            for (int i = 0; i < data.size(); i++) {
+                LoadAgency agency = new LoadAgency(data.get(i), options.window, timeline);
+                agencies.add(agency);
+                shares.get(i % options.eventLoops).add(agency);
+            }
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+            int connecting = Math.max(1, options.connecting / options.eventLoops);
+            for (int i = 0; i < options.eventLoops; i++) {
+                loops.add(new LoadLoop(i + 1, address, shares.get(i), load.frames(), connecting));
+            }
             ProcessMeter meter = new ProcessMeter(process.pid());
             Map<String, Double> serverCpuBefore = meter.cpuByRole();
             double serverCpuStart = meter.cpuSeconds();
@@ -61,21 +77,13 @@ final class IngestRun {
             double databaseStart = BenchDatabase.serverCpuSeconds();
             long cpuStart = ownCpuNanos();
             long wallStart = System.nanoTime();
-            Timeline timeline = new Timeline();
-            List<LoadAgency> agencies = new ArrayList<>();
-            List<CompletableFuture<Integer>> done = new ArrayList<>();
-            for (PreparedAgency agency : data) {
-                LoadAgency handler = new LoadAgency(agency.id(), agency.frames(), agency.counts(), options.window,
-                        timeline);
-                agencies.add(handler);
-                done.add(handler.done());
-                LoadGenerator.connect(group, port, handler);
-            }
-            for (int i = 0; i < done.size(); i++) {
-                int winners = done.get(i).get(10, TimeUnit.MINUTES);
-                if (winners != data.get(i).winners()) {
-                    throw new IllegalStateException(tag + ": agency " + data.get(i).id() + " got " + winners
-                            + " winners, expected " + data.get(i).winners());
+            loops.forEach(LoadLoop::start);
+            long deadline = wallStart + TimeUnit.MINUTES.toNanos(10);
+            for (LoadLoop loop : loops) {
+                String failure = loop.join(deadline);
+                if (failure != null) {
+                    loops.forEach(LoadLoop::stop);
+                    throw new IllegalStateException(tag + ": " + failure);
                 }
             }
             double wall = (System.nanoTime() - wallStart) / 1e9;
@@ -83,6 +91,7 @@ final class IngestRun {
             double serverCpu = meter.cpuSeconds() - serverCpuStart;
             double othersCpu = Math.max(0, ProcessMeter.machineBusySeconds() - machineStart - serverCpu
                     - generatorCpu);
+            Map<String, Double> serverCpuByRole = since(meter.cpuByRole(), serverCpuBefore);
             printSlices(tag, timeline, agencies);
             printCpu(tag, meter.cpuByRole(), serverCpuBefore, generatorCpu);
             printCores(tag, wall, serverCpu, generatorCpu, othersCpu);
@@ -112,14 +121,21 @@ final class IngestRun {
             return new RunFigures(timeline.ingestSeconds(), timeline.untilLastWinnersSeconds(),
                     bets / timeline.ingestSeconds(), percentile(latencies, 0.50) / 1e6,
                     percentile(latencies, 0.99) / 1e6, timeline.drawMillis(), process.readyMillis(), rssMb, threads,
-                    serverCpu / wall, generatorCpu / wall, othersCpu / wall);
+                    serverCpu / wall, generatorCpu / wall, othersCpu / wall, serverCpuByRole, generatorCpu);
         } finally {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            loops.forEach(LoadLoop::stop);
             LoadGenerator.deleteTree(dir);
             if (database != null) {
                 database.drop(databaseName);
             }
         }
+    }
+
+    /** CPU seconds by role between two readings. */
+    private static Map<String, Double> since(Map<String, Double> after, Map<String, Double> before) {
+        Map<String, Double> used = new TreeMap<>();
+        after.forEach((role, seconds) -> used.put(role, seconds - before.getOrDefault(role, 0.0)));
+        return used;
     }
 
     /** How the ingest rate grows as the server's code warms up: bets acknowledged in each time slice. */

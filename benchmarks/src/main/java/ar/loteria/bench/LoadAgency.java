@@ -1,152 +1,178 @@
 package ar.loteria.bench;
 
-import ar.loteria.codec.BatchAck;
-import ar.loteria.codec.ErrorReply;
-import ar.loteria.codec.Finish;
-import ar.loteria.codec.FinishAck;
-import ar.loteria.codec.Hello;
-import ar.loteria.codec.Message;
-import ar.loteria.codec.ResultsRequest;
-import ar.loteria.codec.Welcome;
-import ar.loteria.codec.Winners;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
-
-import java.util.ArrayList;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * One agency of the load generator: the real agency's conversation (HELLO, a window of batches in flight, FINISH,
- * RESULTS) over batches built beforehand by the agency's own {@code BetBatcher} and already framed, so the clock
- * measures the central rather than the generator. Records when each batch was sent and acknowledged.
+ * RESULTS) over frames prepared beforehand ({@link PreparedAgency}), as a small state machine that its
+ * {@link LoadLoop} drives. Sending is moving an offset through the agency's frames in the load's buffer; replies are
+ * read from the loop's buffer, so the agency holds no buffer of its own but the start of a reply cut by a read.
+ * Checks every reply: WELCOME with nothing stored, each BATCH_ACK for the batch it acknowledges, and exactly its
+ * winners, in order. Records when each batch was sent and acknowledged.
  *
- * <p>Per channel; event loop only. {@link #done()} completes with the number of winners.
+ * <p>Per connection; its loop's thread only, apart from the figures read once the loop has ended.
  */
-final class LoadAgency extends SimpleChannelInboundHandler<Message> {
+final class LoadAgency {
 
-    private final long agency;
-    private final List<ByteBuf> frames;
-    private final int[] counts;
+    private static final int WELCOME = 0x81;
+    private static final int BATCH_ACK = 0x82;
+    private static final int FINISH_ACK = 0x83;
+    private static final int WINNERS = 0x84;
+    private static final int ERROR = 0xEE;
+
+    final PreparedAgency data;
     private final int window;
-    private final long total;
     private final Timeline timeline;
     private final long[] sentAt;
-    private final long[] ackTimes;
-    private final CompletableFuture<Integer> done = new CompletableFuture<>();
-    private final List<String> winners = new ArrayList<>();
-    private int nextToSend;
+    private final long[] ackedAt;
+    SocketChannel channel;
+    SelectionKey key;
+    /** The start of a reply that has not all arrived yet, or null. */
+    ByteBuffer partial;
+    /** Offset in the load's buffer of the next byte to send, and how far it may send now. */
+    private int sent;
+    private int allowed;
+    /** Batches whose sending began (their time is recorded), and batches acknowledged. */
+    private int stamped;
     private int acked;
+    private long nextFirst;
+    private int winnersSeen;
+    private boolean welcomed;
+    private boolean done;
 
-    /**
-     * @param frames whole BETS frames, length header included, in order; each is sent once (as a duplicate)
-     * @param counts bets per frame
-     */
-    LoadAgency(long agency, List<ByteBuf> frames, int[] counts, int window, Timeline timeline) {
-        this.agency = agency;
-        this.frames = frames;
-        this.counts = counts;
+    LoadAgency(PreparedAgency data, int window, Timeline timeline) {
+        this.data = data;
         this.window = window;
         this.timeline = timeline;
-        this.sentAt = new long[frames.size()];
-        this.ackTimes = new long[frames.size()];
-        long sum = 0;
-        for (int count : counts) {
-            sum += count;
-        }
-        this.total = sum;
+        this.sentAt = new long[data.batches()];
+        this.ackedAt = new long[data.batches()];
+        this.sent = data.start();
+        this.allowed = data.endOfBatch(-1);
     }
 
-    CompletableFuture<Integer> done() {
+    boolean welcomed() {
+        return welcomed;
+    }
+
+    boolean done() {
         return done;
     }
 
-    /** Send-to-ack time of every batch, in nanoseconds; read after {@link #done()}. */
+    /** Whether it has bytes it may send and has not sent yet. */
+    boolean hasToSend() {
+        return sent < allowed;
+    }
+
+    /**
+     * Sends what it may through {@code frames} (the loop's view of the load's buffer); returns whether all of it went
+     * (false: the socket is full, wait until it is writable).
+     */
+    boolean send(ByteBuffer frames, long now) throws IOException {
+        while (stamped < sentAt.length && data.batchStart(stamped) < allowed) {
+            sentAt[stamped++] = now;
+        }
+        frames.limit(allowed).position(sent);
+        sent += channel.write(frames);
+        return sent == allowed;
+    }
+
+    /**
+     * Handles one reply, its payload {@code length} bytes of {@code in} from {@code at}; returns a failure's
+     * description, or null.
+     */
+    String reply(ByteBuffer in, int at, int length, long now) {
+        int type = in.get(at) & 0xFF;
+        int batches = data.batches();
+        if (type == WELCOME && !welcomed) {
+            long stored = Integer.toUnsignedLong(in.getInt(at + 5));
+            if (stored != 0) {
+                return "the central already holds " + stored + " bets of agency " + data.id();
+            }
+            welcomed = true;
+            timeline.firstByte(now);
+            allowed = data.endOfBatch(Math.min(window, batches) - 1);
+        } else if (type == BATCH_ACK && welcomed && acked < batches) {
+            long first = Integer.toUnsignedLong(in.getInt(at + 1));
+            int count = in.getShort(at + 5) & 0xFFFF;
+            if (first != nextFirst || count != data.counts()[acked]) {
+                return "agency " + data.id() + ": ack for " + count + " bets from " + first + ", expected "
+                        + data.counts()[acked] + " from " + nextFirst;
+            }
+            ackedAt[acked++] = now;
+            nextFirst += count;
+            if (acked == batches) {
+                timeline.lastAck(now);
+                timeline.finishSent(now);
+                allowed = data.finishEnd();
+            } else {
+                allowed = data.endOfBatch(Math.min(acked + window, batches) - 1);
+            }
+        } else if (type == FINISH_ACK && acked == batches) {
+            allowed = data.resultsEnd();
+        } else if (type == WINNERS && allowed == data.resultsEnd()) {
+            timeline.winners(now);
+            return winners(in, at, length);
+        } else if (type == ERROR) {
+            int code = in.getShort(at + 1) & 0xFFFF;
+            int reasonLength = in.getShort(at + 7) & 0xFFFF;
+            byte[] reason = new byte[Math.min(reasonLength, length - 9)];
+            in.get(at + 9, reason);
+            return "agency " + data.id() + " refused: code " + code + " " + new String(reason, StandardCharsets.UTF_8);
+        } else {
+            return "agency " + data.id() + ": unexpected reply of type " + type;
+        }
+        return null;
+    }
+
+    /** A WINNERS part: each document must be the next of the agency's winners; the last part ends it. */
+    private String winners(ByteBuffer in, int at, int length) {
+        boolean last = in.get(at + 1) != 0;
+        int count = in.getShort(at + 2) & 0xFFFF;
+        List<String> expected = data.winners();
+        int next = at + 4;
+        for (int i = 0; i < count; i++) {
+            int size = in.get(next) & 0xFF;
+            byte[] document = new byte[size];
+            in.get(next + 1, document);
+            next += 1 + size;
+            String got = new String(document, StandardCharsets.UTF_8);
+            if (winnersSeen >= expected.size() || !expected.get(winnersSeen).equals(got)) {
+                return "agency " + data.id() + ": winner " + (winnersSeen + 1) + " is " + got + ", expected "
+                        + (winnersSeen < expected.size() ? expected.get(winnersSeen) : "no more");
+            }
+            winnersSeen++;
+        }
+        if (next != at + length) {
+            return "agency " + data.id() + ": a WINNERS part of " + length + " bytes holds " + (next - at);
+        }
+        if (last) {
+            if (winnersSeen != expected.size()) {
+                return "agency " + data.id() + " got " + winnersSeen + " winners, expected " + expected.size();
+            }
+            done = true;
+        }
+        return null;
+    }
+
+    /** Send-to-ack time of every batch, in nanoseconds; read after its loop has ended. */
     long[] latencies() {
-        long[] latencies = new long[frames.size()];
+        long[] latencies = new long[sentAt.length];
         for (int i = 0; i < latencies.length; i++) {
-            latencies[i] = ackTimes[i] - sentAt[i];
+            latencies[i] = ackedAt[i] - sentAt[i];
         }
         return latencies;
     }
 
     /** Adds this agency's acknowledged bets to {@code slices}: slice i counts acks in [i, i+1) x width after start. */
     void addAcksTo(long[] slices, long startNanos, long widthNanos) {
-        for (int i = 0; i < ackTimes.length; i++) {
-            int slice = (int) Math.min(slices.length - 1, Math.max(0, (ackTimes[i] - startNanos) / widthNanos));
-            slices[slice] += counts[i];
+        for (int i = 0; i < ackedAt.length; i++) {
+            int slice = (int) Math.min(slices.length - 1, Math.max(0, (ackedAt[i] - startNanos) / widthNanos));
+            slices[slice] += data.counts()[i];
         }
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        ctx.writeAndFlush(LoadGenerator.frame(new Hello(agency, "")));
-    }
-
-    @Override
-    protected void channelRead0(ChannelHandlerContext ctx, Message msg) {
-        if (msg instanceof Welcome welcome) {
-            if (welcome.stored() != 0) {
-                fail("the central already holds " + welcome.stored() + " bets of agency " + agency);
-                return;
-            }
-            timeline.firstByte(System.nanoTime());
-            sendMore(ctx);
-        } else if (msg instanceof BatchAck ack) {
-            ackTimes[acked] = System.nanoTime();
-            if (ack.count() != counts[acked]) {
-                fail("ack for " + ack.count() + " bets, expected " + counts[acked]);
-                return;
-            }
-            acked++;
-            if (acked == frames.size()) {
-                timeline.lastAck(ackTimes[acked - 1]);
-                timeline.finishSent(System.nanoTime());
-                ctx.writeAndFlush(LoadGenerator.frame(new Finish(agency, total)));
-            } else {
-                sendMore(ctx);
-            }
-        } else if (msg instanceof FinishAck) {
-            ctx.writeAndFlush(LoadGenerator.frame(new ResultsRequest(agency)));
-        } else if (msg instanceof Winners part) {
-            long now = System.nanoTime();
-            timeline.winners(now);
-            winners.addAll(part.documents());
-            if (part.last()) {
-                ctx.close();
-                done.complete(winners.size());
-            }
-        } else if (msg instanceof ErrorReply error) {
-            fail("agency " + agency + " refused: " + error.code() + " " + error.reason());
-        }
-    }
-
-    private void sendMore(ChannelHandlerContext ctx) {
-        boolean wrote = false;
-        while (nextToSend < frames.size() && nextToSend - acked < window) {
-            sentAt[nextToSend] = System.nanoTime();
-            ctx.write(frames.get(nextToSend).retainedDuplicate());
-            nextToSend++;
-            wrote = true;
-        }
-        if (wrote) {
-            ctx.flush();
-        }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        fail("agency " + agency + " lost its connection");
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        fail("agency " + agency + ": " + cause);
-        ctx.close();
-    }
-
-    private void fail(String why) {
-        done.completeExceptionally(new IllegalStateException(why));
     }
 }

@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -37,8 +38,10 @@ import java.util.concurrent.Callable;
  * The load generator: K agencies in one JVM over real loopback sockets against the central's jar, started as its own
  * process for each run on a fresh store, in rounds that interleave it with two reference centrals (the do-nothing
  * ceiling and the simplest CSV store). Data is generated (or read from {@code --data}), batched by the agency's own
- * {@code BetBatcher} and encoded before the clock starts. Prints each run, then medians per central, the central's
- * share of the ceiling, and last {@code bets/s: N}. Options are parsed by picocli; {@code --help} lists them.
+ * {@code BetBatcher} and encoded before the clock starts; the agencies run on a plain NIO selector thread
+ * ({@link LoadLoop}), so the generator costs little per agency. Prints each run, then medians per central, each
+ * central's CPU per agency by thread role, the central's share of the ceiling, and last {@code bets/s: N}. Options
+ * are parsed by picocli; {@code --help} lists them.
  * Half of its length is those options, each declared with its help text; the runs are {@link IngestBenchmark}'s
  * and {@link ParkedBenchmark}'s.
  */
@@ -93,13 +96,22 @@ public final class LoadGenerator implements Callable<Integer> {
         + "--server-opts, e.g. its class-data sharing archive (default: none)")
     String centralOpts = "";
 
+    @Option(names = "--central-env", paramLabel = "KEY=VALUE", description = "a setting of the central alone, in its "
+        + "environment after the benchmark's own, e.g. SERVER_TRANSPORT=nio; repeatable (default: none)")
+    Map<String, String> centralEnv = new LinkedHashMap<>();
+
     @Option(names = "--server-java", paramLabel = "JAVA", description = "the java binary that runs them (default: "
         + "this JVM's)")
     Path serverJava;
 
-    @Option(names = "--event-loops", paramLabel = "N", description = "the generator's I/O threads (default: "
-        + "${DEFAULT-VALUE})")
+    @Option(names = "--event-loops", paramLabel = "N", description = "the generator's I/O threads, each a plain NIO "
+        + "selector driving its share of the agencies (default: ${DEFAULT-VALUE})")
     int eventLoops = 1;
+
+    @Option(names = "--connecting", paramLabel = "N", description = "agencies that may be connecting and waiting for "
+        + "their WELCOME at once, so that thousands at once stay within the central's accept backlog (default: "
+        + "${DEFAULT-VALUE})")
+    int connecting = 1000;
 
     @Option(names = "--data", paramLabel = "DIR", description = "read agency-N.csv from DIR instead of generating")
     Path data;
@@ -161,6 +173,7 @@ public final class LoadGenerator implements Callable<Integer> {
         checkAtLeast(1, sliceMs, "--slice-ms");
         checkAtLeast(0, startDelayMs, "--start-delay-ms");
         checkAtLeast(1, eventLoops, "--event-loops");
+        checkAtLeast(1, connecting, "--connecting");
         checkAtLeast(1, parked == null ? 1 : parked, "--parked");
         if (shape.stream().anyMatch(bets -> bets < 1)) {
             throw new ParameterException(spec.commandLine(), "--shape takes bet counts of 1 or more: " + shape);
@@ -235,7 +248,7 @@ public final class LoadGenerator implements Callable<Integer> {
         return options;
     }
 
-    /** Connects one agency (or waiter) to the central on loopback; returns its channel once connected. */
+    /** Connects one waiter of {@link ParkedBenchmark} to the central on loopback; returns its channel once open. */
     static Channel connect(EventLoopGroup group, int port, ChannelHandler agency) {
         return new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -85,6 +86,14 @@ class LoadGeneratorSmokeTest {
             assertEquals(3, output.lines().filter(l -> l.startsWith("  " + figure + " ")).count(),
                     figure + " missing in\n" + output);
         }
+        // each central's CPU per agency, split by thread role, and the generator's own beside it
+        for (String central : List.of("central", "null", "null+csv")) {
+            assertEquals(1, output.lines().filter(l -> l.matches(" +" + Pattern.quote(central)
+                    + " +\\d+ \\(.*\\), \\d+ ns per bet; load generator \\d+ \\(\\d+ % of the server's\\)")).count(),
+                    central + " cpu missing in\n" + output);
+        }
+        assertTrue(output.lines().anyMatch(l -> l.matches("cpu: central \\d+ us per agency, \\d+\\.\\d\\d times "
+                + "null\\+csv's \\d+; load generator \\d+ us per agency, \\d+ % of the central's")), output);
         assertTrue(output.contains("(min "), output);
         assertTrue(output.contains("runs 2)"), output);
         List<String> lines = outcome.lines();
@@ -140,6 +149,7 @@ class LoadGeneratorSmokeTest {
         assertTrue(help.out().contains("`ceiling: P % of null, Q % of null+csv`"), help.out());
         for (String option : List.of("--server-jar", "--agencies", "--shape", "--batch", "--window", "--runs",
                 "--warmup", "--references", "--server-opts", "--central-opts", "--server-java", "--event-loops",
+                "--connecting",
                 "--data", "--parked", "--slice-ms", "--start-delay-ms", "--storage-sync", "--keep", "--help")) {
             assertTrue(help.out().contains(option), option + " missing in\n" + help.out());
         }

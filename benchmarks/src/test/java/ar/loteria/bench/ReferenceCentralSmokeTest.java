@@ -35,12 +35,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The benchmark's reference centrals, each started as the load generator starts them, in a short conversation of two
  * agencies: every reply is the one docs/PROTOCOL.md asks for, RESULTS waits for the draw, winners come in parts, and
- * the CSV reference writes exactly the rows of PROTOCOL.md section 8.
+ * the CSV reference writes exactly the rows of PROTOCOL.md section 8; and thousands of agencies connected at once
+ * cost each a few kilobytes, so that the references can be measured beside the central in the national shape.
  */
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
 class ReferenceCentralSmokeTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
+    /** Agencies connected at once: with the 80 kB of direct buffers a connection once took, 160 MB. */
+    private static final int CROWD = 2_000;
 
     @TempDir
     Path dir;
@@ -108,6 +111,38 @@ class ReferenceCentralSmokeTest {
         } else {
             assertFalse(Files.exists(store));
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"null", "csv"})
+    void holdsThousandsOfAgenciesAtOnceWithLittleDirectMemory(String mode) throws Exception {
+        // given: a reference whose JVM has 8 MB of direct memory, 4 kB per connection below
+        central = JarProcess.start(ReferenceCentral.launch(mode).withJvmOptions(List.of("-XX:MaxDirectMemorySize=8m",
+                "-XX:+ExitOnOutOfMemoryError")), Map.of("SERVER_PORT", "0", "AGENCIES", String.valueOf(CROWD),
+                "SERVER_LISTEN_BACKLOG", "4096", "STORAGE_FILEPATH", dir.resolve("bets.csv").toString()), dir,
+                dir.resolve("central.log"));
+        int port = central.awaitPort(WAIT);
+        List<SocketAgency> crowd = new ArrayList<>();
+        try {
+            // when: every agency connects and says HELLO, and they all stay connected
+            for (int id = 1; id <= CROWD; id++) {
+                SocketAgency agency = agency(port);
+                crowd.add(agency);
+                agency.send(new Hello(id, ""));
+                assertEquals(new Welcome(id, 0), agency.receive());
+            }
+
+            // then: the first is still served after the last came
+            crowd.get(0).send(new BetBatch(1, 0, List.of(new Bet("Ana", "Díaz", "30904465", "1999-03-17", 7574))));
+            assertEquals(new BatchAck(0, 1), crowd.get(0).receive());
+            assertTrue(central.isAlive(), String.join("\n", central.lines()));
+        } finally {
+            for (SocketAgency agency : crowd) {
+                agency.close();
+            }
+        }
+        central.terminate();
+        assertEquals(0, central.awaitExit(WAIT), String.join("\n", central.lines()));
     }
 
     /** An agency on a blocking socket that waits for each reply as long as the test does. */

@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One agency run: connects to a central of its list, moving on to the next and retrying while none answers for
  * {@link AgencyTuning#retryBudget()} ({@link CentralRotation}), and reconnects whenever the connection is lost
  * before the winners arrived (each new connection resumes where the central's store ends, as its WELCOME says).
+ * A central that leaves a request unanswered for the answer timeout counts as lost ({@link AnswerDeadlineHandler});
+ * one whose store refuses bets is come back to more slowly ({@link StoragePacing}).
  * The run ends when {@link #outcome()} completes.
  *
  * <p>Threads: one event loop ("agency-io") for the connection, retries included; one "bet-sender-N" thread per
@@ -174,7 +176,7 @@ public final class AgencyClient implements AutoCloseable {
         Channel ch = future.channel();
         channel = ch;
         LOG.info("{}", AgencyLog.connected(central.text()));
-        ch.closeFuture().addListener(closed -> connectionClosed(central));
+        ch.closeFuture().addListener(closed -> connectionClosed(ch, central));
         if (closing) {
             ch.close();
         }
@@ -208,16 +210,21 @@ public final class AgencyClient implements AutoCloseable {
         return false;
     }
 
-    /** Event loop only: a connection ended; unless the run is over, a new one (to the next central) resumes it. */
-    private void connectionClosed(CentralAddress central) {
+    /**
+     * Event loop only: a connection ended; unless the run is over, a new one (to the next central) resumes it. One
+     * that got no WELCOME, closed by the central or dropped for want of an answer, is a failed attempt.
+     */
+    private void connectionClosed(Channel ch, CentralAddress central) {
         if (closing || run.ended()) {
             return;
         }
         if (!welcomed) {
-            connectFailed(central, new IOException("the central closed the connection before WELCOME"));
+            String timedOut = ch.attr(AnswerDeadlineHandler.TIMED_OUT).get();
+            connectFailed(central, new IOException(timedOut != null ? timedOut
+                    : "the central closed the connection before WELCOME"));
             return;
         }
-        long delay = rotation.dropped();
+        long delay = run.pacing().reconnectDelayNanos(rotation.dropped());
         LOG.warn("{}", AgencyLog.reconnecting(config.centrals().get(rotation.entry()).text()));
         group.schedule(this::connect, delay, TimeUnit.NANOSECONDS);
     }

@@ -10,7 +10,8 @@ import io.netty.channel.ChannelInitializer;
 
 /**
  * Builds the agency's pipeline for connections to one central: TLS when configured, framing, message codec, the
- * conversation, and the exception handler last. One per central of the run's list; runs on the event loop.
+ * answer deadline (unless turned off), the conversation, and the exception handler last. One per central of the
+ * run's list; runs on the event loop.
  */
 final class AgencyInitializer extends ChannelInitializer<Channel> {
 
@@ -18,6 +19,7 @@ final class AgencyInitializer extends ChannelInitializer<Channel> {
     static final String FRAME_DECODER = "frameDecoder";
     static final String FRAME_ENCODER = "frameEncoder";
     static final String MESSAGE_DECODER = "messageDecoder";
+    static final String ANSWER_DEADLINE = "answerDeadline";
     static final String AGENCY_HANDLER = "agencyHandler";
     static final String EXCEPTION_HANDLER = "exceptionHandler";
 
@@ -41,7 +43,12 @@ final class AgencyInitializer extends ChannelInitializer<Channel> {
         ch.pipeline()
                 .addLast(FRAME_DECODER, Frames.newDecoder())
                 .addLast(FRAME_ENCODER, FrameEncoder.INSTANCE)
-                .addLast(MESSAGE_DECODER, MessageDecoder.INSTANCE)
+                .addLast(MESSAGE_DECODER, MessageDecoder.INSTANCE);
+        if (!run.config().answerTimeout().isZero()) {
+            // Between the codec and the conversation: it sees every message the agency writes and every reply.
+            ch.pipeline().addLast(ANSWER_DEADLINE, new AnswerDeadlineHandler(central, run.config().answerTimeout()));
+        }
+        ch.pipeline()
                 .addLast(AGENCY_HANDLER, new AgencyHandler(run))
                 // Last, so that it sees exceptions from every handler above, decoding errors included.
                 .addLast(EXCEPTION_HANDLER, exceptionHandler);

@@ -4,9 +4,11 @@ import ar.loteria.agency.bets.BetFileException;
 import ar.loteria.agency.config.AgencyConfig;
 import ar.loteria.agency.config.AgencyConfigException;
 import ar.loteria.codec.ErrorReply;
+import ar.loteria.codec.MessageType;
 import ar.loteria.logging.ActionLine;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Every operation line the agency logs, one named method each, so that the action names and keys scripts parse
@@ -94,6 +96,15 @@ public final class AgencyLog {
         return ActionLine.inProgress("reconnect").with("server_address", serverAddress);
     }
 
+    /**
+     * The central left a request ({@code waitingFor}) unanswered for {@code timeout}: the agency drops the
+     * connection and goes on with the next central of its list (or the same one again).
+     */
+    static ActionLine noAnswer(String serverAddress, MessageType waitingFor, Duration timeout) {
+        return ActionLine.inProgress("sin_respuesta").with("server_address", serverAddress)
+                .with("mensaje", waitingFor).with("timeout_ms", timeout.toMillis());
+    }
+
     static ActionLine welcomed(long agency, long stored) {
         return ActionLine.success(HELLO).with("client_id", agency).with("stored", stored);
     }
@@ -113,6 +124,15 @@ public final class AgencyLog {
 
     static ActionLine allSent(long total) {
         return ActionLine.success(SENDING).with("enviadas", total);
+    }
+
+    /**
+     * The central closed the betting (DRAW_CLOSED): {@code stored} of the agency's bets take part in the draw, and
+     * {@code notStored} of its input never will (refused, or not sent).
+     */
+    static ActionLine bettingClosed(long stored, long notStored) {
+        return ActionLine.success("apuestas_cerradas").with("apuestas_almacenadas", stored)
+                .with("apuestas_no_enviadas", notStored);
     }
 
     static ActionLine finished(long agency, long stored) {

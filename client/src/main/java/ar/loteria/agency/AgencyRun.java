@@ -4,14 +4,16 @@ import ar.loteria.agency.bets.BetInput;
 import ar.loteria.agency.config.AgencyConfig;
 
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What every connection of one agency run shares: its settings, its bets, how senders start, and the outcome
- * that ends the run. Thread-safe: immutable, and the future is completed once by whoever ends the run.
+ * What every connection of one agency run shares: its settings, its bets, how senders start, the outcome that
+ * ends the run, and how it paces itself while the central's store refuses bets. Thread-safe but for the pacing,
+ * which only the event loop uses; the future is completed once by whoever ends the run.
  */
 record AgencyRun(AgencyConfig config, BetInput bets, AgencyTuning tuning, SenderLauncher launcher,
-                 CompletableFuture<AgencyOutcome> outcome) {
+                 CompletableFuture<AgencyOutcome> outcome, StoragePacing pacing) {
 
     AgencyRun {
         Objects.requireNonNull(config, "config");
@@ -19,6 +21,13 @@ record AgencyRun(AgencyConfig config, BetInput bets, AgencyTuning tuning, Sender
         Objects.requireNonNull(tuning, "tuning");
         Objects.requireNonNull(launcher, "launcher");
         Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(pacing, "pacing");
+    }
+
+    /** A run whose pacing draws its jitter from a generator of its own. */
+    AgencyRun(AgencyConfig config, BetInput bets, AgencyTuning tuning, SenderLauncher launcher,
+              CompletableFuture<AgencyOutcome> outcome) {
+        this(config, bets, tuning, launcher, outcome, new StoragePacing(tuning.window(), new SplittableRandom()));
     }
 
     /** Ends the run; a later call (a second failure, a late event) changes nothing. */

@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Streams the bets of one connection: counts the input (a first pass that also checks every record), skips the
  * bets the central already holds, then writes batches while the window has room. Each batch takes a permit of the
- * window; {@link AgencyHandler} gives one back per acknowledgement. When the input is done it fires
- * {@link SenderEvent.AllSent}; when the input is bad, {@link SenderEvent.Failed}.
+ * window; {@link AgencyHandler} gives one back per acknowledgement. Once the input is counted it fires
+ * {@link SenderEvent.Counted}; when the input is done, {@link SenderEvent.AllSent}; when it is bad,
+ * {@link SenderEvent.Failed}.
  *
  * <p>Runs on its own thread ("bet-sender-N"), never on the event loop, since it blocks on the file and on the
  * window. {@link #stop()} may be called from any thread.
@@ -112,6 +113,7 @@ final class BatchSender implements Runnable {
 
     private void send() throws IOException, BetFileException, InterruptedException {
         long total = input.count();
+        report(new SenderEvent.Counted(total));
         try (BetSource source = input.open()) {
             for (long skipped = 0; skipped < stored; skipped++) {
                 if (source.next() == null) {

@@ -8,6 +8,10 @@ import ar.loteria.agency.bets.BetFileException;
  */
 sealed interface SenderEvent {
 
+    /** The input is counted and checked, before any batch is written: it holds {@code total} bets in all. */
+    record Counted(long total) implements SenderEvent {
+    }
+
     /** Every batch is written; {@code total} counts all the agency's bets, the skipped ones included. */
     record AllSent(long total) implements SenderEvent {
     }

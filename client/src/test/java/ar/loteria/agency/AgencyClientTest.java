@@ -6,6 +6,8 @@ import ar.loteria.agency.config.AgencyConfig;
 import ar.loteria.agency.config.AgencyConfigException;
 import ar.loteria.agency.config.AgencyConfigLoader;
 import ar.loteria.agency.generate.BetFileGenerator;
+import ar.loteria.codec.Bet;
+import ar.loteria.codec.WinningRule;
 import ar.loteria.testkit.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -234,6 +236,73 @@ class AgencyClientTest {
             assertEquals(50, central.stored.size());
             assertEquals(List.of(), central.violations);
             assertEquals(2, central.connections.get());
+        }
+    }
+
+    @Test
+    void aStoreThatRefusesForAWhileGetsOneBatchPerAttemptAndTheRunFinishesOnceItIsBack() throws Exception {
+        // given: a store that cannot write, an agency with the production window (32) and 50 ms retries
+        Path file = dir.resolve("agency-1.csv");
+        List<String> expectedWinners = BetFileGenerator.writeAgencyFile(file, 1, 500, 4, 9, false);
+        AgencyTuning tuning = new AgencyTuning(AgencyTuning.DEFAULT.window(), FAST.retryDelay(), FAST.retryBudget(),
+                FAST.nameBudget(), FAST.connectTimeout(), FAST.progressEvery(), FAST.closeTimeout());
+        long downMillis = 1_500;
+        try (LogCapture logs = LogCapture.attach(); FakeCentral central = new FakeCentral(true);
+             AgencyClient client = new AgencyClient(AgencyRuns.config(1, file, Map.of(), central.start(0)),
+                     BetInput.file(file), tuning)) {
+            central.storageDown(true);
+
+            // when: the store comes back 1.5 s after its first refusal
+            client.start();
+            while (central.storageRefusals.get() == 0) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(downMillis);
+            central.storageDown(false);
+            AgencyOutcome outcome = client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+            // then: the first connection's window refused, then one batch per connection, the connections at least
+            // half a retry delay apart (resending the whole window at every retry refused some 20 batches per
+            // connection, over 200 here); then every bet once
+            int refused = central.storageRefusals.get();
+            int connections = central.connections.get();
+            assertTrue(refused >= 1 && refused <= tuning.window() + connections - 1,
+                    refused + " batches refused over " + connections + " connections");
+            assertTrue(connections <= downMillis / (tuning.retryDelay().toMillis() / 2) + 2,
+                    connections + " connections in " + downMillis + " ms");
+            assertEquals(new AgencyOutcome(ExitStatus.SUCCESS, expectedWinners), outcome);
+            assertEquals(TestBets.readFile(file), central.stored);
+            assertEquals(List.of(), central.violations);
+            assertEquals(connections - 1, logs.matching("code: STORAGE_FAILURE").size());
+        }
+    }
+
+    @Test
+    void theBettingClosedMidStreamEndsWithTheWinnersAmongTheStoredBets() throws Exception {
+        // given: the central closes the betting when the 5th batch (bets 28 to 34) arrives
+        Path file = dir.resolve("agency-1.csv");
+        BetFileGenerator.writeAgencyFile(file, 1, 300, 60, 11, false);
+        List<Bet> all = TestBets.readFile(file);
+        List<String> storedWinners = all.subList(0, 28).stream().filter(bet -> WinningRule.wins(bet.number()))
+                .map(Bet::document).toList();
+        assertFalse(storedWinners.isEmpty(), "some winners among the stored bets");
+        try (LogCapture logs = LogCapture.attach(); FakeCentral central = new FakeCentral(false)) {
+            int port = central.start(0);
+            central.closeBettingAtBatch(5);
+
+            // when
+            AgencyOutcome outcome = run(config(port, file), file);
+
+            // then: FINISH with the 28 stored, the winners among them, and the close logged as a success
+            assertEquals(new AgencyOutcome(ExitStatus.SUCCESS, storedWinners), outcome);
+            assertEquals(all.subList(0, 28), central.stored);
+            assertEquals(List.of(28L), central.finishes);
+            assertEquals(List.of(), central.violations);
+            assertEquals(List.of("INFO action: apuestas_cerradas | result: success | apuestas_almacenadas: 28 | "
+                    + "apuestas_no_enviadas: 272"), logs.matching("apuestas_cerradas"));
+            assertTrue(logs.contains("INFO action: consulta_ganadores | result: success | cant_ganadores: "
+                    + storedWinners.size()), logs.texts().toString());
+            assertFalse(logs.contains("result: fail"), logs.texts().toString());
         }
     }
 

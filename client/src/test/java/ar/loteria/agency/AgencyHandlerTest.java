@@ -19,6 +19,7 @@ import ar.loteria.codec.Message;
 import ar.loteria.codec.ResultsRequest;
 import ar.loteria.codec.Welcome;
 import ar.loteria.codec.Winners;
+import ar.loteria.testkit.LogCapture;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,7 +34,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,6 +51,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AgencyHandlerTest {
 
     private static final long AGENCY = 1;
+    private static final AgencyTuning TUNING = new AgencyTuning(32, Duration.ofMillis(10), Duration.ofMillis(100),
+            Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(1));
 
     private final CompletableFuture<AgencyOutcome> outcome = new CompletableFuture<>();
 
@@ -152,8 +157,10 @@ class AgencyHandlerTest {
     @ParameterizedTest
     @EnumSource(value = ErrorCode.class, names = {"SHUTTING_DOWN", "SERVER_BUSY", "IDLE_TIMEOUT", "STORAGE_FAILURE"})
     void transientRefusalClosesWithoutEndingTheRun(ErrorCode code) throws Exception {
-        // given
-        EmbeddedChannel ch = waitingForResults();
+        // given: batches in flight
+        EmbeddedChannel ch = channel(TestBets.bets(25, 0), Map.of());
+        ch.writeInbound(new Welcome(AGENCY, 0));
+        outbound(ch);
 
         // when: a refusal that says "not now"; the agency will connect again and resume from WELCOME
         ch.writeInbound(new ErrorReply(code, 0, "not now"));
@@ -162,6 +169,135 @@ class AgencyHandlerTest {
         assertFalse(outcome.isDone());
         assertFalse(ch.isOpen());
         assertFalse(ch.finish());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ErrorCode.class, names = {"SHUTTING_DOWN", "SERVER_BUSY", "IDLE_TIMEOUT"})
+    void transientRefusalWhileWaitingForTheDrawClosesWithoutEndingTheRun(ErrorCode code) throws Exception {
+        // given
+        EmbeddedChannel ch = waitingForResults();
+
+        // when
+        ch.writeInbound(new ErrorReply(code, 0, "not now"));
+
+        // then
+        assertFalse(outcome.isDone());
+        assertFalse(ch.isOpen());
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void drawClosedMidStreamFinishesWithTheBetsTheCentralHoldsAndAsksForTheWinners() throws Exception {
+        try (LogCapture logs = LogCapture.attach()) {
+            // given: 25 bets in batches of 10, all three in flight
+            EmbeddedChannel ch = channel(TestBets.bets(25, 0), Map.of());
+            outbound(ch);
+            ch.writeInbound(new Welcome(AGENCY, 0));
+            assertEquals(3, outbound(ch).size());
+
+            // when: the first batch is stored, then the betting closes
+            ch.writeInbound(new BatchAck(0, 10));
+            ch.writeInbound(new ErrorReply(ErrorCode.DRAW_CLOSED, 10, "betting closed; agency 1 has 10 bets stored"));
+            ch.writeInbound(new ErrorReply(ErrorCode.DRAW_CLOSED, 20, "betting closed; agency 1 has 10 bets stored"));
+            List<Message> afterClose = outbound(ch);
+            ch.writeInbound(new FinishAck(AGENCY, 10));
+            List<Message> afterFinishAck = outbound(ch);
+            ch.writeInbound(new Winners(true, List.of("00000042")));
+
+            // then: FINISH with the 10 stored, RESULTS, and a successful end with the winners among them
+            assertEquals(List.of(new Finish(AGENCY, 10)), afterClose);
+            assertEquals(List.of(new ResultsRequest(AGENCY)), afterFinishAck);
+            assertEquals(new AgencyOutcome(ExitStatus.SUCCESS, List.of("00000042")), outcome.getNow(null));
+            assertEquals(List.of("INFO action: apuestas_cerradas | result: success | apuestas_almacenadas: 10 | "
+                    + "apuestas_no_enviadas: 15"), logs.matching("apuestas_cerradas"));
+            assertTrue(logs.contains("INFO action: consulta_ganadores | result: success | cant_ganadores: 1"));
+            assertFalse(logs.contains("result: fail"), logs.texts().toString());
+            assertFalse(ch.finish());
+        }
+    }
+
+    @Test
+    void drawClosedAtTheFirstBatchAfterARestartFinishesWithWhatWelcomeSaid() throws Exception {
+        try (LogCapture logs = LogCapture.attach()) {
+            // given: the central holds 12 of the 25 bets from an earlier connection
+            EmbeddedChannel ch = channel(TestBets.bets(25, 0), Map.of());
+            outbound(ch);
+            ch.writeInbound(new Welcome(AGENCY, 12));
+            outbound(ch);
+
+            // when
+            ch.writeInbound(new ErrorReply(ErrorCode.DRAW_CLOSED, 12, "the draw has already happened"));
+            ch.writeInbound(new ErrorReply(ErrorCode.DRAW_CLOSED, 22, "the draw has already happened"));
+
+            // then
+            assertEquals(List.of(new Finish(AGENCY, 12)), outbound(ch));
+            assertEquals(List.of("INFO action: apuestas_cerradas | result: success | apuestas_almacenadas: 12 | "
+                    + "apuestas_no_enviadas: 13"), logs.matching("apuestas_cerradas"));
+            assertFalse(outcome.isDone());
+            assertTrue(ch.isActive());
+            assertFalse(ch.finish());
+        }
+    }
+
+    @Test
+    void whileResultsIsParkedFinishIsSentAgainEveryAnswerTimeoutAndItsAnswerIsLetBe() throws Exception {
+        // given: RESULTS parked, the default answer timeout of 5 s
+        EmbeddedChannel ch = waitingForResults();
+        ch.freezeTime();
+
+        // when: two probe intervals, the first probe answered, the second refused by a failing store
+        ch.advanceTimeBy(5, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        List<Message> firstProbe = outbound(ch);
+        ch.writeInbound(new FinishAck(AGENCY, 5));
+        ch.advanceTimeBy(5, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        List<Message> secondProbe = outbound(ch);
+        ch.writeInbound(new ErrorReply(ErrorCode.STORAGE_FAILURE, 0, "the FINISH could not be recorded"));
+
+        // then: the same FINISH each time; the connection waits on for the draw
+        assertEquals(List.of(new Finish(AGENCY, 5)), firstProbe);
+        assertEquals(List.of(new Finish(AGENCY, 5)), secondProbe);
+        assertTrue(ch.isActive());
+        assertFalse(outcome.isDone());
+        ch.writeInbound(new Winners(true, List.of()));
+        assertEquals(ExitStatus.SUCCESS, outcome.getNow(null).status());
+        ch.advanceTimeBy(20, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertEquals(List.of(), outbound(ch), "no probe once the winners came");
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aStorageRefusalIsCountedForTheRunAndTheNextAcknowledgementClearsIt() throws Exception {
+        // given: a run's pacing, shared by its connections
+        StoragePacing pacing = new StoragePacing(32, new SplittableRandom(1));
+        List<Bet> bets = TestBets.bets(10, 0);
+        EmbeddedChannel first = channel(config(Map.of()), BetInput.of("test", bets), pacing);
+        first.writeInbound(new Welcome(AGENCY, 0));
+        outbound(first);
+
+        // when: the store refuses the batch; the next connection sends it again and it is taken
+        first.writeInbound(new ErrorReply(ErrorCode.STORAGE_FAILURE, 0, "the database is unreachable"));
+        int refusalsAfterFirst = pacing.refusals();
+        int windowOfTheNext = pacing.firstWindow();
+        EmbeddedChannel next = channel(config(Map.of()), BetInput.of("test", bets), pacing);
+        outbound(next);
+        next.writeInbound(new Welcome(AGENCY, 0));
+        List<Message> resent = outbound(next);
+        next.writeInbound(new BatchAck(0, 10));
+
+        // then
+        assertFalse(first.isOpen());
+        assertEquals(1, refusalsAfterFirst);
+        assertEquals(1, windowOfTheNext);
+        assertEquals(List.of(new BetBatch(AGENCY, 0, bets)), resent);
+        assertEquals(0, pacing.refusals());
+        assertEquals(32, pacing.firstWindow());
+        assertEquals(List.of(new Finish(AGENCY, 10)), outbound(next));
+        assertFalse(outcome.isDone());
+        first.finishAndReleaseAll();
+        assertFalse(next.finish());
     }
 
     /** A message from the central that ends the run: sent after WELCOME or as the first reply. */
@@ -271,9 +407,11 @@ class AgencyHandlerTest {
     }
 
     private EmbeddedChannel channel(AgencyConfig config, BetInput input) {
-        AgencyTuning tuning = new AgencyTuning(32, Duration.ofMillis(10), Duration.ofMillis(100),
-                Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(1));
-        AgencyRun run = new AgencyRun(config, input, tuning, BatchSender::run, outcome);
+        return channel(config, input, new StoragePacing(TUNING.window(), new SplittableRandom(1)));
+    }
+
+    private EmbeddedChannel channel(AgencyConfig config, BetInput input, StoragePacing pacing) {
+        AgencyRun run = new AgencyRun(config, input, TUNING, BatchSender::run, outcome, pacing);
         return new EmbeddedChannel(new AgencyHandler(run), new AgencyExceptionHandler(run, config.centrals().get(0)));
     }
 

@@ -32,8 +32,8 @@ class AgencyInitializerTest {
 
         // then
         assertEquals(List.of(AgencyInitializer.FRAME_DECODER, AgencyInitializer.FRAME_ENCODER,
-                AgencyInitializer.MESSAGE_DECODER, AgencyInitializer.AGENCY_HANDLER,
-                AgencyInitializer.EXCEPTION_HANDLER), central.channel().pipeline().names().subList(0, 5));
+                AgencyInitializer.MESSAGE_DECODER, AgencyInitializer.ANSWER_DEADLINE, AgencyInitializer.AGENCY_HANDLER,
+                AgencyInitializer.EXCEPTION_HANDLER), central.channel().pipeline().names().subList(0, 6));
         central.receive();
         assertFalse(central.channel().finish());
         central.finish();

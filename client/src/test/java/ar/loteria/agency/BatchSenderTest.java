@@ -78,6 +78,7 @@ class BatchSenderTest {
         window.release(2);
         assertEquals(6, written.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS).first());
         assertEquals(8, written.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS).first());
+        assertEquals(new SenderEvent.Counted(10), events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS));
         assertEquals(new SenderEvent.AllSent(10), events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS));
         assertTrue(sender.awaitEnd(WAIT));
     }
@@ -91,7 +92,8 @@ class BatchSenderTest {
         // when
         start(sender);
 
-        // then
+        // then: the whole input counted, the stored bets skipped
+        assertEquals(new SenderEvent.Counted(7), events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS));
         assertEquals(new SenderEvent.AllSent(7), events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS));
         assertEquals(new BetBatch(1, 4, bets.subList(4, 6)), written.poll());
         assertEquals(new BetBatch(1, 6, bets.subList(6, 7)), written.poll());
@@ -109,9 +111,9 @@ class BatchSenderTest {
         // when
         sender.stop();
 
-        // then
+        // then: the count came before the first batch, and nothing after the stop
         assertTrue(sender.awaitEnd(WAIT));
-        assertTrue(events.isEmpty());
+        assertEquals(List.of(new SenderEvent.Counted(10)), List.copyOf(events));
         assertTrue(written.isEmpty());
     }
 

@@ -44,9 +44,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * exactly, acknowledges them, and answers RESULTS once {@link #draw()} has been called (or at once when built
  * with {@code drawAtOnce}). It can drop a connection after a given batch (stored, not acknowledged), and stop
  * and start again on the same port with the same store, like a restarted server. {@link #sharingStore()} gives a
- * second central on another port with the same store, as centrals sharing one database. All state changes happen
- * on one event loop, shared by such centrals; the lists are concurrent so that the test thread can read them.
- * Built with an {@link SslContext}, it speaks TLS.
+ * second central on another port with the same store, as centrals sharing one database. It can also go silent
+ * (a stopped process whose connections stay open), refuse batches with STORAGE_FAILURE while its store is "down",
+ * and close the betting at a given batch (the draw made over what is stored, later batches refused with
+ * DRAW_CLOSED). All state changes happen on one event loop, shared by such centrals; the lists are concurrent so
+ * that the test thread can read them. Built with an {@link SslContext}, it speaks TLS.
  */
 final class FakeCentral implements AutoCloseable {
 
@@ -61,8 +63,12 @@ final class FakeCentral implements AutoCloseable {
         final List<Long> batchFirsts = new CopyOnWriteArrayList<>();
         final List<String> violations = new CopyOnWriteArrayList<>();
         final CountDownLatch resultsAsked = new CountDownLatch(1);
-        final List<ChannelHandlerContext> parked = new ArrayList<>();
+        final List<Parked> parked = new ArrayList<>();
+        final AtomicInteger storageRefusals = new AtomicInteger();
+        final List<Long> finishes = new CopyOnWriteArrayList<>();
         volatile boolean drawn;
+        volatile boolean bettingClosed;
+        volatile boolean storageDown;
     }
 
     final List<Bet> stored;
@@ -71,12 +77,21 @@ final class FakeCentral implements AutoCloseable {
     /** Connections to this central only. */
     final AtomicInteger connections = new AtomicInteger();
     final CountDownLatch resultsAsked;
+    /** Batches and FINISHes refused with STORAGE_FAILURE, by every central of the store. */
+    final AtomicInteger storageRefusals;
+    /** The total of every FINISH answered with FINISH_ACK, in order, by every central of the store. */
+    final List<Long> finishes;
+    /** Messages this central received, answered or not. */
+    final AtomicInteger received = new AtomicInteger();
 
     private final Shared shared;
     private final EventLoopGroup group;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private final List<ChannelHandlerContext> parked;
+    private final List<Parked> parked;
     private volatile int dropAtBatch = -1;
+    private volatile int closeBettingAtBatch = -1;
+    private volatile int silentFromBatch = -1;
+    private volatile boolean silent;
     /** Batches this central received. */
     private int batches;
     private final SslContext ssl;
@@ -99,6 +114,8 @@ final class FakeCentral implements AutoCloseable {
         this.batchFirsts = shared.batchFirsts;
         this.violations = shared.violations;
         this.resultsAsked = shared.resultsAsked;
+        this.storageRefusals = shared.storageRefusals;
+        this.finishes = shared.finishes;
         this.parked = shared.parked;
         this.ssl = ssl;
     }
@@ -142,15 +159,46 @@ final class FakeCentral implements AutoCloseable {
         dropAtBatch = n;
     }
 
+    /**
+     * Goes silent, as a stopped process: connections stay open, everything they send is read and ignored, nothing
+     * is answered (parked RESULTS included). New connections are still accepted, and get nothing either.
+     */
+    void goSilent() {
+        silent = true;
+    }
+
+    /** Goes silent ({@link #goSilent()}) when the {@code n}-th batch (from 1) arrives, which is not stored. */
+    void goSilentAtBatch(int n) {
+        silentFromBatch = n;
+    }
+
+    /** While {@code down}, batches and FINISHes are refused with STORAGE_FAILURE, as by a store that cannot write. */
+    void storageDown(boolean down) {
+        shared.storageDown = down;
+    }
+
+    /**
+     * Closes the betting when the {@code n}-th batch (from 1) of this central arrives: the draw is made over what is
+     * stored, and that batch, like every later new one, is refused with DRAW_CLOSED.
+     */
+    void closeBettingAtBatch(int n) {
+        closeBettingAtBatch = n;
+    }
+
     /** The draw: answers every parked RESULTS and every later one. */
     void draw() {
-        group.execute(() -> {
-            shared.drawn = true;
-            for (ChannelHandlerContext ctx : parked) {
-                sendWinners(ctx);
+        group.execute(this::drawNow);
+    }
+
+    /** The draw, on the event loop. */
+    private void drawNow() {
+        shared.drawn = true;
+        for (Parked request : parked) {
+            if (!request.central().silent) {
+                sendWinners(request.ctx());
             }
-            parked.clear();
-        });
+        }
+        parked.clear();
     }
 
     /** Stops the event loop, and with it every central sharing it. */
@@ -171,6 +219,10 @@ final class FakeCentral implements AutoCloseable {
         ctx.flush();
     }
 
+    /** A RESULTS waiting for the draw, on a connection to {@code central}. */
+    private record Parked(FakeCentral central, ChannelHandlerContext ctx) {
+    }
+
     /** One connection; event loop only. */
     private final class CentralHandler extends SimpleChannelInboundHandler<Message> {
 
@@ -183,33 +235,61 @@ final class FakeCentral implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Message msg) {
+            received.incrementAndGet();
+            if (msg instanceof BetBatch && batches + 1 == silentFromBatch) {
+                silent = true;
+            }
+            if (silent) {
+                return;
+            }
             if (msg instanceof Hello hello) {
                 agency = hello.agency();
                 ctx.writeAndFlush(new Welcome(agency, stored.size()));
             } else if (msg instanceof BetBatch batch) {
                 batchFirsts.add(batch.first());
+                if (++batches == closeBettingAtBatch) {
+                    shared.bettingClosed = true;
+                    drawNow();
+                }
+                if (shared.bettingClosed) {
+                    ctx.writeAndFlush(new ErrorReply(ErrorCode.DRAW_CLOSED, batch.first(), "betting closed"));
+                    return;
+                }
+                if (shared.storageDown) {
+                    shared.storageRefusals.incrementAndGet();
+                    ctx.writeAndFlush(new ErrorReply(ErrorCode.STORAGE_FAILURE, batch.first(), "store down"));
+                    return;
+                }
                 if (batch.first() != stored.size()) {
                     violations.add("batch from " + batch.first() + " but " + stored.size() + " stored");
                     ctx.writeAndFlush(new ErrorReply(ErrorCode.OUT_OF_SEQUENCE, batch.first(), "out of sequence"));
                     return;
                 }
                 stored.addAll(batch.bets());
-                if (++batches == dropAtBatch) {
+                if (batches == dropAtBatch) {
                     ctx.close();
                     return;
                 }
                 ctx.writeAndFlush(new BatchAck(batch.first(), batch.bets().size()));
             } else if (msg instanceof Finish finish) {
+                if (shared.storageDown) {
+                    shared.storageRefusals.incrementAndGet();
+                    ctx.writeAndFlush(new ErrorReply(ErrorCode.STORAGE_FAILURE, 0, "store down"));
+                    return;
+                }
                 if (finish.total() != stored.size()) {
                     violations.add("FINISH with " + finish.total() + " but " + stored.size() + " stored");
+                    ctx.writeAndFlush(new ErrorReply(ErrorCode.COUNT_MISMATCH, 0, "count mismatch"));
+                    return;
                 }
+                finishes.add(finish.total());
                 ctx.writeAndFlush(new FinishAck(agency, stored.size()));
             } else if (msg instanceof ResultsRequest) {
                 resultsAsked.countDown();
                 if (shared.drawn) {
                     sendWinners(ctx);
                 } else {
-                    parked.add(ctx);
+                    parked.add(new Parked(FakeCentral.this, ctx));
                 }
             } else {
                 violations.add("unexpected " + msg);
@@ -218,7 +298,7 @@ final class FakeCentral implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            parked.remove(ctx);
+            parked.removeIf(request -> request.ctx() == ctx);
         }
     }
 }

@@ -159,6 +159,73 @@ class LocalCompositionTest {
     }
 
     @Test
+    void agencyAnsweredDrawClosedFinishesWithWhatIsStoredAndExitsZero() throws Exception {
+        // given: a central for one agency, which has drawn once agency 1 finished
+        composition.generate(dir.resolve("data"), 2, 300, 2, 13, true);
+        JarProcess server = composition.server(1, Map.of());
+        String port = awaitPort(server);
+        JarProcess first = agency(1, port, Map.of("CLI_DATA_FILE", dir.resolve("data/agency-1.csv").toString()));
+        assertEquals(0, first.awaitExit(RUN), String.join("\n", first.lines()));
+
+        // when: agency 2 comes after the draw
+        JarProcess late = agency(2, port, Map.of("CLI_DATA_FILE", dir.resolve("data/agency-2.csv").toString()));
+
+        // then: its first batch is refused with DRAW_CLOSED; it says so, finishes with nothing stored, has no
+        // winners and exits 0
+        assertEquals(0, late.awaitExit(RUN), String.join("\n", late.lines()));
+        List<String> log = late.lines();
+        assertTrue(log.stream().anyMatch(l -> l.endsWith("action: apuestas_cerradas | result: success | "
+                + "apuestas_almacenadas: 0 | apuestas_no_enviadas: 300")), String.join("\n", log));
+        assertTrue(log.stream().anyMatch(l -> l.endsWith(
+                "action: consulta_ganadores | result: success | cant_ganadores: 0")), String.join("\n", log));
+        assertWellFormed(log);
+        server.terminate();
+        assertEquals(0, server.awaitExit(START));
+        assertEquals(300, rowsOf(dir.resolve("central/bets.csv")).size());
+    }
+
+    @Test
+    void agencyCaughtMidStreamByTheCloseOfBettingFinishesWithItsStoredBetsAndTheirWinners() throws Exception {
+        // given: a central whose betting closes a second after the first FINISH; agency 2 streams one bet per batch
+        composition.generate(dir.resolve("data"), 2, 20_000, 400, 14, true);
+        Path late = dir.resolve("data/agency-2.csv");
+        JarProcess server = composition.server(2, Map.of("DRAW_AFTER_SECONDS", "1"));
+        String port = awaitPort(server);
+        JarProcess streaming = agency(2, port, Map.of("CLI_DATA_FILE", late.toString(), "CLI_BATCH_MAXAMOUNT", "1"));
+        awaitRows(dir.resolve("central/bets.csv"), 1_000);
+
+        // when: agency 2 is held (SIGSTOP) while agency 1 finishes and the betting closes, then goes on
+        signal(streaming, "STOP");
+        try {
+            JarProcess first = agency(1, port, Map.of("NOMBRE", "Ana", "APELLIDO", "Paz", "DOCUMENTO", "1",
+                    "NACIMIENTO", "2000-01-01", "NUMERO", "1"));
+            assertEquals(0, first.awaitExit(RUN), String.join("\n", first.lines()));
+            server.awaitLog("action: sorteo \\| result: success", START);
+        } finally {
+            signal(streaming, "CONT");
+        }
+
+        // then: its next batch is refused with DRAW_CLOSED; it finishes with the N bets stored, its winners are
+        // those among them, and it exits 0
+        assertEquals(0, streaming.awaitExit(RUN), String.join("\n", streaming.lines()));
+        List<String> stored = rowsOf(dir.resolve("central/bets.csv")).stream().filter(row -> row.startsWith("2,"))
+                .toList();
+        List<String> input = rowsOf(late);
+        int n = stored.size();
+        assertTrue(n >= 1_000 && n < input.size(), n + " bets stored");
+        assertEquals(input.subList(0, n), stored.stream().map(row -> row.substring(2)).toList());
+        long winners = input.subList(0, n).stream().filter(row -> row.endsWith(",7574")).count();
+        List<String> log = streaming.lines();
+        assertTrue(log.stream().anyMatch(l -> l.endsWith("action: apuestas_cerradas | result: success | "
+                + "apuestas_almacenadas: " + n + " | apuestas_no_enviadas: " + (input.size() - n))), tail(log));
+        assertTrue(log.stream().anyMatch(l -> l.endsWith(
+                "action: consulta_ganadores | result: success | cant_ganadores: " + winners)), tail(log));
+        assertWellFormed(log);
+        server.terminate();
+        assertEquals(0, server.awaitExit(START));
+    }
+
+    @Test
     void agencyStartedBeforeTheCentralRetriesUntilItIsUp() throws Exception {
         // given: the agency starts first, on a port nothing listens on yet
         composition.generate(dir.resolve("data"), 1, 200, 1, 5, true);
@@ -289,6 +356,25 @@ class LocalCompositionTest {
             }
             assertFalse(line.contains("result: fail"), "a normal run logs no failure: " + line);
         }
+    }
+
+    /** Waits until {@code file} holds at least {@code rows} rows. */
+    private static void awaitRows(Path file, int rows) throws Exception {
+        long deadline = System.nanoTime() + RUN.toNanos();
+        while (!Files.exists(file) || rowsOf(file).size() < rows) {
+            assertTrue(System.nanoTime() < deadline, "fewer than " + rows + " rows in " + file);
+            Thread.sleep(20);
+        }
+    }
+
+    /** Sends {@code SIGname} to {@code process} with kill(1). */
+    private static void signal(JarProcess process, String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + name);
+    }
+
+    private static String tail(List<String> log) {
+        return String.join("\n", log.subList(Math.max(0, log.size() - 30), log.size()));
     }
 
     private static int indexOf(List<String> log, String text) {

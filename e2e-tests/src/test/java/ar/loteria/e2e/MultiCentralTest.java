@@ -29,11 +29,13 @@ import static ar.loteria.e2e.Composition.rowsOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Several central jars on one PostgreSQL database (a real server, {@link TestPostgres}) make one lottery: agency
- * jars spread over them by their address lists, a central killed in the middle of the ingest, one agency talking to
- * two centrals at once, the database restarted under them. Every time: each agency exits 0 with exactly its own
+ * jars spread over them by their address lists, a central killed in the middle of the ingest, a central stopped
+ * (SIGSTOP) with agencies sending to it and waiting for the draw there, one agency talking to two centrals at
+ * once, the database restarted under them. Every time: each agency exits 0 with exactly its own
  * winners, the database holds every bet of every input exactly once, in each agency's order, and there is one
  * draw, which every central logs once.
  *
@@ -158,6 +160,34 @@ class MultiCentralTest {
         }
     }
 
+    /**
+     * Stops {@code central} (SIGSTOP) at a moment when its storage session on the database at {@code url} is inside
+     * a transaction, the worst moment: it then holds the lottery's advisory lock (every group takes it shared) and
+     * its agencies', which the other central's FINISH and draw need. Stopped, then looked at, and let go on for a
+     * moment and stopped again until a central's storage session has had a transaction open for longer than a group
+     * takes.
+     */
+    private static void stopInsideATransaction(JarProcess central, String url) throws Exception {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            signal(central, "STOP");
+            Thread.sleep(300);
+            if (query(url, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND application_name = 'lottery-central storage'"
+                    + " AND xact_start < now() - interval '250 milliseconds'") == 1) {
+                return;
+            }
+            signal(central, "CONT");
+            Thread.sleep(50);
+        }
+        fail("the central could not be stopped inside a transaction");
+    }
+
+    /** Sends {@code SIGname} to {@code process} with kill(1). */
+    private static void signal(JarProcess process, String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + name);
+    }
+
     private static String tail(List<String> log) {
         return String.join("\n", log.subList(Math.max(0, log.size() - 30), log.size()));
     }
@@ -229,6 +259,60 @@ class MultiCentralTest {
         assertOneDrawLine(centrals.get(1));
         assertOneDrawLine(centrals.get(2));
         stop(centrals.subList(1, 3));
+    }
+
+    @Test
+    void aCentralStoppedMidIngestIsLeftByItsAgenciesForTheOtherOneAndTheyFinish() throws Exception {
+        // given: two centrals; agency 1 sends its bets to the first in large batches and waits there for the draw,
+        // then agency 3 streams to the first and agency 2 to the second, in batches of two
+        int agencies = 3;
+        generate(agencies, 10_000, 36);
+        String url = TestPostgres.shared().newDatabase();
+        List<JarProcess> centrals = centrals(2, agencies, url);
+        List<String> addresses = addresses(centrals);
+        String list = String.join(",", addresses);
+        JarProcess waiting = agency(1, list, 100, "agency-1");
+        waiting.awaitLog("action: consulta_ganadores \\| result: in_progress", RUN);
+        JarProcess streaming = agency(3, list, 2, "agency-3");
+        JarProcess other = agency(2, list, 2, "agency-2");
+        long deadline = System.nanoTime() + RUN.toNanos();
+        while (query(url, "SELECT count(*) FROM bets WHERE agency = 3") < 1_000) {
+            assertTrue(System.nanoTime() < deadline, "agency 3's ingest did not start");
+            Thread.sleep(20);
+        }
+
+        // when: the first central stops (its process frozen, its connections open, the kernel still answering TCP)
+        // in the middle of a database transaction, with the lottery's locks held
+        JarProcess stopped = centrals.get(0);
+        stopInsideATransaction(stopped, url);
+        try {
+            assertTrue(query(url, "SELECT count(*) FROM bets WHERE agency = 3") < 10_000, "stopped mid-ingest");
+
+            // then: agency 1's probe and agency 3's batch go unanswered, both say so and move to the second
+            // central; everybody finishes with exactly its winners, every bet stored once
+            for (int id = 1; id <= agencies; id++) {
+                assertWinners(List.of(waiting, other, streaming).get(id - 1), input(id));
+            }
+            String first = addresses.get(0);
+            String second = addresses.get(1);
+            for (JarProcess agency : List.of(waiting, streaming)) {
+                List<String> log = agency.lines();
+                String unanswered = agency == waiting ? "FINISH" : "BETS";
+                assertTrue(log.stream().anyMatch(l -> l.endsWith("action: sin_respuesta | result: in_progress | "
+                        + "server_address: " + first + " | mensaje: " + unanswered + " | timeout_ms: 5000")),
+                        tail(log));
+                assertTrue(log.stream().anyMatch(l -> l.endsWith("action: connect | result: success | "
+                        + "server_address: " + second)), tail(log));
+            }
+            assertStoredExactlyOnce(url, agencies);
+            assertOneDrawLine(centrals.get(1));
+            // the second central ended the frozen one's session, whose locks held its FINISHes and the draw
+            assertTrue(centrals.get(1).lines().stream().anyMatch(l -> l.contains(
+                    "action: cortar_central_colgada | result: success")), tail(centrals.get(1).lines()));
+        } finally {
+            signal(stopped, "CONT");
+        }
+        stop(centrals);
     }
 
     @Test

@@ -164,6 +164,41 @@ class StatusPageBrowserTest {
                 HttpResponse.BodyHandlers.discarding()).statusCode());
     }
 
+    @Test
+    void thePageCountsDownToTheCloseOfBettingAndNamesWhoHasNotFinished() throws Exception {
+        // given: a lottery of three agencies that closes 15 s from now; agency 2 sends its bets and finishes,
+        // agencies 1 and 3 never come
+        composition.generate(dir.resolve("data"), 2, 400, 2, 7, true);
+        int statusPort = freePort();
+        java.time.Instant closesAt = java.time.Instant.now().plusSeconds(15)
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        JarProcess central = composition.server(3, Map.of("STATUS_PORT", String.valueOf(statusPort),
+                "STATUS_BIND", "127.0.0.1", "DRAW_AT", closesAt.toString()));
+        String betsPort = awaitPort(central);
+        JarProcess finished = agency(2, betsPort);
+        finished.awaitLog("action: fin_apuestas|action: consulta_ganadores|result: in_progress", RUN);
+        try (Browser browser = Browser.open(dir, 1360, 900)) {
+            browser.get("http://127.0.0.1:" + statusPort + "/");
+
+            // then: a countdown to the close, and the agencies not finished
+            browser.await(Duration.ofSeconds(20), "the countdown to the close", driver ->
+                    browser.text("close-detail").startsWith("Betting closes in "));
+            String waiting = browser.text("close-detail");
+            assertTrue(waiting.contains("or when the last agency finishes") && waiting.contains("never seen"),
+                    waiting);
+            browser.screenshot(SHOTS.resolve("status-page-closing.png"));
+
+            // and when the close comes: the draw, and the close on the page
+            browser.await(Duration.ofSeconds(30), "the draw at the close", driver ->
+                    browser.text("draw-state").startsWith("Drawn at ")
+                            && browser.text("close-detail").startsWith("Betting closed at "));
+            assertTrue(browser.text("close-detail").contains("never seen"), browser.text("close-detail"));
+        }
+        assertEquals(0, finished.awaitExit(RUN), String.join("\n", finished.lines()));
+        central.terminate();
+        assertEquals(0, central.awaitExit(RUN));
+    }
+
     private JarProcess agency(int id, String port) throws IOException {
         return composition.agency(id, "127.0.0.1:" + port, Map.of("CLI_DATA_FILE",
                 dir.resolve("data/agency-" + id + ".csv").toString(), "CLI_BATCH_MAXAMOUNT", "25"));

@@ -35,6 +35,8 @@ public final class JarProcess implements AutoCloseable {
     public static final String SHUT_DOWN = "action: shutdown | result: success";
 
     private static final Duration READER_DRAIN = Duration.ofSeconds(5);
+    /** How long the reader lets a running program's lines gather before it reads them. */
+    private static final Duration GATHER = Duration.ofMillis(10);
 
     private final Process process;
     private final Path log;
@@ -76,7 +78,10 @@ public final class JarProcess implements AutoCloseable {
                 .contains(variable);
     }
 
-    /** Reader thread: every line to memory and to the log file, which is flushed whenever the pipe runs dry. */
+    /**
+     * Reader thread: every line to memory and to the log file, which is flushed whenever the pipe runs dry; once the
+     * program listens, each time the pipe runs dry it lets lines gather for {@link #GATHER} before reading on.
+     */
     private void readOutput() {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8)); Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
@@ -93,10 +98,18 @@ public final class JarProcess implements AutoCloseable {
                 out.write('\n');
                 if (!in.ready()) {
                     out.flush();
+                    if (port.isDone() && process.isAlive()) {
+                        // Lines gather in the pipe meanwhile: a reader waiting on the pipe would be woken for every
+                        // line, and the program would pay for each wake-up while it writes (a central's storage
+                        // thread logs a line per batch).
+                        Thread.sleep(GATHER.toMillis());
+                    }
                 }
             }
         } catch (IOException e) {
             port.completeExceptionally(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         if (!port.isDone()) {
             port.completeExceptionally(new IllegalStateException("the process ended (exit " + exitCode()

@@ -18,8 +18,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -46,6 +44,7 @@ public final class CentralServer implements AutoCloseable, StatusSource {
     private final ServerConfig config;
     private final SslContext ssl;
     private final int eventLoopThreads;
+    private final EventLoopTransport transport;
     private final LedgerOpener ledger;
     private EventLoopGroup group;
     // Volatile: the status port's event loops read them while the central starts and stops.
@@ -71,6 +70,7 @@ public final class CentralServer implements AutoCloseable, StatusSource {
         this.config = config;
         this.ssl = ssl;
         this.eventLoopThreads = eventLoopThreads;
+        this.transport = EventLoopTransport.of(config.transport());
         this.ledger = ledger;
     }
 
@@ -84,8 +84,11 @@ public final class CentralServer implements AutoCloseable, StatusSource {
      *                   StatusPortException}); nothing is left running
      */
     public void start() throws Exception {
+        if (transport.fallback() != null) {
+            CentralLog.transportFallback(config.transport().configName(), transport.name(), transport.fallback());
+        }
         group = new MultiThreadIoEventLoopGroup(eventLoopThreads, new DefaultThreadFactory("central-io"),
-                NioIoHandler.newFactory());
+                transport.handlers());
         try {
             if (config.status().enabled()) {
                 statusServer = StatusServer.start(config.status(), this);
@@ -95,12 +98,15 @@ public final class CentralServer implements AutoCloseable, StatusSource {
             close();
             throw e;
         }
-        storage.publishStatusEvery(STATUS_PERIOD);
+        if (statusServer != null) {
+            // Only the status port reads what is published; building it walks every agency's tally.
+            storage.publishStatusEvery(STATUS_PERIOD);
+        }
         channels = new DefaultChannelGroup("agencies", GlobalEventExecutor.INSTANCE);
         initializer = new CentralInitializer(config, storage, channels, ssl);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, config.listenBacklog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -129,6 +135,11 @@ public final class CentralServer implements AutoCloseable, StatusSource {
     /** The port the central listens on (useful when configured as 0). */
     public int port() {
         return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** The event loops' I/O: epoll, io_uring or nio. */
+    public String transport() {
+        return transport.name();
     }
 
     /** The port of the operator's view, or 0 when it is off. */

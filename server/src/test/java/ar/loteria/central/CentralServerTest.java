@@ -2,6 +2,7 @@ package ar.loteria.central;
 
 import ar.loteria.central.cli.Ledgers;
 import ar.loteria.central.config.ServerConfig;
+import ar.loteria.central.config.TransportSetting;
 import ar.loteria.codec.BatchAck;
 import ar.loteria.codec.Bet;
 import ar.loteria.codec.BetBatch;
@@ -17,10 +18,14 @@ import ar.loteria.codec.Winners;
 import ar.loteria.testkit.LogCapture;
 import ar.loteria.testkit.SocketAgency;
 import ch.qos.logback.classic.Level;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.uring.IoUring;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -73,6 +78,40 @@ class CentralServerTest {
 
     private static Bet bet(int i, int number) {
         return new Bet("Nombre " + i, "Apellido", String.format("%08d", i), "1990-01-01", number);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransportSetting.class)
+    void runsAWholeDrawOnEveryTransportFallingBackToTheJdksSelectorWhereANativeOneCannotLoad(TransportSetting asked)
+            throws Exception {
+        // given
+        ServerConfig config = new ServerConfig(0, "server", 128, "INFO", Level.INFO, 1, dir.resolve("bets.csv"),
+                1000, Duration.ofSeconds(30), Map.of()).withTransport(asked);
+        CentralServer server = new CentralServer(config, null, 2, Ledgers.opener(config));
+        servers.add(server);
+        String expected = switch (asked) {
+            case NIO -> "nio";
+            case IO_URING -> IoUring.isAvailable() ? "io_uring" : "nio";
+            case EPOLL, AUTO -> Epoll.isAvailable() ? "epoll" : "nio";
+        };
+
+        // when
+        try (LogCapture log = LogCapture.attach()) {
+            server.start();
+            try (SocketAgency agency = new SocketAgency(server.port())) {
+                assertEquals(new Welcome(1, 0), agency.send(new Hello(1, "")).receive());
+                assertEquals(new BatchAck(0, 2), agency.send(new BetBatch(1, 0, List.of(bet(1, 7574), bet(2, 1))))
+                        .receive());
+                assertEquals(new FinishAck(1, 2), agency.send(new Finish(1, 2)).receive());
+                assertEquals(new Winners(true, List.of("00000001")), agency.send(new ResultsRequest(1)).receive());
+            }
+
+            // then: the transport it runs on, and a line only when an asked-for one could not load
+            assertEquals(expected, server.transport());
+            boolean fellBack = asked != TransportSetting.AUTO && asked != TransportSetting.NIO
+                    && expected.equals("nio");
+            assertEquals(fellBack, log.contains("action: transport"), String.join("\n", log.texts()));
+        }
     }
 
     @Test

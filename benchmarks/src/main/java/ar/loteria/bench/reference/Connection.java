@@ -6,8 +6,10 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
 /**
- * One agency's connection to the reference central: its socket, the bytes read and not yet cut into frames, the
- * replies not yet written, and how many of its messages wait at the writer thread. Per connection; selector thread
+ * One agency's connection to the reference central: its socket, the bytes of a frame read only in part, the
+ * replies not yet written, and how many of its messages wait at the writer thread. Both buffers are small heap
+ * buffers that exist only while they hold something (the selector loop reads every connection into one buffer of
+ * its own), so ten thousand idle connections cost little more than their sockets. Per connection; selector thread
  * only.
  */
 final class Connection {
@@ -15,12 +17,12 @@ final class Connection {
     /** Messages of one connection that may wait at the writer thread before reading it pauses. */
     static final int MAX_WAITING = 64;
 
-    private static final int READ_BYTES = 64 * 1024;
-
     final SocketChannel channel;
     final SelectionKey key;
-    final ByteBuffer in = ByteBuffer.allocateDirect(READ_BYTES);
-    private ByteBuffer out = ByteBuffer.allocateDirect(16 * 1024);
+    /** The start of a frame that has not all arrived yet, or null. */
+    private ByteBuffer partial;
+    /** Replies queued and not yet written, or null. */
+    private ByteBuffer out;
     /** The agency its HELLO named; 0 before. */
     long agency;
     /** Messages handed to the writer thread and not yet answered. */
@@ -34,13 +36,27 @@ final class Connection {
         this.key = key;
     }
 
+    /** Puts the bytes of a frame begun in an earlier read at the start of {@code into}, and forgets them. */
+    void takePartial(ByteBuffer into) {
+        if (partial != null) {
+            into.put(partial.flip());
+            partial = null;
+        }
+    }
+
+    /** Keeps what is left of {@code from} (the start of a frame) until the next read. */
+    void keepPartial(ByteBuffer from) {
+        if (from.hasRemaining()) {
+            partial = ByteBuffer.allocate(from.remaining()).put(from);
+        }
+    }
+
     /** Queues a reply (a whole frame, read from its position to its limit) to be written by {@link #flush()}. */
     void send(ByteBuffer reply) {
-        if (out.remaining() < reply.remaining()) {
-            ByteBuffer larger = ByteBuffer.allocateDirect(Math.max(out.capacity() * 2, out.position()
-                    + reply.remaining()));
-            larger.put(out.flip());
-            out = larger;
+        if (out == null) {
+            out = ByteBuffer.allocate(Math.max(256, reply.remaining()));
+        } else if (out.remaining() < reply.remaining()) {
+            out = ByteBuffer.allocate(Math.max(out.capacity() * 2, out.position() + reply.remaining())).put(out.flip());
         }
         out.put(reply);
     }
@@ -54,12 +70,13 @@ final class Connection {
         if (closed) {
             return;
         }
-        out.flip();
-        if (out.hasRemaining()) {
+        boolean left = false;
+        if (out != null) {
+            out.flip();
             channel.write(out);
+            left = out.hasRemaining();
+            out = left ? out.compact() : null;
         }
-        boolean left = out.hasRemaining();
-        out.compact();
         key.interestOps(left ? SelectionKey.OP_WRITE : waiting >= MAX_WAITING ? 0 : SelectionKey.OP_READ);
     }
 

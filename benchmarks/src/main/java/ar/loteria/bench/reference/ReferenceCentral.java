@@ -72,11 +72,13 @@ public final class ReferenceCentral {
     }
 
     /**
-     * How to start it as a process of its own: this JVM's classes of the reference, the codec's winning rule and the
-     * log line builder (in lottery-bench.jar all three are that jar), and the mode, {@code null} or {@code csv}.
+     * How to start it as a process of its own: this JVM's classes of the reference, the codec's winning rule, the
+     * log line builder and the launcher (in lottery-bench.jar all four are that jar), and the mode, {@code null} or
+     * {@code csv}.
      */
     public static Launch launch(String mode) {
-        List<Path> classpath = Stream.of(ReferenceCentral.class, WinningRule.class, ActionLine.class)
+        // Launch too: a main class whose public methods name a class the JVM cannot find does not start.
+        List<Path> classpath = Stream.of(ReferenceCentral.class, WinningRule.class, ActionLine.class, Launch.class)
                 .map(ReferenceCentral::codeSource).distinct().toList();
         return Launch.mainClass(classpath, ReferenceCentral.class.getName(), mode);
     }

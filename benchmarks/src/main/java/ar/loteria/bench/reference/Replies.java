@@ -62,7 +62,11 @@ final class Replies {
             payload += 1 + document.length;
         }
         parts.add(part);
-        ByteBuffer frames = ByteBuffer.allocate(parts.size() * Frames.MAX_FRAME_BYTES);
+        int bytes = parts.size() * (Frames.HEADER_BYTES + WINNERS_HEAD);
+        for (byte[] document : documents) {
+            bytes += 1 + document.length;
+        }
+        ByteBuffer frames = ByteBuffer.allocate(bytes);
         for (int i = 0; i < parts.size(); i++) {
             int start = frames.position();
             frames.putInt(0).put((byte) WINNERS).put((byte) (i == parts.size() - 1 ? 1 : 0))

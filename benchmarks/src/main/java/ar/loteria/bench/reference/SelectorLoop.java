@@ -27,6 +27,8 @@ import java.util.Set;
 final class SelectorLoop {
 
     private static final long JOIN_MILLIS = 5_000;
+    /** What one read of one connection takes at most: room for a window of full frames. */
+    private static final int READ_BYTES = 64 * 1024;
 
     /** A RESULTS request waiting for the draw. */
     private record Parked(Connection connection, long agency) {
@@ -40,6 +42,8 @@ final class SelectorLoop {
     private final Set<Connection> connections = new HashSet<>();
     private final List<Parked> parked = new ArrayList<>();
     private final List<Connection> toFlush = new ArrayList<>();
+    /** Every connection is read into this one buffer; a frame's start that a read cuts off moves to the connection. */
+    private final ByteBuffer in = ByteBuffer.allocateDirect(READ_BYTES);
     private volatile boolean running = true;
 
     private SelectorLoop(Selector selector, ServerSocketChannel server, ReferenceLottery lottery,
@@ -132,7 +136,8 @@ final class SelectorLoop {
     }
 
     private void read(Connection connection) throws IOException {
-        ByteBuffer in = connection.in;
+        in.clear();
+        connection.takePartial(in);
         if (connection.channel.read(in) < 0) {
             drop(connection);
             return;
@@ -154,7 +159,7 @@ final class SelectorLoop {
             }
             in.position(at + Frames.HEADER_BYTES + (int) length);
         }
-        in.compact();
+        connection.keepPartial(in);
     }
 
     /** One message: its payload is {@code length} bytes of {@code in} from {@code at}, the type byte first. */

@@ -3,6 +3,7 @@ package ar.loteria.agency.config;
 import ar.loteria.codec.Bet;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,10 +23,13 @@ import java.util.Optional;
  * @param singleBet      the one bet to send instead of the file, when {@code NOMBRE}, {@code APELLIDO},
  *                       {@code DOCUMENTO}, {@code NACIMIENTO} and {@code NUMERO} are all set
  * @param tls            TLS towards the central ({@code tls.enabled} / {@code CLI_TLS}), off by default
+ * @param answerTimeout  how long a request the central answers at once (HELLO, BETS, FINISH) may go unanswered
+ *                       before the agency drops the connection, and how often it asks while it waits for the
+ *                       draw ({@code server.answerTimeout} / {@code CLI_SERVER_ANSWERTIMEOUT}); zero: never
  */
 public record AgencyConfig(long agencyId, String serverAddress, List<CentralAddress> centrals, int loopAmount,
                            String loopPeriod, String logLevel, int batchMaxAmount, Path dataFile, String token,
-                           Optional<Bet> singleBet, AgencyTlsSettings tls) {
+                           Optional<Bet> singleBet, AgencyTlsSettings tls, Duration answerTimeout) {
 
     public AgencyConfig {
         Objects.requireNonNull(serverAddress, "serverAddress");
@@ -39,6 +43,9 @@ public record AgencyConfig(long agencyId, String serverAddress, List<CentralAddr
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(singleBet, "singleBet");
         Objects.requireNonNull(tls, "tls");
+        if (answerTimeout.isNegative()) {
+            throw new IllegalArgumentException("negative answer timeout");
+        }
     }
 
     /**

@@ -7,10 +7,10 @@ import ar.loteria.logging.LogLevels;
 import io.netty.buffer.ByteBufUtil;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Reads the agency's settings from {@code ./config.yaml} (a missing file means defaults) and the environment
@@ -26,9 +26,17 @@ public final class AgencyConfigLoader {
     public static final int DEFAULT_BATCH_MAX_AMOUNT = 10;
     /** Agency ids are u32 on the wire. */
     public static final long MAX_AGENCY_ID = 0xFFFF_FFFFL;
-
-    /** Go-style durations, as the course's client took them: {@code 5s}, {@code 100ms}, {@code 1m30s}. */
-    private static final Pattern DURATION = Pattern.compile("0|(\\d+(\\.\\d+)?(ns|us|µs|ms|s|m|h))+");
+    /**
+     * How long a request the central answers at once (HELLO, BETS, FINISH) may go unanswered. A central answers in
+     * milliseconds, and within a second with a thousand agencies pipelining; five seconds is far above that, so a
+     * busy central is not taken for a hung one, and far below the 30 s retry budget, so that a list of centrals
+     * gets several tries within it.
+     */
+    public static final String DEFAULT_ANSWER_TIMEOUT = "5s";
+    /** The shortest answer timeout taken (0 excepted, which turns it off). */
+    static final Duration MIN_ANSWER_TIMEOUT = Duration.ofMillis(100);
+    /** The longest answer timeout taken. */
+    static final Duration MAX_ANSWER_TIMEOUT = Duration.ofHours(1);
 
     private AgencyConfigLoader() {
     }
@@ -50,7 +58,7 @@ public final class AgencyConfigLoader {
         int loopAmount = (int) amount.integer(0, Integer.MAX_VALUE);
 
         Setting period = sources.setting("loop.period", "CLI_LOOP_PERIOD", DEFAULT_LOOP_PERIOD);
-        if (!DURATION.matcher(period.text()).matches()) {
+        if (!GoDuration.SYNTAX.matcher(period.text()).matches()) {
             throw period.invalid("must be a duration such as 5s or 100ms");
         }
 
@@ -63,13 +71,27 @@ public final class AgencyConfigLoader {
                 String.valueOf(DEFAULT_BATCH_MAX_AMOUNT));
         int batchMaxAmount = (int) maxAmount.integer(1, BetBatcher.MAX_AMOUNT);
 
+        Duration answerTimeout = answerTimeout(sources.setting("server.answerTimeout", "CLI_SERVER_ANSWERTIMEOUT",
+                DEFAULT_ANSWER_TIMEOUT));
+
         String dataFileText = env.get("CLI_DATA_FILE");
         Path dataFile = Path.of(ConfigSources.isSet(dataFileText) ? dataFileText
                 : "./.data/agency-" + agencyId + ".csv");
 
         return new AgencyConfig(agencyId, address.text(), centrals, loopAmount, period.text(), level.text(),
                 batchMaxAmount, dataFile, token(sources, env), SingleBetSettings.read(env, LocalDate.now()),
-                AgencyTlsSettings.load(sources));
+                AgencyTlsSettings.load(sources), answerTimeout);
+    }
+
+    /** A duration of 100ms to 1h, or 0 (no timeout). */
+    private static Duration answerTimeout(Setting setting) throws AgencyConfigException {
+        Duration timeout = GoDuration.parse(setting.text()).orElseThrow(
+                () -> setting.invalid("must be a duration such as 5s or 500ms (0: no timeout)"));
+        if (!timeout.isZero() && (timeout.compareTo(MIN_ANSWER_TIMEOUT) < 0
+                || timeout.compareTo(MAX_ANSWER_TIMEOUT) > 0)) {
+            throw setting.invalid("must be 0 (no timeout) or from 100ms to 1h");
+        }
+        return timeout;
     }
 
     /** {@code CLI_TOKEN} when it is in the environment, even empty (no token); else {@code auth.token}. */

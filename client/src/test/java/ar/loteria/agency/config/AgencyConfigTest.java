@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,6 +44,7 @@ class AgencyConfigTest {
         assertEquals(Path.of("./.data/agency-3.csv"), config.dataFile());
         assertEquals("", config.token());
         assertEquals(Optional.empty(), config.singleBet());
+        assertEquals(Duration.ofSeconds(5), config.answerTimeout());
     }
 
     /** A config.yaml that sets every key. */
@@ -60,6 +62,23 @@ class AgencyConfigTest {
             auth:
               token: "s3cret"
             """;
+
+    @ParameterizedTest
+    @CsvSource({"5s, 5000", "300ms, 300", "1m30s, 90000", "1.5s, 1500", "0, 0", "1h, 3600000"})
+    void answerTimeoutIsADurationFromTheFileOrTheEnvironment(String value, long millis) throws Exception {
+        // given
+        Path file = write("server:\n  address: \"central:4000\"\n  answerTimeout: \"" + value + "\"\n");
+
+        // when
+        AgencyConfig fromFile = AgencyConfigLoader.load(file, Map.of("CLI_ID", "1"));
+        AgencyConfig fromEnvironment = AgencyConfigLoader.load(dir.resolve("none.yaml"),
+                Map.of("CLI_ID", "1", "CLI_SERVER_ANSWERTIMEOUT", value));
+
+        // then
+        assertEquals(Duration.ofMillis(millis), fromFile.answerTimeout());
+        assertEquals(Duration.ofMillis(millis), fromEnvironment.answerTimeout());
+        assertEquals("central:4000", fromFile.serverAddress());
+    }
 
     @Test
     void readsEveryValueFromTheFile() throws IOException, AgencyConfigException {
@@ -146,6 +165,11 @@ class AgencyConfigTest {
         "CLI_LOOP_PERIOD, soon",
         "CLI_LOOP_PERIOD, 5",
         "CLI_LOG_LEVEL, LOUD",
+        "CLI_SERVER_ANSWERTIMEOUT, soon",
+        "CLI_SERVER_ANSWERTIMEOUT, 5",
+        "CLI_SERVER_ANSWERTIMEOUT, -5s",
+        "CLI_SERVER_ANSWERTIMEOUT, 50ms",
+        "CLI_SERVER_ANSWERTIMEOUT, 2h",
     })
     void badVariableIsAnErrorNamingIt(String variable, String value) {
         // given
@@ -167,6 +191,7 @@ class AgencyConfigTest {
         "batch:\\n  maxAmount: abc\\n | batch.maxAmount",
         "server:\\n  address: \"nohost\"\\n | server.address",
         "loop:\\n  period: \"fast\"\\n | loop.period",
+        "server:\\n  answerTimeout: \"5 s\"\\n | server.answerTimeout",
         "id: -4\\n | id",
     })
     void badFileValueIsAnErrorNamingItsKey(String yaml, String key) throws IOException {

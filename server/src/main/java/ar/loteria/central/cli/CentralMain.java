@@ -124,7 +124,7 @@ public final class CentralMain {
             CentralLog.cannotListen(config.port(), String.valueOf(e.getMessage()));
             return 1;
         }
-        CentralLog.listening(server.port());
+        CentralLog.listening(server.port(), server.transport());
         // After accept_connections, which scripts expect as the second line.
         if (config.status().enabled()) {
             CentralLog.statusListening(server.statusPort(), config.status().bind(), config.status().token() != null);

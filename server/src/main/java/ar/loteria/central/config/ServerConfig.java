@@ -27,11 +27,13 @@ import java.util.Objects;
  * @param database        STORAGE_URL, STORAGE_USER, STORAGE_PASSWORD: a database instead of the CSV file
  * @param tls             TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD: the bets port speaks only TLS when a keystore is set
  * @param close           DRAW_AT, DRAW_AFTER_SECONDS: the close of betting, if any
+ * @param transport       SERVER_TRANSPORT: the event loops' I/O (native epoll or io_uring, or the JDK's selector)
  */
 public record ServerConfig(int port, String serverIp, int listenBacklog, String loggingLevel, Level level,
                            int agencies, Path storagePath, int maxConnections, Duration idleTimeout,
                            Map<Long, String> agencyTokens, boolean syncWrites, StatusSettings status,
-                           DatabaseSettings database, TlsSettings tls, CloseSettings close) {
+                           DatabaseSettings database, TlsSettings tls, CloseSettings close,
+                           TransportSetting transport) {
 
     /** A configuration with the CSV store, no operator's view and plain TCP. */
     public ServerConfig(int port, String serverIp, int listenBacklog, String loggingLevel, Level level,
@@ -39,7 +41,7 @@ public record ServerConfig(int port, String serverIp, int listenBacklog, String 
                         Map<Long, String> agencyTokens, boolean syncWrites) {
         this(port, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath, maxConnections, idleTimeout,
                 agencyTokens, syncWrites, StatusSettings.OFF, DatabaseSettings.NONE, TlsSettings.OFF,
-                CloseSettings.NONE);
+                CloseSettings.NONE, TransportSetting.AUTO);
     }
 
     /** A configuration whose store writes are not forced to the disk (the default). */
@@ -60,36 +62,43 @@ public record ServerConfig(int port, String serverIp, int listenBacklog, String 
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(close, "close");
+        Objects.requireNonNull(transport, "transport");
         agencyTokens = Map.copyOf(agencyTokens);
     }
 
     /** The same configuration on another port (tests bind port 0). */
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(newPort, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath,
-                maxConnections, idleTimeout, agencyTokens, syncWrites, status, database, tls, close);
+                maxConnections, idleTimeout, agencyTokens, syncWrites, status, database, tls, close, transport);
     }
 
     /** The same configuration with another operator's view. */
     public ServerConfig withStatus(StatusSettings newStatus) {
         return new ServerConfig(port, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath,
-                maxConnections, idleTimeout, agencyTokens, syncWrites, newStatus, database, tls, close);
+                maxConnections, idleTimeout, agencyTokens, syncWrites, newStatus, database, tls, close, transport);
     }
 
     /** The same configuration on another store. */
     public ServerConfig withDatabase(DatabaseSettings newDatabase) {
         return new ServerConfig(port, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath,
-                maxConnections, idleTimeout, agencyTokens, syncWrites, status, newDatabase, tls, close);
+                maxConnections, idleTimeout, agencyTokens, syncWrites, status, newDatabase, tls, close, transport);
     }
 
     /** The same configuration with another TLS setting. */
     public ServerConfig withTls(TlsSettings newTls) {
         return new ServerConfig(port, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath,
-                maxConnections, idleTimeout, agencyTokens, syncWrites, status, database, newTls, close);
+                maxConnections, idleTimeout, agencyTokens, syncWrites, status, database, newTls, close, transport);
     }
 
     /** The same configuration with another close of betting. */
     public ServerConfig withClose(CloseSettings newClose) {
         return new ServerConfig(port, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath,
-                maxConnections, idleTimeout, agencyTokens, syncWrites, status, database, tls, newClose);
+                maxConnections, idleTimeout, agencyTokens, syncWrites, status, database, tls, newClose, transport);
+    }
+
+    /** The same configuration with other event-loop I/O. */
+    public ServerConfig withTransport(TransportSetting newTransport) {
+        return new ServerConfig(port, serverIp, listenBacklog, loggingLevel, level, agencies, storagePath,
+                maxConnections, idleTimeout, agencyTokens, syncWrites, status, database, tls, close, newTransport);
     }
 }

@@ -41,6 +41,7 @@ public final class ServerConfigLoader {
     static final String STORAGE_PASSWORD = "STORAGE_PASSWORD";
     static final String DRAW_AT = "DRAW_AT";
     static final String DRAW_AFTER_SECONDS = "DRAW_AFTER_SECONDS";
+    static final String TRANSPORT = "SERVER_TRANSPORT";
 
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry(PORT, "12345"),
@@ -60,7 +61,8 @@ public final class ServerConfigLoader {
             Map.entry(STORAGE_USER, ""),
             Map.entry(STORAGE_PASSWORD, ""),
             Map.entry(DRAW_AT, ""),
-            Map.entry(DRAW_AFTER_SECONDS, ""));
+            Map.entry(DRAW_AFTER_SECONDS, ""),
+            Map.entry(TRANSPORT, "auto"));
 
     private ServerConfigLoader() {
     }
@@ -99,7 +101,8 @@ public final class ServerConfigLoader {
                 status(values),
                 database(values),
                 TlsSettings.from(ini, env),
-                close(values));
+                close(values),
+                transport(values));
     }
 
     /** The keys of {@code file} (upper case) and their values; a missing file has none. */
@@ -165,6 +168,15 @@ public final class ServerConfigLoader {
         }
         String token = values.get(STATUS_TOKEN);
         return new StatusSettings(integer(values, STATUS_PORT, 0, 65_535), bind, token.isEmpty() ? null : token);
+    }
+
+    private static TransportSetting transport(Map<String, String> values) throws ConfigException {
+        TransportSetting transport = TransportSetting.parse(values.get(TRANSPORT));
+        if (transport == null) {
+            throw new ConfigException(TRANSPORT + " must be auto, epoll, io_uring or nio, was '" + values.get(TRANSPORT)
+                    + "'");
+        }
+        return transport;
     }
 
     private static DatabaseSettings database(Map<String, String> values) throws ConfigException {

@@ -50,8 +50,14 @@ public final class CentralLog {
         LOG.info("{}", ActionLine.success("tls").with("keystore", keystore));
     }
 
-    public static void listening(int port) {
-        LOG.info("{}", ActionLine.inProgress("accept_connections").with("port", port));
+    public static void listening(int port, String transport) {
+        LOG.info("{}", ActionLine.inProgress("accept_connections").with("port", port).with("transport", transport));
+    }
+
+    /** SERVER_TRANSPORT asked for a native transport that cannot load here: the event loops run on {@code used}. */
+    public static void transportFallback(String asked, String used, String reason) {
+        LOG.warn("{}", ActionLine.success("transport").with("asked", asked).with("transport", used)
+                .with("reason", reason.replace(": ", " - ").replace(':', '-').replace('|', '/')));
     }
 
     public static void cannotListen(int port, String error) {
@@ -248,6 +254,21 @@ public final class CentralLog {
      */
     public static void databaseLost(String url, String error) {
         LOG.error("{}", ActionLine.fail("base_de_datos").with("url", url).withError(error));
+    }
+
+    /**
+     * A session of another central held the lottery's locks in a transaction far older than any that runs (a frozen
+     * central): ended, so that the lottery goes on.
+     */
+    public static void hungSessionEnded(long pid, String session, long seconds) {
+        LOG.warn("{}", ActionLine.success("cortar_central_colgada").with("pid", pid).with("session", session)
+                .with("segundos", seconds));
+    }
+
+    /** A hung session that could not be ended (the database refused: another role, say). */
+    public static void hungSessionNotEnded(long pid, String session, String error) {
+        LOG.error("{}", ActionLine.fail("cortar_central_colgada").with("pid", pid).with("session", session)
+                .withError(error));
     }
 
     /** The connection that listens for the draw was lost (it reconnects by itself, then checks again). */

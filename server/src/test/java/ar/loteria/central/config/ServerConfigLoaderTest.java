@@ -54,6 +54,23 @@ class ServerConfigLoaderTest {
         assertEquals(new StatusSettings(8080, "0.0.0.0", null), config.status());
         assertEquals(DatabaseSettings.NONE, config.database());
         assertEquals(CloseSettings.NONE, config.close());
+        assertEquals(TransportSetting.AUTO, config.transport());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"auto,AUTO", "epoll,EPOLL", "IO_URING,IO_URING", "Nio,NIO"})
+    void readsTheTransportInAnyCase(String value, TransportSetting expected) throws Exception {
+        assertEquals(expected, ServerConfigLoader.load(write(COURSE_FILE + "SERVER_TRANSPORT = " + value + "\n"),
+                Map.of()).transport());
+        assertEquals(expected, ServerConfigLoader.load(dir.resolve("absent.ini"), Map.of("SERVER_TRANSPORT", value))
+                .transport());
+    }
+
+    @Test
+    void anUnknownTransportIsAnErrorNamingTheKeyAndTheChoices() {
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> ServerConfigLoader.load(dir.resolve("absent.ini"), Map.of("SERVER_TRANSPORT", "kqueue")));
+        assertEquals("SERVER_TRANSPORT must be auto, epoll, io_uring or nio, was 'kqueue'", error.getMessage());
     }
 
     @Test

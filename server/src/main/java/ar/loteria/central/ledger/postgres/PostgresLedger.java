@@ -14,6 +14,7 @@ import ar.loteria.central.ledger.Outcome;
 import ar.loteria.central.ledger.UnusableStoreException;
 import ar.loteria.central.log.CentralLog;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,14 +65,17 @@ public final class PostgresLedger implements Ledger {
     private Map<Long, List<String>> winners;
     private Instant drawnAt;
     private final CloseSettings close;
+    private final HungCentrals.Fencing fencing;
     /** When the lottery's first FINISH came (a close after it counts from then), once this central knows. */
     private Instant firstFinish;
     private boolean closed;
     private long lastDueCheck = System.nanoTime() - DUE_CHECK_NANOS;
 
-    private PostgresLedger(Connector connector, int agenciesToFinish, CloseSettings close) throws SQLException {
-        // Whatever happened while the database was away, the draw included, is read afresh once it is back.
-        this.database = StorageConnection.open(connector, () -> drawMayHaveHappened.set(true));
+    private PostgresLedger(Connector connector, int agenciesToFinish, CloseSettings close, HungCentrals.Fencing fencing)
+            throws SQLException {
+        this.fencing = fencing;
+        this.database = StorageConnection.open(connector, this::reconnected);
+        HungCentrals.limitLockWaits(database.get(), fencing);
         this.agenciesToFinish = agenciesToFinish;
         this.close = close;
         this.listener = new DrawListener(connector, this::drawMayHaveHappened);
@@ -96,10 +100,16 @@ public final class PostgresLedger implements Ledger {
      */
     public static PostgresLedger open(DatabaseSettings settings, int agenciesToFinish, CloseSettings close)
             throws UnusableStoreException {
+        return open(settings, agenciesToFinish, close, HungCentrals.Fencing.DEFAULT);
+    }
+
+    /** As above, waiting for locks and ending hung centrals as {@code fencing} says (tests shorten it). */
+    static PostgresLedger open(DatabaseSettings settings, int agenciesToFinish, CloseSettings close,
+                               HungCentrals.Fencing fencing) throws UnusableStoreException {
         Connector connector = new Connector(settings);
         PostgresLedger ledger;
         try {
-            ledger = new PostgresLedger(connector, agenciesToFinish, close);
+            ledger = new PostgresLedger(connector, agenciesToFinish, close, fencing);
         } catch (SQLException e) {
             throw new UnusableStoreException("the database at " + connector.shownUrl() + " cannot be used: "
                     + e.getMessage(), e);
@@ -150,32 +160,55 @@ public final class PostgresLedger implements Ledger {
         if (group.decided()) {
             return group.written();
         }
+        try {
+            GroupTransaction.Committed done = transaction(c -> this.group.run(c, group));
+            // Committed: now the outcomes hold.
+            done.states().forEach((agency, state) -> {
+                remember(agency, state.stored());
+                if (state.finished()) {
+                    finished.add(agency);
+                }
+            });
+            group.positionsAfter().forEach(this::remember);
+            if (done.drawn()) {
+                drawMayHaveHappened.set(true);
+            }
+            return group.written();
+        } catch (SQLException e) {
+            database.failed(e);
+            if (database.lost()) {
+                database.refusedWhileLost(group.pending());
+            }
+            return group.undecided(e.getMessage(), !database.lost());
+        }
+    }
+
+    /** Work done in one transaction on the storage connection; it commits, and throws to roll back. */
+    @FunctionalInterface
+    private interface InTransaction<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work}, again when it met another central storing the same bets at the same moment (it then decides
+     * afresh on what that central left) or could not get a lock in time (first ending the sessions of centrals
+     * frozen with the lottery's locks held: {@link HungCentrals}), at most {@link #MAX_ATTEMPTS} times in all.
+     *
+     * @throws SQLException the last failure; the caller reports it to the connection
+     */
+    private <T> T transaction(InTransaction<T> work) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             try {
-                GroupTransaction.Committed done = this.group.run(database.get(), group);
-                // Committed: now the outcomes hold.
-                done.states().forEach((agency, state) -> {
-                    remember(agency, state.stored());
-                    if (state.finished()) {
-                        finished.add(agency);
-                    }
-                });
-                group.positionsAfter().forEach(this::remember);
-                if (done.drawn()) {
-                    drawMayHaveHappened.set(true);
-                }
-                return group.written();
+                return work.run(database.get());
             } catch (SQLException e) {
-                if (attempt < MAX_ATTEMPTS && GroupTransaction.metAnotherCentral(e)) {
-                    // Another central stored some of these bets at the same moment: decide again on what it left.
-                    database.rollback();
-                    continue;
+                boolean blocked = HungCentrals.lockNotGranted(e);
+                if (attempt >= MAX_ATTEMPTS || !blocked && !GroupTransaction.metAnotherCentral(e)) {
+                    throw e;
                 }
-                database.failed(e);
-                if (database.lost()) {
-                    database.refusedWhileLost(group.pending());
+                database.rollback();
+                if (blocked) {
+                    HungCentrals.fence(database.get(), fencing);
                 }
-                return group.undecided(e.getMessage(), !database.lost());
             }
         }
     }
@@ -221,7 +254,7 @@ public final class PostgresLedger implements Ledger {
     }
 
     private Outcome finishTransaction(long agency, long total) throws SQLException {
-        DrawTransactions.Finished done = DrawTransactions.finish(database.get(), agency, total);
+        DrawTransactions.Finished done = transaction(c -> DrawTransactions.finish(c, agency, total));
         FinishDecision decision = done.decision();
         remember(agency, decision.stored());
         if (decision.kind() == FinishDecision.Kind.COUNT_MISMATCH) {
@@ -240,7 +273,10 @@ public final class PostgresLedger implements Ledger {
 
     /** Makes the draw if it is due (in a transaction of its own); either way, the storage side looks. */
     private void drawIfDue() throws SQLException {
-        DrawTransactions.drawIfDue(database.get());
+        transaction(c -> {
+            DrawTransactions.drawIfDue(c);
+            return null;
+        });
         drawMayHaveHappened.set(true);
     }
 
@@ -278,6 +314,19 @@ public final class PostgresLedger implements Ledger {
             LedgerRules.announceClose(drawn.closedAt(), agenciesToFinish, drawn.finished(), drawn.unfinished());
         }
         LedgerRules.announceDraw(drawn.bets(), drawn.total(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * A new connection to the database (after one was lost): whatever happened while it was away, the draw
+     * included, is read afresh, and it waits for locks as little as the first.
+     */
+    private void reconnected() {
+        drawMayHaveHappened.set(true);
+        try {
+            HungCentrals.limitLockWaits(database.get(), fencing);
+        } catch (SQLException e) {
+            // The connection is broken again: the request that follows finds it and says so.
+        }
     }
 
     @Override

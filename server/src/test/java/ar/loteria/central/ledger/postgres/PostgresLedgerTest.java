@@ -1,5 +1,6 @@
 package ar.loteria.central.ledger.postgres;
 
+import ar.loteria.central.config.CloseSettings;
 import ar.loteria.central.config.DatabaseSettings;
 import ar.loteria.central.ledger.Batch;
 import ar.loteria.central.ledger.Ledger;
@@ -479,6 +480,35 @@ class PostgresLedgerTest {
             assertTrue(central.drawn(), "the draw left due was not made");
             assertEquals(winnersOf(batch(1, 0, 10)), central.winnersOf(1));
             central.close();
+        }
+    }
+
+    @Test
+    void aCentralFrozenWithTheLotteryLocksHeldIsEndedSoThatTheLotteryGoesOn() throws Exception {
+        // given: a central frozen in the middle of a group transaction (it holds the lottery's lock and agency 1's,
+        // shared, and will never commit); another central, which waits at most 200 ms for a lock and counts a
+        // transaction older than a second as hung
+        HungCentrals.Fencing quick = new HungCentrals.Fencing(Duration.ofMillis(200), Duration.ofSeconds(1));
+        PostgresLedger live = PostgresLedger.open(settings(url), 1, CloseSettings.NONE, quick);
+        opened.add(live);
+        assertTrue(store(live, batch(1, 0, 10)).acknowledged());
+        try (Connection frozen = DriverManager.getConnection(url, TestPostgres.USER, TestPostgres.PASSWORD);
+             Statement statement = frozen.createStatement()) {
+            frozen.setAutoCommit(false);
+            statement.execute("SELECT pg_advisory_xact_lock_shared(" + Schema.LOCK + ")");
+            statement.execute("SELECT pg_advisory_xact_lock_shared(1)");
+            Thread.sleep(1_200);
+
+            // when: the live central takes agency 1's FINISH, the lottery's last (its lock and then the draw's wait
+            // for the frozen one)
+            Outcome finish = live.finish(1, 10);
+
+            // then: the frozen session was ended, the FINISH taken and the draw made
+            assertEquals(Outcome.DONE, finish);
+            assertTrue(live.drawn());
+            assertEquals(winnersOf(batch(1, 0, 10)), live.winnersOf(1));
+            assertTrue(log.contains("action: cortar_central_colgada | result: success"), log.texts()::toString);
+            assertThrows(SQLException.class, () -> statement.execute("SELECT 1"), "the frozen session is gone");
         }
     }
 
