@@ -5,14 +5,16 @@ DEV_COMPOSE := docker-compose-dev.yaml
 DOCKER_COMPOSE ?= docker compose
 
 .DEFAULT_GOAL := help
-.PHONY: help build test demo compose bench bench-standard bench-national bench-pipeline bench-postgres soak lint smoke \
+.PHONY: help build test demo compose bench bench-standard bench-national bench-pipeline bench-postgres bench-failover \
+	soak lint smoke \
 	docker-image docker-compose-up docker-compose-down docker-compose-logs
 
 help:
 	@echo "Targets:"
 	@echo "  build                both runnable jars (server/target, client/target), tests skipped, and their class-data"
 	@echo "                       sharing archives (central.jsa, agency.jsa beside them: scripts/class-archives.sh)"
-	@echo "  test                 every module's tests (mvn -B verify), after installing PostgreSQL and Chromium when missing"
+	@echo "  test                 every module's tests (mvn -B verify), after installing PostgreSQL, pg_auto_failover and"
+	@echo "                       Chromium when missing"
 	@echo "  demo                 server and AGENCIES agencies as local processes (scripts/run-local.sh)"
 	@echo "  bench                ingest benchmark against the reference centrals in interleaved rounds (scripts/bench.sh):"
 	@echo "                       the standard case (50 agencies) and the national one (10,000 agencies of 100 bets),"
@@ -21,6 +23,8 @@ help:
 	@echo "  bench-standard       the standard case alone; ends with cpu:, ceiling: and bets/s: N"
 	@echo "  bench-national       the national case alone (10,000 agencies of 100 bets at once)"
 	@echo "  bench-postgres       the same with the central on a throwaway PostgreSQL server (STORE=postgres)"
+	@echo "  bench-failover       2 centrals, 6 agencies x 40,000 bets on a PostgreSQL pair (pg_auto_failover), a node"
+	@echo "                       killed mid-run, ROUNDS (default 5) rounds per case: the outage's medians"
 	@echo "  soak                 crash soak: 4 agencies stream while the central is SIGKILLed and restarted on the same"
 	@echo "                       store, 100 cycles, then every check (ar.loteria.soak.CrashSoak); ends with soak: PASS"
 	@echo "  bench-pipeline       the central's pipeline without sockets on JMH, each stage in ns per bet (1 to"
@@ -39,9 +43,10 @@ build:
 	./scripts/class-archives.sh
 
 # The README's test command, and CI's: what the tests need that Maven does not bring (PostgreSQL's server
-# binaries, Chromium and its driver; installed when missing), then every module's tests.
+# binaries, pg_auto_failover, Chromium and its driver; installed when missing), then every module's tests.
 test:
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-pg-auto-failover.sh
 	bash scripts/ensure-chromium.sh
 	mvn -B verify
 
@@ -62,6 +67,13 @@ bench-national:
 
 bench-postgres:
 	STORE=postgres ./scripts/bench.sh $(if $(filter command line environment,$(origin AGENCIES)),$(AGENCIES),50)
+
+# Installs PostgreSQL and pg_auto_failover when missing. CASES, BETS, BASELINE_JAR...: scripts/bench-failover.sh.
+ROUNDS ?= 5
+bench-failover:
+	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-pg-auto-failover.sh
+	./scripts/bench-failover.sh $(ROUNDS)
 
 # Builds the jars when a main source or pom is newer than the benchmarks' jar (the last one built), then runs the soak.
 # Extra options in SOAK_ARGS (all of them: SOAK_ARGS=--help), e.g. SOAK_ARGS="--cycles 20 --seed 3 --keep".

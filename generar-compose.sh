@@ -4,6 +4,8 @@
 #   ./generar-compose.sh OUTPUT N
 #   STORE_DIR=./store ./generar-compose.sh OUTPUT N   # also keep the server's store in ./store
 #   CENTRALS=C ./generar-compose.sh OUTPUT N           # C centrals server1..serverC on one PostgreSQL
+#   CENTRALS=C PG_HA=1 ./generar-compose.sh OUTPUT N    # the same on a pair that fails over by itself (image
+#                                                       # pg-ha:latest, docker/pg-ha/Dockerfile)
 #   STATUS_HOST_PORT=8080 ./generar-compose.sh OUTPUT N   # the live view on http://localhost:8080/
 #
 # The config files and each agency's bets are bind-mounted read-only, so editing them needs no
@@ -17,7 +19,7 @@ readonly MAX_CENTRALS=100
 
 usage() {
     echo "usage: $0 OUTPUT N   (N: number of agencies, 0..${MAX_AGENCIES}; optional env STORE_DIR=HOST_DIR," \
-        "or CENTRALS=1..${MAX_CENTRALS}; STATUS_HOST_PORT=1..65535)" >&2
+        "or CENTRALS=1..${MAX_CENTRALS} (and PG_HA=1); STATUS_HOST_PORT=1..65535)" >&2
     exit 2
 }
 
@@ -57,6 +59,15 @@ if [[ -n "$centrals" ]]; then
         usage
     fi
     centrals=$((10#$centrals))
+fi
+
+# Optional, with CENTRALS: the database is a pair that fails over by itself instead of one server: pg_auto_failover's
+# monitor and two nodes (postgres1 the primary at first, postgres2 its synchronous standby), both named in every
+# central's STORAGE_URL, so that the centrals follow the primary.
+pg_ha="${PG_HA:-}"
+if [[ -n "$pg_ha" && ( "$pg_ha" != 1 || -z "$centrals" ) ]]; then
+    printf '%s\n' "$0: PG_HA=1 goes with CENTRALS=C" >&2
+    usage
 fi
 
 # Optional host port for the status page (the central's STATUS_PORT, 8080 unless config.ini says otherwise),
@@ -105,8 +116,58 @@ postgres_service() {
 EOF
 }
 
+# The pair: one image for the monitor and both nodes, each healthy once it serves (a standby: once it streams).
+pg_ha_services() {
+    local node after
+    cat <<EOF
+  monitor:
+    container_name: monitor
+    image: pg-ha:latest
+    command: ["monitor"]
+    environment:
+      PG_HA_NAME: monitor
+    healthcheck:
+      test: ["CMD", "pg-ha-node", "health"]
+      interval: 2s
+      timeout: 5s
+      retries: 60
+    networks:
+      - testing_net
+    stop_grace_period: 30s
+EOF
+    for node in 1 2; do
+        after=monitor
+        [[ $node == 1 ]] || after=postgres1
+        cat <<EOF
+
+  postgres${node}:
+    container_name: postgres${node}
+    image: pg-ha:latest
+    command: ["node"]
+    environment:
+      PG_HA_NAME: postgres${node}
+EOF
+        if [[ $node == 2 ]]; then
+            printf '      PG_HA_PRIMARY: postgres1\n'
+        fi
+        cat <<EOF
+    healthcheck:
+      test: ["CMD", "pg-ha-node", "health"]
+      interval: 2s
+      timeout: 5s
+      retries: 90
+    networks:
+      - testing_net
+    depends_on:
+      ${after}:
+        condition: service_healthy
+    stop_grace_period: 30s
+EOF
+    done
+}
+
 central_service() {
-    local id="$1"
+    local id="$1" database=postgres
     cat <<EOF
 
   server${id}:
@@ -114,9 +175,22 @@ central_service() {
     image: server:latest
     environment:
       AGENCIES: "${agencies}"
+EOF
+    if [[ -n "$pg_ha" ]]; then
+        # The standby's health, so that the first bet is already on both nodes.
+        database=postgres2
+        cat <<EOF
+      STORAGE_URL: jdbc:postgresql://postgres1:5432,postgres2:5432/lottery?targetServerType=primary&sslmode=disable
+      STORAGE_USER: postgres
+EOF
+    else
+        cat <<EOF
       STORAGE_URL: jdbc:postgresql://postgres:5432/lottery
       STORAGE_USER: lottery
       STORAGE_PASSWORD: lottery
+EOF
+    fi
+    cat <<EOF
     volumes:
       - ./server/config.ini:/app/config.ini:ro
 EOF
@@ -125,7 +199,7 @@ EOF
     networks:
       - testing_net
     depends_on:
-      postgres:
+      ${database}:
         condition: service_healthy
     stop_grace_period: 30s
 EOF
@@ -187,8 +261,12 @@ name: tp0
 services:
 EOF
     local id
-    if [[ -n "$centrals" ]]; then
+    if [[ -n "$pg_ha" ]]; then
+        pg_ha_services
+    elif [[ -n "$centrals" ]]; then
         postgres_service
+    fi
+    if [[ -n "$centrals" ]]; then
         for ((id = 1; id <= centrals; id++)); do
             central_service "$id"
         done

@@ -38,12 +38,18 @@ class ComposeCentralsTest {
     }
 
     private Run generate(String centrals, String agencies) throws Exception {
+        return generate(centrals, agencies, Map.of());
+    }
+
+    private Run generate(String centrals, String agencies, Map<String, String> extra) throws Exception {
         Path output = tmp.resolve("compose.yaml");
         Path stderr = tmp.resolve("stderr.txt");
         ProcessBuilder builder = new ProcessBuilder("bash", REPO_ROOT.resolve("generar-compose.sh").toString(),
                 output.toString(), agencies).directory(REPO_ROOT.toFile()).redirectError(stderr.toFile());
         builder.environment().remove("STORE_DIR");
+        builder.environment().remove("PG_HA");
         builder.environment().put("CENTRALS", centrals);
+        builder.environment().putAll(extra);
         Process process = builder.start();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "generar-compose.sh still running");
         return new Run(process.exitValue(), Files.readString(stderr, StandardCharsets.UTF_8));
@@ -107,6 +113,53 @@ class ComposeCentralsTest {
         assertEquals(2, run.exitCode());
         assertTrue(run.stderr().contains("CENTRALS=1..100"), run.stderr());
         assertFalse(Files.exists(tmp.resolve("compose.yaml")));
+    }
+
+    @Test
+    void withPgHaTheDatabaseIsAPairThatFailsOverAndEveryCentralNamesBothNodes() throws Exception {
+        // when
+        Run run = generate("2", "3", Map.of("PG_HA", "1"));
+
+        // then: the monitor and two nodes of one image instead of postgres, each started once the one before serves
+        assertEquals(0, run.exitCode(), run.stderr());
+        Map<String, Object> services = services();
+        assertEquals(List.of("monitor", "postgres1", "postgres2", "server1", "server2", "client1", "client2",
+                "client3"), new ArrayList<>(services.keySet()));
+        assertEquals(List.of("monitor"), map(services.get("monitor")).get("command"));
+        for (String node : List.of("postgres1", "postgres2")) {
+            Map<String, Object> service = map(services.get(node));
+            assertEquals("pg-ha:latest", service.get("image"));
+            assertEquals(List.of("node"), service.get("command"));
+            assertEquals(node, map(service.get("environment")).get("PG_HA_NAME"));
+            assertEquals(List.of("CMD", "pg-ha-node", "health"), map(service.get("healthcheck")).get("test"));
+        }
+        assertEquals("service_healthy", map(map(map(services.get("postgres1")).get("depends_on")).get("monitor"))
+                .get("condition"));
+        assertEquals("postgres1", map(map(services.get("postgres2")).get("environment")).get("PG_HA_PRIMARY"));
+
+        // and every central names both nodes, asks for the primary, and starts once the standby streams
+        for (int c = 1; c <= 2; c++) {
+            Map<String, Object> central = map(services.get("server" + c));
+            assertEquals("jdbc:postgresql://postgres1:5432,postgres2:5432/lottery?targetServerType=primary"
+                    + "&sslmode=disable", map(central.get("environment")).get("STORAGE_URL"));
+            assertEquals("service_healthy", map(map(central.get("depends_on")).get("postgres2")).get("condition"));
+        }
+    }
+
+    @ParameterizedTest(name = "PG_HA=1 CENTRALS={0}")
+    @ValueSource(strings = {"", "0"})
+    void refusesPgHaWithoutCentrals(String centrals) throws Exception {
+        Path output = tmp.resolve("compose.yaml");
+        ProcessBuilder builder = new ProcessBuilder("bash", REPO_ROOT.resolve("generar-compose.sh").toString(),
+                output.toString(), "2").directory(REPO_ROOT.toFile()).redirectErrorStream(true);
+        builder.environment().remove("STORE_DIR");
+        builder.environment().put("CENTRALS", centrals);
+        builder.environment().put("PG_HA", "1");
+        Process process = builder.start();
+        String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(2, process.exitValue(), printed);
+        assertFalse(Files.exists(output));
     }
 
     @Test

@@ -143,6 +143,43 @@ public final class TestPostgres implements AutoCloseable {
                 String.valueOf(WAIT_SECONDS), "stop"));
     }
 
+    /**
+     * Stops every process of the server with SIGSTOP, as a machine that hangs: connections are still accepted by the
+     * system, but nothing is ever answered. {@link #thaw()} resumes them; {@link #close()} does too.
+     */
+    public void freeze() throws IOException, InterruptedException {
+        signalEveryProcess("-STOP");
+    }
+
+    /** Resumes a server {@link #freeze() frozen} (SIGCONT). */
+    public void thaw() throws IOException, InterruptedException {
+        signalEveryProcess("-CONT");
+    }
+
+    private void signalEveryProcess(String signal) throws IOException, InterruptedException {
+        long postmaster = Long.parseLong(Files.readAllLines(data().resolve("postmaster.pid")).get(0).trim());
+        List<String> children = new ArrayList<>();
+        ProcessHandle.of(postmaster).ifPresent(server -> server.descendants()
+                .forEach(child -> children.add(String.valueOf(child.pid()))));
+        signal(signal, List.of(String.valueOf(postmaster)), true);
+        // A backend may end between the listing and the signal: only the postmaster's must succeed.
+        signal(signal, children, false);
+    }
+
+    private static void signal(String signal, List<String> pids, boolean mustSucceed)
+            throws IOException, InterruptedException {
+        if (pids.isEmpty()) {
+            return;
+        }
+        List<String> command = new ArrayList<>(List.of("kill", signal));
+        command.addAll(pids);
+        Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String printed = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!kill.waitFor(WAIT_SECONDS, TimeUnit.SECONDS) || (mustSucceed && kill.exitValue() != 0)) {
+            throw new IOException(String.join(" ", command) + " failed: " + printed);
+        }
+    }
+
     public int port() {
         return port;
     }
@@ -206,6 +243,7 @@ public final class TestPostgres implements AutoCloseable {
     public void close() {
         try {
             if (Files.exists(data().resolve("postmaster.pid"))) {
+                thaw();
                 kill();
             }
         } catch (IOException | InterruptedException e) {

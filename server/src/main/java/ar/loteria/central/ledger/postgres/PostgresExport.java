@@ -35,7 +35,8 @@ public final class PostgresExport {
     public static long write(DatabaseSettings settings, BetSink out) throws SQLException, IOException {
         Connector connector = new Connector(settings);
         long written = 0;
-        try (Connection connection = connector.open("export"); Statement statement = connection.createStatement()) {
+        try (Connection connection = connector.open("export", Connector.EXPORT_SOCKET_TIMEOUT_SECONDS);
+             Statement statement = connection.createStatement()) {
             statement.setFetchSize(FETCH);
             try (ResultSet rows = statement.executeQuery(BETS)) {
                 long agency = -1;

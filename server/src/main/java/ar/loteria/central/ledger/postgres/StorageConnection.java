@@ -9,14 +9,22 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The ledger's one connection to the database, and what happens when the database goes away: the connection is
- * dropped, the loss logged once ({@code base_de_datos | fail}), and a new one opened at the next request, at most
- * every {@link #RETRY_MILLIS}; once it opens, one line says so with the batches refused meanwhile, and the ledger is
- * told so that it reads afresh what may have happened while it was away (the draw). Storage thread only.
+ * dropped, the loss logged once ({@code base_de_datos | fail}), and a new one opened at a later request; once it
+ * opens, one line says so with the batches refused meanwhile, and the ledger is told so that it reads afresh what may
+ * have happened while it was away (the draw). Storage thread only.
+ *
+ * <p>While the database is lost every request is refused at once, except one attempt to connect at most every
+ * {@link #RETRY_MILLIS}, and never sooner after a failed attempt than that attempt lasted, up to
+ * {@link #MAX_PAUSE_MILLIS}: a database that takes seconds to fail (a hung host, a name that does not resolve) does
+ * not keep the storage thread waiting on it all the time, and the central still tries again soon (the driver skips a
+ * host that just failed for a few seconds, so the next attempt is usually quick).
  */
 final class StorageConnection implements AutoCloseable {
 
-    /** Pause between two attempts to reach a database that went away. */
-    static final long RETRY_MILLIS = 500;
+    /** Least pause between two attempts to reach a database that went away. */
+    static final long RETRY_MILLIS = 250;
+    /** Longest pause after an attempt that took long. */
+    static final long MAX_PAUSE_MILLIS = 2_000;
     /** How long a starting central waits for its database before giving up. */
     static final Duration START_WAIT = Duration.ofSeconds(30);
 
@@ -58,7 +66,7 @@ final class StorageConnection implements AutoCloseable {
                 }
                 CentralLog.databaseWaiting(connector.shownUrl(), attempt, String.valueOf(e.getMessage()));
                 try {
-                    TimeUnit.MILLISECONDS.sleep(RETRY_MILLIS * 2);
+                    TimeUnit.SECONDS.sleep(1);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw e;
@@ -80,14 +88,17 @@ final class StorageConnection implements AutoCloseable {
         if (closed) {
             throw new SQLException("the ledger is closed", "08003");
         }
-        long now = System.nanoTime();
-        if (now - nextAttemptNanos < 0) {
+        long started = System.nanoTime();
+        if (started - nextAttemptNanos < 0) {
             throw new SQLException("the database is unreachable; the central tries again shortly", "08001");
         }
         try {
             connection = connector.open("storage");
         } catch (SQLException e) {
-            nextAttemptNanos = now + TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
+            long ended = System.nanoTime();
+            long pause = Math.min(Math.max(TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS), ended - started),
+                    TimeUnit.MILLISECONDS.toNanos(MAX_PAUSE_MILLIS));
+            nextAttemptNanos = ended + pause;
             throw e;
         }
         if (lost) {

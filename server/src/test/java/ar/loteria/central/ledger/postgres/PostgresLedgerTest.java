@@ -356,6 +356,94 @@ class PostgresLedgerTest {
     }
 
     @Test
+    void aDatabaseThatHangsIsGivenUpAfterTheSocketTimeoutAndTriedAgainNoSoonerThanAnAttemptLasts() throws Exception {
+        try (TestPostgres own = TestPostgres.start()) {
+            // given: a central on a server of this test's own, its URL asking for a 1 s socket timeout
+            String database = own.newDatabase() + "?socketTimeout=1";
+            PostgresLedger central = central(database, 1);
+            assertTrue(store(central, batch(1, 0, 10)).acknowledged());
+
+            // when: every process of the server stops answering (SIGSTOP), and batches keep coming for 7 s
+            own.freeze();
+            List<long[]> slow = new ArrayList<>();
+            List<Outcome> outcomes = new ArrayList<>();
+            try {
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(7);
+                while (System.nanoTime() < until) {
+                    long started = System.nanoTime();
+                    outcomes.add(store(central, batch(1, 10, 10)));
+                    long ended = System.nanoTime();
+                    if (ended - started > TimeUnit.MILLISECONDS.toNanos(300)) {
+                        slow.add(new long[] {started, ended});
+                    }
+                    Thread.sleep(20);
+                }
+            } finally {
+                own.thaw();
+            }
+
+            // then: every batch refused, the first one after the socket timeout rather than a minute; between the
+            // slow calls (that one and each attempt to connect), batches are refused at once, for at least as long
+            // as the last attempt took (2 s here: asked for TLS, then without)
+            assertTrue(outcomes.stream().allMatch(o -> o.code() == ErrorCode.STORAGE_FAILURE), outcomes.toString());
+            assertTrue(slow.size() >= 2, "the hang and at least one attempt to connect: " + slow.size());
+            assertTrue(slow.get(0)[1] - slow.get(0)[0] < TimeUnit.SECONDS.toNanos(5), "the hang was given up");
+            for (int i = 2; i < slow.size(); i++) {
+                long lasted = Math.min(slow.get(i - 1)[1] - slow.get(i - 1)[0],
+                        TimeUnit.MILLISECONDS.toNanos(StorageConnection.MAX_PAUSE_MILLIS));
+                long pause = slow.get(i)[0] - slow.get(i - 1)[1];
+                assertTrue(pause >= lasted * 9 / 10, "attempt " + i + " came " + pause / 1_000_000
+                        + " ms after one that lasted " + lasted / 1_000_000 + " ms");
+            }
+            log.await("action: base_de_datos | result: fail", Duration.ofSeconds(5));
+
+            // and once it answers again, the central stores without being restarted
+            Outcome stored = Outcome.refused(ErrorCode.STORAGE_FAILURE, "not tried");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!stored.acknowledged() && System.nanoTime() < deadline) {
+                stored = store(central, batch(1, 10, 10));
+                Thread.sleep(50);
+            }
+            assertEquals(Outcome.Kind.DONE, stored.kind());
+            assertTrue(central.finish(1, 20).acknowledged());
+            central.close();
+        }
+    }
+
+    @Test
+    void aServerThatTurnsReadOnlyCountsAsLostUntilItTakesWritesAgain() throws Exception {
+        try (TestPostgres own = TestPostgres.start()) {
+            // given: a central on a server of this test's own
+            String database = own.newDatabase();
+            PostgresLedger central = central(database, 1);
+            assertTrue(store(central, batch(1, 0, 10)).acknowledged());
+
+            // when: the server takes no more writes, as a primary being demoted or a standby being promoted does
+            own.sql("postgres", "ALTER SYSTEM SET default_transaction_read_only = on");
+            own.sql("postgres", "SELECT pg_reload_conf()");
+            Outcome refused = store(central, batch(1, 10, 10));
+
+            // then: refused, and the central drops that connection as it would a lost server's
+            assertEquals(ErrorCode.STORAGE_FAILURE, refused.code());
+            log.await("action: base_de_datos | result: fail", Duration.ofSeconds(5));
+
+            // and once it takes writes again, a new connection stores
+            own.sql("postgres", "ALTER SYSTEM RESET default_transaction_read_only");
+            own.sql("postgres", "SELECT pg_reload_conf()");
+            Outcome stored = Outcome.refused(ErrorCode.STORAGE_FAILURE, "not tried");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!stored.acknowledged() && System.nanoTime() < deadline) {
+                stored = store(central, batch(1, 10, 10));
+                Thread.sleep(50);
+            }
+            assertEquals(Outcome.Kind.DONE, stored.kind());
+            log.await("action: base_de_datos | result: success | url: " + database + " | lotes_rechazados: ",
+                    Duration.ofSeconds(5));
+            central.close();
+        }
+    }
+
+    @Test
     void aFinishSentAgainIsAnsweredFromMemoryEvenWithoutTheDatabaseAndStillMakesADrawLeftDue() throws Exception {
         try (TestPostgres own = TestPostgres.start()) {
             // given: agency 1 finished at this central, in a lottery of two agencies
