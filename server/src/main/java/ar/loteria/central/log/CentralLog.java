@@ -2,6 +2,7 @@ package ar.loteria.central.log;
 
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.logging.ActionLine;
+import ar.loteria.logging.HeldLines;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,19 @@ public final class CentralLog {
     private static final Logger LOG = LoggerFactory.getLogger("ar.loteria.central");
 
     private CentralLog() {
+    }
+
+    /**
+     * The calling thread's lines wait from now on, to go out together at {@link #releaseLines()}: the storage thread
+     * holds the lines of a round of messages and releases them before it sends the round's replies.
+     */
+    public static void holdLines() {
+        HeldLines.hold();
+    }
+
+    /** Writes the calling thread's held lines, in order, with one write; later lines go out as they happen. */
+    public static void releaseLines() {
+        HeldLines.release();
     }
 
     // --- start and stop
