@@ -36,6 +36,8 @@ final class StatusRecorder {
     private final ArrayDeque<IngestSample> ingest = new ArrayDeque<>();
     private long batchesStored;
     private volatile CentralStatus latest;
+    /** Whether the connections per agency are counted: only while the status is published for the status port. */
+    private volatile boolean countingConnections;
 
     StatusRecorder(Clock clock) {
         this.clock = clock;
@@ -50,8 +52,20 @@ final class StatusRecorder {
         batchesStored++;
     }
 
+    /** From now on the connections per agency are counted (set before the first connection). Any thread. */
+    void countConnections() {
+        countingConnections = true;
+    }
+
+    /** Whether the connections per agency are counted, so that each close must be told. Any thread. */
+    boolean countsConnections() {
+        return countingConnections;
+    }
+
     void connected(long agency) {
-        connections.merge(agency, 1, Integer::sum);
+        if (countingConnections) {
+            connections.merge(agency, 1, Integer::sum);
+        }
     }
 
     void disconnected(long agency) {

@@ -149,6 +149,7 @@ public final class StorageDispatcher implements AutoCloseable {
 
     /** RESULTS: the agency's winners at once after the draw, else the moment it happens. */
     void results(AgencyConnection from, long agency) {
+        from.resultsAsked();
         enqueue(new StorageWork.Results(from, agency));
     }
 
@@ -157,8 +158,15 @@ public final class StorageDispatcher implements AutoCloseable {
         enqueue(new StorageWork.Refusal(from, error, closes));
     }
 
-    /** A connection bound to {@code agency} closed: its parked RESULTS are forgotten. */
+    /**
+     * A connection bound to {@code agency} closed: its parked RESULTS are forgotten, and the status counts it gone.
+     * With none of its RESULTS unanswered and no connections counted there is nothing to tell: the storage thread is
+     * not woken for it.
+     */
     void closed(AgencyConnection connection, long agency) {
+        if (connection.resultsUnanswered() == 0 && !status.countsConnections()) {
+            return;
+        }
         enqueue(new StorageWork.Closed(connection, agency));
     }
 
@@ -179,6 +187,7 @@ public final class StorageDispatcher implements AutoCloseable {
 
     /** Publishes the status every {@code period} on the storage thread, until {@link #close}. */
     public void publishStatusEvery(Duration period) {
+        status.countConnections();
         storage.execute(() -> statusUpdates = storage.scheduleAtFixedRate(this::publishStatus,
                 period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS));
     }
@@ -191,16 +200,23 @@ public final class StorageDispatcher implements AutoCloseable {
         queue.add(work);
         if (!accepting) {
             refuseQueued();
-        } else if (drainQueued.compareAndSet(false, true)) {
+        } else {
+            wake();
+        }
+        if (from != null) {
+            from.afterQueued();
+        }
+    }
+
+    /** Has the storage thread drain the queue, unless a drain is queued already. Any thread. */
+    private void wake() {
+        if (drainQueued.compareAndSet(false, true)) {
             try {
                 storage.execute(drain);
             } catch (RejectedExecutionException e) {
                 drainQueued.set(false);
                 refuseQueued();
             }
-        }
-        if (from != null) {
-            from.afterQueued();
         }
     }
 
@@ -259,6 +275,11 @@ public final class StorageDispatcher implements AutoCloseable {
         if (!ledgerClosed) {
             worker.publishStatus();
         }
+    }
+
+    /** Messages queued for the storage thread and not taken yet. Any thread. */
+    int queued() {
+        return queue.size();
     }
 
     /** Storage thread: RESULTS requests waiting for the draw now. */
