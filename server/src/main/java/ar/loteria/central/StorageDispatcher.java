@@ -9,9 +9,11 @@ import ar.loteria.central.status.CentralStatus;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.ErrorReply;
+import io.netty.channel.SingleThreadIoEventLoop;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -61,6 +63,13 @@ public final class StorageDispatcher implements AutoCloseable {
     private final int maxQueued;
     private final Queue<StorageWork> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainQueued = new AtomicBoolean();
+    /** Per event loop thread: the wake-up its round of reads has due, at most one at a time. */
+    private final FastThreadLocal<LoopWake> loopWakes = new FastThreadLocal<>() {
+        @Override
+        protected LoopWake initialValue() {
+            return new LoopWake();
+        }
+    };
     private final Runnable drain = this::drain;
     /** Batches queued and not yet answered, over all connections: the budget {@link #overBudget()} checks. */
     private final AtomicInteger unansweredBatches = new AtomicInteger();
@@ -200,7 +209,7 @@ public final class StorageDispatcher implements AutoCloseable {
         queue.add(work);
         if (!accepting) {
             refuseQueued();
-        } else {
+        } else if (!wakeAfterLoopIteration(from)) {
             wake();
         }
         if (from != null) {
@@ -217,6 +226,38 @@ public final class StorageDispatcher implements AutoCloseable {
                 drainQueued.set(false);
                 refuseQueued();
             }
+        }
+    }
+
+    /**
+     * On a connection's own event loop, the storage thread is woken once, when the loop has handled what its
+     * sockets had ready, for all the messages those reads queued: one wake-up and one drain for a round of
+     * connections rather than one per message. Elsewhere (another thread, a loop that runs no I/O, an embedded
+     * channel's) the caller wakes it at once.
+     *
+     * @return whether the wake-up is left to the end of the loop's round
+     */
+    private boolean wakeAfterLoopIteration(AgencyConnection from) {
+        if (from == null || !(from.channel().eventLoop() instanceof SingleThreadIoEventLoop loop)
+                || !loop.inEventLoop()) {
+            return false;
+        }
+        LoopWake pending = loopWakes.get();
+        if (!pending.armed) {
+            pending.armed = true;
+            loop.executeAfterEventLoopIteration(pending);
+        }
+        return true;
+    }
+
+    /** One event loop's wake-up of the storage thread, due at the end of its round. That loop's thread only. */
+    private final class LoopWake implements Runnable {
+        private boolean armed;
+
+        @Override
+        public void run() {
+            armed = false;
+            wake();
         }
     }
 

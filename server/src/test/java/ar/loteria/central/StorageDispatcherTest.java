@@ -11,8 +11,18 @@ import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.ErrorReply;
 import ar.loteria.codec.Welcome;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -20,8 +30,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -34,6 +46,7 @@ import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -109,6 +122,70 @@ class StorageDispatcherTest {
         verify(ledger).close();
         assertFalse(storage.overBudget());
         channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void theMessagesOfOneRoundOfAnEventLoopWakeTheStorageThreadOnceWhenTheRoundEnds() throws Exception {
+        // given: a storage thread that counts its wake-ups, and three connections on one real event loop
+        AtomicInteger wakes = new AtomicInteger();
+        EventExecutor storageThread = new SingleThreadEventExecutor(null, new DefaultThreadFactory("test-storage"),
+                true) {
+            @Override
+            public void execute(Runnable task) {
+                wakes.incrementAndGet();
+                super.execute(task);
+            }
+
+            @Override
+            protected void run() {
+                do {
+                    Runnable task = takeTask();
+                    if (task != null) {
+                        runTask(task);
+                        updateLastExecutionTime();
+                    }
+                } while (!confirmShutdown());
+            }
+        };
+        Ledger ledger = Dispatchers.mockLedger();
+        when(ledger.stored(anyLong())).thenReturn(0L);
+        StorageDispatcher storage = Dispatchers.on(storageThread, ledger, 10);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            List<AgencyConnection> connections = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                NioSocketChannel channel = new NioSocketChannel();
+                channel.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
+                    @Override
+                    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                        // The WELCOME reaches the connection; it has no socket to go out on.
+                        promise.setSuccess();
+                    }
+                });
+                group.register(channel).sync();
+                connections.add(AgencyConnection.attach(channel, storage));
+            }
+
+            // when: the loop reads three HELLOs in one round
+            int wokenDuringTheRound = group.next().submit(() -> {
+                for (int i = 0; i < 3; i++) {
+                    storage.hello(connections.get(i), i + 1);
+                }
+                return wakes.get();
+            }).get(10, TimeUnit.SECONDS);
+
+            // then: the storage thread was not woken while the round went on, then once for all three
+            assertEquals(0, wokenDuringTheRound);
+            verify(ledger, timeout(10_000)).stored(3);
+            assertEquals(1, wakes.get());
+            for (AgencyConnection connection : connections) {
+                group.next().submit(() -> assertEquals(0, connection.waiting())).get(10, TimeUnit.SECONDS);
+                connection.channel().close().sync();
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            storage.close();
+        }
     }
 
     @Test
