@@ -107,7 +107,7 @@ final class LedgerWorker {
             Outcome outcome = outcomes.get(i);
             if (outcome.acknowledged()) {
                 if (outcome.kind() == Outcome.Kind.DONE) {
-                    status.stored();
+                    status.stored(batch.agency());
                 }
                 replies.add(Reply.toBatch(group.get(i).from(), new BatchAck(batch.first(), batch.count()),
                         false));
@@ -127,6 +127,7 @@ final class LedgerWorker {
                 replies.add(Reply.to(hello.from(), new Welcome(hello.agency(), ledger.stored(hello.agency()))));
             } else if (work instanceof StorageWork.Finish finish) {
                 Outcome outcome = ledger.finish(finish.agency(), finish.total());
+                status.changed(finish.agency());
                 replies.add(Reply.to(finish.from(), outcome.acknowledged()
                         ? new FinishAck(finish.agency(), finish.total())
                         : new ErrorReply(outcome.code(), 0, outcome.reason())));
@@ -192,7 +193,7 @@ final class LedgerWorker {
 
     /** Publishes a new status from the ledger's view. */
     void publishStatus() {
-        status.publish(ledger.view(), parked.count());
+        status.publish(ledger, parked.count());
     }
 
     /** Whether the draw is known and the RESULTS parked until it answered. */

@@ -42,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.anyCollection;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.Mockito.mock;
@@ -238,6 +239,7 @@ class StorageDispatcherTest {
         AtomicLong stored = new AtomicLong();
         when(ledger.view()).thenAnswer(call -> new LedgerView(2, null, stored.get() * 47,
                 List.of(new AgencyTally(1, stored.get(), false, -1))));
+        when(ledger.view(anyCollection())).thenCallRealMethod();
         EmbeddedChannel storageThread = new EmbeddedChannel();
         Instant start = Instant.parse("2026-12-01T10:00:00Z");
         AtomicReference<Instant> now = new AtomicReference<>(start);
@@ -257,6 +259,8 @@ class StorageDispatcherTest {
                 return now.get();
             }
         };
+        // Only the test moves the storage thread's time: a slow run must not add a period of its own.
+        storageThread.freezeTime();
         StorageDispatcher storage = new StorageDispatcher(storageThread.eventLoop(), ledger, 10, clock);
         storage.publishStatusEvery(Duration.ofMillis(250));
         storageThread.runPendingTasks();
