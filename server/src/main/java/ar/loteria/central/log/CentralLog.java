@@ -200,9 +200,14 @@ public final class CentralLog {
         LOG.debug("{}", ActionLine.success("apuesta_almacenada").with("dni", document).with("numero", number));
     }
 
-    /** A batch stored: the line whose {@code cantidad} values add up to the bets stored. */
+    /**
+     * A batch stored: the line whose {@code cantidad} values add up to the bets stored. Like {@link #finished}, a
+     * line of every agency, so it is handed over as its text, with nothing for logback to format.
+     */
     public static void batchStored(int count) {
-        LOG.info("{}", ActionLine.success("apuesta_recibida").with("cantidad", count));
+        if (LOG.isInfoEnabled()) {
+            LOG.info(ActionLine.success("apuesta_recibida").with("cantidad", count).toString());
+        }
     }
 
     /** A batch refused whole: nothing of it was stored. */
@@ -217,8 +222,10 @@ public final class CentralLog {
     }
 
     public static void finished(long agency, long bets, int agenciesFinished) {
-        LOG.info("{}", ActionLine.success("fin_apuestas").with("agency", agency).with("apuestas", bets)
-                .with("agencias_listas", agenciesFinished));
+        if (LOG.isInfoEnabled()) {
+            LOG.info(ActionLine.success("fin_apuestas").with("agency", agency).with("apuestas", bets)
+                    .with("agencias_listas", agenciesFinished).toString());
+        }
     }
 
     public static void finishRefused(long agency, String error) {
