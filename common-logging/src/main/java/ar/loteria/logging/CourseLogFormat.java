@@ -5,8 +5,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.status.NopStatusListener;
 
@@ -14,8 +12,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The course's log format, set up in code when logback starts (found through {@code META-INF/services}): every line
- * {@code YYYY-MM-DD HH:MM:SS LEVEL    message} on standard output, UTF-8, written line by line as it happens, root
- * level INFO until {@link LogLevels#apply} sets the configured one; logback's own status messages stay quiet.
+ * {@code YYYY-MM-DD HH:MM:SS LEVEL    message} on standard output, UTF-8, written line by line as it happens (or a
+ * thread's held lines at once, {@link HeldLines}), root level INFO until {@link LogLevels#apply} sets the configured
+ * one; logback's own status messages stay quiet.
  * Configuring in code spares each program's start the parsing of an XML configuration, which took most of the
  * time before a central listens. Runs once, on the thread that first asks for a logger.
  */
@@ -32,7 +31,7 @@ public final class CourseLogFormat extends ContextAwareBase implements Configura
         encoder.setCharset(StandardCharsets.UTF_8);
         encoder.setPattern(PATTERN);
         encoder.start();
-        ConsoleAppender<ILoggingEvent> stdout = new ConsoleAppender<>();
+        CourseConsoleAppender stdout = new CourseConsoleAppender();
         stdout.setContext(context);
         stdout.setName("STDOUT");
         stdout.setEncoder(encoder);

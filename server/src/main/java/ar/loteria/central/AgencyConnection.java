@@ -51,6 +51,8 @@ final class AgencyConnection {
     private int waiting;
     /** Whether reading is paused for the messages waiting on the storage side. Event loop only. */
     private boolean backlogged;
+    /** RESULTS handed to the storage side whose WINNERS have not come back (parked ones too). Event loop only. */
+    private int resultsUnanswered;
 
     private AgencyConnection(Channel channel, StorageDispatcher storage) {
         this.channel = channel;
@@ -136,6 +138,19 @@ final class AgencyConnection {
         updateReading();
     }
 
+    /** A RESULTS was handed to the storage side. Event loop only. */
+    void resultsAsked() {
+        resultsUnanswered++;
+    }
+
+    /**
+     * RESULTS of this connection not answered with WINNERS yet: while there are some, the storage side may hold
+     * them parked. Event loop only.
+     */
+    int resultsUnanswered() {
+        return resultsUnanswered;
+    }
+
     /** Messages waiting on the storage side. Event loop only. */
     int waiting() {
         return waiting;
@@ -149,6 +164,9 @@ final class AgencyConnection {
     void deliver(Reply reply) {
         if (reply.completes()) {
             waiting--;
+        }
+        if (reply.answersResults()) {
+            resultsUnanswered -= reply.times();
         }
         if (!reply.messages().isEmpty()) {
             // Replies to messages received before a closing error still go out, in order, before it.

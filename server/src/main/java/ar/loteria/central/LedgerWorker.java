@@ -23,9 +23,17 @@ import java.util.Queue;
  * as one group with one {@link Ledger#store} call, handles every other message after the batches before it,
  * parks RESULTS until the draw and answers them when it happens, and hands each answer to the {@link ReplyRouter}.
  *
+ * <p>The answers go out in rounds: at the end of a drain, or sooner once {@value #ROUND_REPLIES} of them wait (a
+ * long drain does not hold back the agencies answered early in it). The log lines of a round are held and written
+ * together just before its answers are sent, so each line is out before the reply it announces, with one write
+ * for the round instead of one per line.
+ *
  * <p>Storage thread only: one instance per {@link StorageDispatcher}, holding no locks.
  */
 final class LedgerWorker {
+
+    /** Answers waiting at which a round ends before its drain does: a full group's acknowledgements. */
+    static final int ROUND_REPLIES = StorageDispatcher.MAX_GROUP;
 
     private final Ledger ledger;
     private final ReplyRouter replies;
@@ -43,19 +51,34 @@ final class LedgerWorker {
 
     /** Handles everything in {@code queue}, in order, until it is empty, and sends the answers. */
     void handleAll(Queue<StorageWork> queue) {
-        for (StorageWork work; (work = queue.poll()) != null; ) {
-            if (work instanceof StorageWork.Bets bets) {
-                group.add(bets);
-                if (group.size() == StorageDispatcher.MAX_GROUP) {
+        CentralLog.holdLines();
+        try {
+            for (StorageWork work; (work = queue.poll()) != null; ) {
+                if (work instanceof StorageWork.Bets bets) {
+                    group.add(bets);
+                    if (group.size() == StorageDispatcher.MAX_GROUP) {
+                        storeGroup();
+                    }
+                } else {
+                    // Batches queued before this message are stored before it is handled: arrival order.
                     storeGroup();
+                    handle(work);
                 }
-            } else {
-                // Batches queued before this message are stored before it is handled: arrival order.
-                storeGroup();
-                handle(work);
+                if (replies.pending() >= ROUND_REPLIES) {
+                    answer();
+                    CentralLog.holdLines();
+                }
             }
+            storeGroup();
+            answer();
+        } finally {
+            CentralLog.releaseLines();
         }
-        storeGroup();
+    }
+
+    /** Ends a round: its lines are written, then its answers sent, so every line precedes the reply it announces. */
+    private void answer() {
+        CentralLog.releaseLines();
         replies.send();
     }
 
@@ -84,7 +107,7 @@ final class LedgerWorker {
             Outcome outcome = outcomes.get(i);
             if (outcome.acknowledged()) {
                 if (outcome.kind() == Outcome.Kind.DONE) {
-                    status.stored();
+                    status.stored(batch.agency());
                 }
                 replies.add(Reply.toBatch(group.get(i).from(), new BatchAck(batch.first(), batch.count()),
                         false));
@@ -95,8 +118,6 @@ final class LedgerWorker {
             }
         }
         group.clear();
-        // Answered per group rather than at the end of the drain: agencies get their acks while it goes on.
-        replies.send();
     }
 
     private void handle(StorageWork work) {
@@ -106,6 +127,7 @@ final class LedgerWorker {
                 replies.add(Reply.to(hello.from(), new Welcome(hello.agency(), ledger.stored(hello.agency()))));
             } else if (work instanceof StorageWork.Finish finish) {
                 Outcome outcome = ledger.finish(finish.agency(), finish.total());
+                status.changed(finish.agency());
                 replies.add(Reply.to(finish.from(), outcome.acknowledged()
                         ? new FinishAck(finish.agency(), finish.total())
                         : new ErrorReply(outcome.code(), 0, outcome.reason())));
@@ -171,7 +193,7 @@ final class LedgerWorker {
 
     /** Publishes a new status from the ledger's view. */
     void publishStatus() {
-        status.publish(ledger.view(), parked.count());
+        status.publish(ledger, parked.count());
     }
 
     /** Whether the draw is known and the RESULTS parked until it answered. */

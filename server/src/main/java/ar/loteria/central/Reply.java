@@ -1,6 +1,7 @@
 package ar.loteria.central;
 
 import ar.loteria.codec.Message;
+import ar.loteria.codec.Winners;
 
 import java.util.List;
 
@@ -41,6 +42,11 @@ record Reply(AgencyConnection to, List<? extends Message> messages, int times, b
     /** A message handled without an answer now (a RESULTS parked until the draw). */
     static Reply handled(AgencyConnection to) {
         return new Reply(to, List.of(), 1, false, true, false);
+    }
+
+    /** Whether it carries an agency's winners: the answer to {@link #times()} RESULTS requests. */
+    boolean answersResults() {
+        return !messages.isEmpty() && messages.get(0) instanceof Winners;
     }
 
     /** Winners for requests parked earlier: they were settled when parked, so nothing is counted again. */

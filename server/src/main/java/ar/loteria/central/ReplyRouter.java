@@ -25,6 +25,8 @@ final class ReplyRouter {
 
     private final AtomicInteger unansweredBatches;
     private final Map<EventLoop, List<Reply>> pending = new IdentityHashMap<>();
+    /** Replies added since the last {@link #send()}. */
+    private int added;
 
     /** @param unansweredBatches the budget's count, decremented as batches are answered */
     ReplyRouter(AtomicInteger unansweredBatches) {
@@ -34,10 +36,17 @@ final class ReplyRouter {
     /** Queues a reply behind those already decided. Storage thread. */
     void add(Reply reply) {
         pending.computeIfAbsent(reply.to().channel().eventLoop(), loop -> new ArrayList<>()).add(reply);
+        added++;
+    }
+
+    /** Replies added and not sent yet. Storage thread. */
+    int pending() {
+        return added;
     }
 
     /** Sends what was added since the last call. Storage thread. */
     void send() {
+        added = 0;
         if (pending.isEmpty()) {
             return;
         }

@@ -9,9 +9,11 @@ import ar.loteria.central.status.CentralStatus;
 import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.ErrorReply;
+import io.netty.channel.SingleThreadIoEventLoop;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -61,6 +63,13 @@ public final class StorageDispatcher implements AutoCloseable {
     private final int maxQueued;
     private final Queue<StorageWork> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainQueued = new AtomicBoolean();
+    /** Per event loop thread: the wake-up its round of reads has due, at most one at a time. */
+    private final FastThreadLocal<LoopWake> loopWakes = new FastThreadLocal<>() {
+        @Override
+        protected LoopWake initialValue() {
+            return new LoopWake();
+        }
+    };
     private final Runnable drain = this::drain;
     /** Batches queued and not yet answered, over all connections: the budget {@link #overBudget()} checks. */
     private final AtomicInteger unansweredBatches = new AtomicInteger();
@@ -149,6 +158,7 @@ public final class StorageDispatcher implements AutoCloseable {
 
     /** RESULTS: the agency's winners at once after the draw, else the moment it happens. */
     void results(AgencyConnection from, long agency) {
+        from.resultsAsked();
         enqueue(new StorageWork.Results(from, agency));
     }
 
@@ -157,8 +167,15 @@ public final class StorageDispatcher implements AutoCloseable {
         enqueue(new StorageWork.Refusal(from, error, closes));
     }
 
-    /** A connection bound to {@code agency} closed: its parked RESULTS are forgotten. */
+    /**
+     * A connection bound to {@code agency} closed: its parked RESULTS are forgotten, and the status counts it gone.
+     * With none of its RESULTS unanswered and no connections counted there is nothing to tell: the storage thread is
+     * not woken for it.
+     */
     void closed(AgencyConnection connection, long agency) {
+        if (connection.resultsUnanswered() == 0 && !status.countsConnections()) {
+            return;
+        }
         enqueue(new StorageWork.Closed(connection, agency));
     }
 
@@ -179,6 +196,7 @@ public final class StorageDispatcher implements AutoCloseable {
 
     /** Publishes the status every {@code period} on the storage thread, until {@link #close}. */
     public void publishStatusEvery(Duration period) {
+        status.countConnections();
         storage.execute(() -> statusUpdates = storage.scheduleAtFixedRate(this::publishStatus,
                 period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS));
     }
@@ -191,7 +209,17 @@ public final class StorageDispatcher implements AutoCloseable {
         queue.add(work);
         if (!accepting) {
             refuseQueued();
-        } else if (drainQueued.compareAndSet(false, true)) {
+        } else if (!wakeAfterLoopIteration(from)) {
+            wake();
+        }
+        if (from != null) {
+            from.afterQueued();
+        }
+    }
+
+    /** Has the storage thread drain the queue, unless a drain is queued already. Any thread. */
+    private void wake() {
+        if (drainQueued.compareAndSet(false, true)) {
             try {
                 storage.execute(drain);
             } catch (RejectedExecutionException e) {
@@ -199,8 +227,37 @@ public final class StorageDispatcher implements AutoCloseable {
                 refuseQueued();
             }
         }
-        if (from != null) {
-            from.afterQueued();
+    }
+
+    /**
+     * On a connection's own event loop, the storage thread is woken once, when the loop has handled what its
+     * sockets had ready, for all the messages those reads queued: one wake-up and one drain for a round of
+     * connections rather than one per message. Elsewhere (another thread, a loop that runs no I/O, an embedded
+     * channel's) the caller wakes it at once.
+     *
+     * @return whether the wake-up is left to the end of the loop's round
+     */
+    private boolean wakeAfterLoopIteration(AgencyConnection from) {
+        if (from == null || !(from.channel().eventLoop() instanceof SingleThreadIoEventLoop loop)
+                || !loop.inEventLoop()) {
+            return false;
+        }
+        LoopWake pending = loopWakes.get();
+        if (!pending.armed) {
+            pending.armed = true;
+            loop.executeAfterEventLoopIteration(pending);
+        }
+        return true;
+    }
+
+    /** One event loop's wake-up of the storage thread, due at the end of its round. That loop's thread only. */
+    private final class LoopWake implements Runnable {
+        private boolean armed;
+
+        @Override
+        public void run() {
+            armed = false;
+            wake();
         }
     }
 
@@ -259,6 +316,11 @@ public final class StorageDispatcher implements AutoCloseable {
         if (!ledgerClosed) {
             worker.publishStatus();
         }
+    }
+
+    /** Messages queued for the storage thread and not taken yet. Any thread. */
+    int queued() {
+        return queue.size();
     }
 
     /** Storage thread: RESULTS requests waiting for the draw now. */

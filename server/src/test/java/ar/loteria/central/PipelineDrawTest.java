@@ -9,10 +9,12 @@ import ar.loteria.codec.FinishAck;
 import ar.loteria.codec.ResultsRequest;
 import ar.loteria.codec.Winners;
 import ar.loteria.testkit.EmbeddedPeer;
+import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -112,5 +114,63 @@ class PipelineDrawTest {
 
         // then
         assertEquals(0, central.storage().parkedCount());
+    }
+
+    @Test
+    void aConnectionClosedWithItsWinnersAnsweredDoesNotWakeTheStorageSide() throws IOException {
+        // given: the five agencies finished, and agency 1 asked for its winners and got them; no status port
+        // counts connections
+        EmbeddedChannel storageThread = central.startWithLaggingStorage();
+        EmbeddedPeer wire = null;
+        for (long agency = 1; agency <= 5; agency++) {
+            EmbeddedPeer peer = central.welcomedThrough(storageThread, agency);
+            peer.send(new Finish(agency, 0));
+            storageThread.runPendingTasks();
+            assertEquals(new FinishAck(agency, 0), peer.receive());
+            wire = agency == 1 ? peer : wire;
+        }
+        wire.send(new ResultsRequest(1));
+        storageThread.runPendingTasks();
+        assertEquals(new Winners(true, List.of()), wire.receive());
+
+        // when
+        wire.channel().close();
+        wire.channel().runPendingTasks();
+
+        // then: nothing queued for the storage thread
+        assertEquals(0, central.storage().queued());
+        storageThread.finishAndReleaseAll();
+    }
+
+    @Test
+    void aClosedConnectionIsToldToTheStorageSideWhileItsWinnersAreOwedOrConnectionsAreCounted()
+            throws IOException {
+        // given: one connection whose RESULTS waits for the draw, one that asked nothing, connections counted
+        EmbeddedChannel storageThread = central.startWithLaggingStorage();
+        EmbeddedPeer waiting = central.welcomedThrough(storageThread, 1);
+        waiting.send(new ResultsRequest(1));
+        storageThread.runPendingTasks();
+
+        // when
+        waiting.channel().close();
+        waiting.channel().runPendingTasks();
+
+        // then
+        assertEquals(1, central.storage().queued());
+        storageThread.runPendingTasks();
+        assertEquals(0, central.storage().parkedCount());
+
+        // given
+        central.storage().publishStatusEvery(Duration.ofHours(1));
+        EmbeddedPeer idle = central.welcomedThrough(storageThread, 2);
+
+        // when
+        idle.channel().close();
+        idle.channel().runPendingTasks();
+
+        // then
+        assertEquals(1, central.storage().queued());
+        storageThread.runPendingTasks();
+        storageThread.finishAndReleaseAll();
     }
 }

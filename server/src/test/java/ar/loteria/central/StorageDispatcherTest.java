@@ -11,8 +11,18 @@ import ar.loteria.codec.BetBatch;
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.codec.ErrorReply;
 import ar.loteria.codec.Welcome;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -20,8 +30,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -30,10 +42,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.anyCollection;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -112,6 +126,70 @@ class StorageDispatcherTest {
     }
 
     @Test
+    void theMessagesOfOneRoundOfAnEventLoopWakeTheStorageThreadOnceWhenTheRoundEnds() throws Exception {
+        // given: a storage thread that counts its wake-ups, and three connections on one real event loop
+        AtomicInteger wakes = new AtomicInteger();
+        EventExecutor storageThread = new SingleThreadEventExecutor(null, new DefaultThreadFactory("test-storage"),
+                true) {
+            @Override
+            public void execute(Runnable task) {
+                wakes.incrementAndGet();
+                super.execute(task);
+            }
+
+            @Override
+            protected void run() {
+                do {
+                    Runnable task = takeTask();
+                    if (task != null) {
+                        runTask(task);
+                        updateLastExecutionTime();
+                    }
+                } while (!confirmShutdown());
+            }
+        };
+        Ledger ledger = Dispatchers.mockLedger();
+        when(ledger.stored(anyLong())).thenReturn(0L);
+        StorageDispatcher storage = Dispatchers.on(storageThread, ledger, 10);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            List<AgencyConnection> connections = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                NioSocketChannel channel = new NioSocketChannel();
+                channel.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
+                    @Override
+                    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                        // The WELCOME reaches the connection; it has no socket to go out on.
+                        promise.setSuccess();
+                    }
+                });
+                group.register(channel).sync();
+                connections.add(AgencyConnection.attach(channel, storage));
+            }
+
+            // when: the loop reads three HELLOs in one round
+            int wokenDuringTheRound = group.next().submit(() -> {
+                for (int i = 0; i < 3; i++) {
+                    storage.hello(connections.get(i), i + 1);
+                }
+                return wakes.get();
+            }).get(10, TimeUnit.SECONDS);
+
+            // then: the storage thread was not woken while the round went on, then once for all three
+            assertEquals(0, wokenDuringTheRound);
+            verify(ledger, timeout(10_000)).stored(3);
+            assertEquals(1, wakes.get());
+            for (AgencyConnection connection : connections) {
+                group.next().submit(() -> assertEquals(0, connection.waiting())).get(10, TimeUnit.SECONDS);
+                connection.channel().close().sync();
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            storage.close();
+        }
+    }
+
+    @Test
     void aRefusalDecidedOnTheEventLoopWaitsBehindTheConnectionsQueuedMessages() {
         // given: a storage thread that has not run yet, with a HELLO of the connection queued
         Ledger ledger = Dispatchers.mockLedger();
@@ -161,6 +239,7 @@ class StorageDispatcherTest {
         AtomicLong stored = new AtomicLong();
         when(ledger.view()).thenAnswer(call -> new LedgerView(2, null, stored.get() * 47,
                 List.of(new AgencyTally(1, stored.get(), false, -1))));
+        when(ledger.view(anyCollection())).thenCallRealMethod();
         EmbeddedChannel storageThread = new EmbeddedChannel();
         Instant start = Instant.parse("2026-12-01T10:00:00Z");
         AtomicReference<Instant> now = new AtomicReference<>(start);
@@ -180,6 +259,8 @@ class StorageDispatcherTest {
                 return now.get();
             }
         };
+        // Only the test moves the storage thread's time: a slow run must not add a period of its own.
+        storageThread.freezeTime();
         StorageDispatcher storage = new StorageDispatcher(storageThread.eventLoop(), ledger, 10, clock);
         storage.publishStatusEvery(Duration.ofMillis(250));
         storageThread.runPendingTasks();

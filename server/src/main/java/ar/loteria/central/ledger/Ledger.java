@@ -1,6 +1,7 @@
 package ar.loteria.central.ledger;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -65,8 +66,17 @@ public interface Ledger extends AutoCloseable {
     /** The documents of {@code agency}'s winning bets, in store order. Only after {@link #drawn()}. */
     List<String> winnersOf(long agency);
 
-    /** Counts for the operator's view. */
+    /** Counts for the operator's view, with every agency's tally. */
     LedgerView view();
+
+    /**
+     * Counts for the operator's view with the tallies of {@code agencies} only (those that may have changed since
+     * the last view; an unknown one is left out); the totals are the whole ledger's, as in {@link #view()}. A
+     * ledger that cannot do better gives every agency's tally.
+     */
+    default LedgerView view(Collection<Long> agencies) {
+        return view();
+    }
 
     /**
      * Asks to be told, from any thread, when the ledger learns of the draw outside a call of the storage thread (a

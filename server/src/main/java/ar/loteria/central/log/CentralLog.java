@@ -2,6 +2,7 @@ package ar.loteria.central.log;
 
 import ar.loteria.codec.ErrorCode;
 import ar.loteria.logging.ActionLine;
+import ar.loteria.logging.HeldLines;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,19 @@ public final class CentralLog {
     private static final Logger LOG = LoggerFactory.getLogger("ar.loteria.central");
 
     private CentralLog() {
+    }
+
+    /**
+     * The calling thread's lines wait from now on, to go out together at {@link #releaseLines()}: the storage thread
+     * holds the lines of a round of messages and releases them before it sends the round's replies.
+     */
+    public static void holdLines() {
+        HeldLines.hold();
+    }
+
+    /** Writes the calling thread's held lines, in order, with one write; later lines go out as they happen. */
+    public static void releaseLines() {
+        HeldLines.release();
     }
 
     // --- start and stop
@@ -186,9 +200,14 @@ public final class CentralLog {
         LOG.debug("{}", ActionLine.success("apuesta_almacenada").with("dni", document).with("numero", number));
     }
 
-    /** A batch stored: the line whose {@code cantidad} values add up to the bets stored. */
+    /**
+     * A batch stored: the line whose {@code cantidad} values add up to the bets stored. Like {@link #finished}, a
+     * line of every agency, so it is handed over as its text, with nothing for logback to format.
+     */
     public static void batchStored(int count) {
-        LOG.info("{}", ActionLine.success("apuesta_recibida").with("cantidad", count));
+        if (LOG.isInfoEnabled()) {
+            LOG.info(ActionLine.success("apuesta_recibida").with("cantidad", count).toString());
+        }
     }
 
     /** A batch refused whole: nothing of it was stored. */
@@ -203,8 +222,10 @@ public final class CentralLog {
     }
 
     public static void finished(long agency, long bets, int agenciesFinished) {
-        LOG.info("{}", ActionLine.success("fin_apuestas").with("agency", agency).with("apuestas", bets)
-                .with("agencias_listas", agenciesFinished));
+        if (LOG.isInfoEnabled()) {
+            LOG.info(ActionLine.success("fin_apuestas").with("agency", agency).with("apuestas", bets)
+                    .with("agencias_listas", agenciesFinished).toString());
+        }
     }
 
     public static void finishRefused(long agency, String error) {

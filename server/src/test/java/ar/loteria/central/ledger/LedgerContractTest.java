@@ -310,6 +310,25 @@ public abstract class LedgerContractTest {
     }
 
     @Test
+    void aViewOfSomeAgenciesHasAtLeastTheirTalliesAndTheWholeLedgersTotals() throws Exception {
+        // given: two agencies with bets, one of them finished
+        Ledger ledger = open(3);
+        store(ledger, batch(ledger, 1, 0, 10));
+        store(ledger, batch(ledger, 2, 0, 6));
+        ledger.finish(2, 6);
+
+        // when: the view of agency 2 and of one the ledger does not know
+        LedgerView view = ledger.view(List.of(2L, 9L));
+
+        // then
+        assertEquals(16, view.betsStored());
+        assertEquals(1, view.agenciesFinished());
+        assertTrue(view.agencies().contains(new AgencyTally(2, 6, true, -1)), String.valueOf(view.agencies()));
+        assertTrue(view.agencies().stream().noneMatch(tally -> tally.agency() == 9), String.valueOf(view.agencies()));
+        assertEquals(ledger.view().betsStored(), view.betsStored());
+    }
+
+    @Test
     void aLotteryOfNoAgenciesDrawsAtOnceAndTakesNoBets() throws Exception {
         // when
         Ledger ledger = open(0);

@@ -34,12 +34,15 @@ public final class CsvBetStore implements BetStore {
     private final Map<Long, Long> countsAtOpen;
     private final boolean sync;
     private long syncs;
+    /** The file's size, where the next append goes: moved by the appends, never asked of the file. */
+    private long size;
 
-    private CsvBetStore(Path path, FileChannel file, Map<Long, Long> countsAtOpen, boolean sync) {
+    private CsvBetStore(Path path, FileChannel file, Map<Long, Long> countsAtOpen, boolean sync, long size) {
         this.path = path;
         this.file = file;
         this.countsAtOpen = Map.copyOf(countsAtOpen);
         this.sync = sync;
+        this.size = size;
     }
 
     /**
@@ -104,7 +107,7 @@ public final class CsvBetStore implements BetStore {
             CentralLog.storeRepaired(path, size - scan.completeBytes());
         }
         file.position(scan.completeBytes());
-        return new CsvBetStore(path, file, counts, sync);
+        return new CsvBetStore(path, file, counts, sync, scan.completeBytes());
     }
 
     @Override
@@ -114,7 +117,7 @@ public final class CsvBetStore implements BetStore {
 
     @Override
     public void append(List<RenderedRows> batches) throws IOException {
-        long before = file.position();
+        long before = size;
         ByteBuffer[] out = new ByteBuffer[batches.size()];
         long bytes = 0;
         for (int i = 0; i < out.length; i++) {
@@ -131,6 +134,7 @@ public final class CsvBetStore implements BetStore {
                 file.force(false);
                 syncs++;
             }
+            size = before + bytes;
         } catch (IOException e) {
             // Nothing of a failed group may stay behind, or a resent batch would be stored twice.
             try {
@@ -164,8 +168,8 @@ public final class CsvBetStore implements BetStore {
     }
 
     @Override
-    public long size() throws IOException {
-        return file.size();
+    public long size() {
+        return size;
     }
 
     @Override

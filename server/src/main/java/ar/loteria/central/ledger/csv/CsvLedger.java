@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -295,11 +296,24 @@ public final class CsvLedger implements Ledger {
     public LedgerView view() {
         Set<Long> agencies = new HashSet<>(positions.all().keySet());
         agencies.addAll(draw.finishedAgencies());
+        return viewOf(agencies);
+    }
+
+    @Override
+    public LedgerView view(Collection<Long> agencies) {
+        return viewOf(agencies);
+    }
+
+    /** The totals, and the tallies of those of {@code agencies} the ledger knows. */
+    private LedgerView viewOf(Collection<Long> agencies) {
         List<AgencyTally> tallies = new ArrayList<>(agencies.size());
         for (long agency : agencies) {
-            tallies.add(tally(agency));
+            if (positions.has(agency) || draw.finished(agency)) {
+                tallies.add(tally(agency));
+            }
         }
-        return new LedgerView(draw.agenciesToFinish(), draw.drawnAt(), storeBytes(), tallies, closesAt());
+        return new LedgerView(draw.agenciesToFinish(), draw.drawnAt(), storeBytes(), positions.total(),
+                draw.finishedCount(), tallies, closesAt());
     }
 
     private AgencyTally tally(long agency) {

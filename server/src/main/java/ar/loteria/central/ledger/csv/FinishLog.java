@@ -46,13 +46,16 @@ public final class FinishLog implements AutoCloseable {
     private final boolean sync;
     private final Set<Long> finished;
     private final Found found;
+    /** The log's size, where the next record goes: kept here rather than asked of the file at every record. */
+    private long end;
 
-    private FinishLog(Path path, FileChannel file, boolean sync, Set<Long> finished, Found found) {
+    private FinishLog(Path path, FileChannel file, boolean sync, Set<Long> finished, Found found, long end) {
         this.path = path;
         this.file = file;
         this.sync = sync;
         this.finished = finished;
         this.found = found;
+        this.end = end;
     }
 
     /** Where the log of {@code store} lives. */
@@ -120,7 +123,7 @@ public final class FinishLog implements AutoCloseable {
             CentralLog.finishLineCut(path, torn.length(), torn,
                     agency.matches() && agency.group(1) != null ? Long.valueOf(agency.group(1)) : null);
         }
-        return new FinishLog(path, file, sync, finished, found);
+        return new FinishLog(path, file, sync, finished, found, keep);
     }
 
     private static ByteBuffer readAll(FileChannel file, int size) throws IOException {
@@ -173,7 +176,7 @@ public final class FinishLog implements AutoCloseable {
      * that could not be written whole is taken back, so that it never joins the next one.
      */
     public void record(long agency, long total, long storeBytes) throws IOException {
-        long before = file.position();
+        long before = end;
         ByteBuffer bytes = ByteBuffer.wrap(line(agency, total, storeBytes).getBytes(StandardCharsets.US_ASCII));
         try {
             while (bytes.hasRemaining()) {
@@ -182,6 +185,7 @@ public final class FinishLog implements AutoCloseable {
             if (sync) {
                 file.force(false);
             }
+            end = before + bytes.limit();
         } catch (IOException e) {
             try {
                 file.truncate(before);

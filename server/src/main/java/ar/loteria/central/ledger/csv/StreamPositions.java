@@ -10,24 +10,32 @@ import java.util.Map;
 final class StreamPositions {
 
     private final Map<Long, Long> stored;
+    /** The sum of {@link #stored}, kept as the streams advance. */
+    private long total;
 
     StreamPositions(Map<Long, Long> atOpen) {
         this.stored = new HashMap<>(atOpen);
+        for (long count : atOpen.values()) {
+            total += count;
+        }
     }
 
     long of(long agency) {
         return stored.getOrDefault(agency, 0L);
     }
 
-    void advance(long agency, int bets) {
-        stored.merge(agency, (long) bets, Long::sum);
+    /** Whether the agency has bets in the store. */
+    boolean has(long agency) {
+        return stored.containsKey(agency);
     }
 
+    void advance(long agency, int bets) {
+        stored.merge(agency, (long) bets, Long::sum);
+        total += bets;
+    }
+
+    /** Bets stored over all agencies. */
     long total() {
-        long total = 0;
-        for (long count : stored.values()) {
-            total += count;
-        }
         return total;
     }
 

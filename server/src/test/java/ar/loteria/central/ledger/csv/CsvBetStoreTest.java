@@ -1,5 +1,6 @@
 package ar.loteria.central.ledger.csv;
 
+import ar.loteria.central.SmallFilesystem;
 import ar.loteria.codec.Bet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -262,5 +263,33 @@ class CsvBetStoreTest {
         assertThrows(IOException.class, () -> store.append(1, List.of(new Bet("C", "D", "2", "2000-01-01", 6))));
         assertEquals("1,A,B,1,2000-01-01,5\r\n", Files.readString(file));
         Files.writeString(file, "", StandardOpenOption.APPEND);
+    }
+
+    @Test
+    void theSizeFollowsTheAppendsAndAFailedOneLeavesTheFileAndTheSizeAsTheyWere() throws Exception {
+        // given: a store on a small filesystem, with one row
+        try (SmallFilesystem disk = SmallFilesystem.mount(dir.resolve("tmpfs"), "size=64k")) {
+            Path file = disk.root().resolve("bets.csv");
+            try (CsvBetStore store = CsvBetStore.open(file)) {
+                store.append(1, List.of(new Bet("A", "B", "1", "2000-01-01", 5)));
+                assertEquals(Files.size(file), store.size());
+
+                // when: the disk is full, and a batch larger than a page cannot be written
+                disk.fill();
+                List<Bet> large = new ArrayList<>();
+                for (int i = 0; i < 200; i++) {
+                    large.add(new Bet("Nombre " + i, "Apellido " + i, String.valueOf(10_000 + i), "2000-01-01", i));
+                }
+                assertThrows(IOException.class, () -> store.append(2, large));
+
+                // then: the file and its size as before
+                assertEquals("1,A,B,1,2000-01-01,5\r\n", Files.readString(file));
+                assertEquals(Files.size(file), store.size());
+            }
+            // and a store opened again finds the same size
+            try (CsvBetStore store = CsvBetStore.open(file)) {
+                assertEquals(Files.size(file), store.size());
+            }
+        }
     }
 }
