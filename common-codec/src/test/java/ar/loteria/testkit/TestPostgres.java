@@ -8,6 +8,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -217,25 +218,8 @@ public final class TestPostgres implements AutoCloseable {
             full.addAll(List.of("runuser", "-u", USER, "--"));
         }
         full.addAll(command);
-        Path output = Files.createTempFile("lottery-pg-cmd", ".out");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(output.toFile());
-            Map<String, String> env = builder.environment();
-            env.put("PGPASSWORD", PASSWORD);
-            env.put("LC_ALL", "C.UTF-8");
-            Process process = builder.start();
-            if (!process.waitFor(WAIT_SECONDS * 2, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IOException(String.join(" ", command) + " still running after " + WAIT_SECONDS * 2 + " s");
-            }
-            String printed = Files.readString(output, StandardCharsets.UTF_8);
-            if (process.exitValue() != 0) {
-                throw new IOException(String.join(" ", command) + " exited " + process.exitValue() + ": " + printed);
-            }
-            return printed;
-        } finally {
-            Files.deleteIfExists(output);
-        }
+        return Commands.run(full, Map.of("PGPASSWORD", PASSWORD, "LC_ALL", "C.UTF-8"),
+                Duration.ofSeconds(WAIT_SECONDS * 2));
     }
 
     /** Stops the server (at once) and removes its folder. Idempotent. */

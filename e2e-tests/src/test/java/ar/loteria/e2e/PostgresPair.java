@@ -1,7 +1,8 @@
 package ar.loteria.e2e;
 
+import ar.loteria.testkit.Commands;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,7 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -85,27 +86,9 @@ final class PostgresPair implements AutoCloseable {
     private String run(Duration limit, String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(script.toString(), arguments[0], dir.toString()));
         command.addAll(List.of(arguments).subList(1, arguments.length));
-        Path output = Files.createTempFile("lottery-pgha-cmd", ".out");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(output.toFile());
-            // The tests kill processes, never the machine: what the system was given survives them without a disk
-            // flush, as for TestPostgres; a commit still waits for the standby to have received it.
-            builder.environment().put("PG_HA_NODE_SETTINGS", "fsync = off");
-            Process process = builder.start();
-            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new IOException(String.join(" ", command) + " still running after " + limit);
-            }
-            String printed = Files.readString(output, StandardCharsets.UTF_8);
-            if (process.exitValue() != 0) {
-                throw new IOException(String.join(" ", command) + " exited " + process.exitValue() + ":\n"
-                        + printed);
-            }
-            return printed;
-        } finally {
-            Files.deleteIfExists(output);
-        }
+        // The tests kill processes, never the machine: what the system was given survives them without a disk
+        // flush, as for TestPostgres; a commit still waits for the standby to have received it.
+        return Commands.run(command, Map.of("PG_HA_NODE_SETTINGS", "fsync = off"), limit);
     }
 
     /** Stops the monitor and both nodes (what is left of them), then removes the folder. Idempotent. */

@@ -86,6 +86,17 @@ class PostgresLedgerTest {
         return ledger.store(List.of(batch)).get(0);
     }
 
+    /** Sends {@code batch} every 50 ms, as an agency would, until it is acknowledged or 20 s have passed. */
+    private static Outcome storeOnceItAnswers(Ledger ledger, Batch batch) throws InterruptedException {
+        Outcome stored = Outcome.refused(ErrorCode.STORAGE_FAILURE, "not tried");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!stored.acknowledged() && System.nanoTime() < deadline) {
+            stored = store(ledger, batch);
+            Thread.sleep(50);
+        }
+        return stored;
+    }
+
     private long query(String sql) throws SQLException {
         try (Connection connection = DriverManager.getConnection(url, TestPostgres.USER, TestPostgres.PASSWORD);
              Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
@@ -339,12 +350,7 @@ class PostgresLedgerTest {
 
             // and when it is back, the central stores again without being restarted
             own.restart();
-            Outcome stored = Outcome.refused(ErrorCode.STORAGE_FAILURE, "not tried");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!stored.acknowledged() && System.nanoTime() < deadline) {
-                stored = store(central, batch(1, 10, 10));
-                Thread.sleep(50);
-            }
+            Outcome stored = storeOnceItAnswers(central, batch(1, 10, 10));
             assertEquals(Outcome.Kind.DONE, stored.kind());
             assertTrue(central.finish(1, 20).acknowledged());
             assertTrue(central.drawn());
@@ -398,12 +404,7 @@ class PostgresLedgerTest {
             log.await("action: base_de_datos | result: fail", Duration.ofSeconds(5));
 
             // and once it answers again, the central stores without being restarted
-            Outcome stored = Outcome.refused(ErrorCode.STORAGE_FAILURE, "not tried");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!stored.acknowledged() && System.nanoTime() < deadline) {
-                stored = store(central, batch(1, 10, 10));
-                Thread.sleep(50);
-            }
+            Outcome stored = storeOnceItAnswers(central, batch(1, 10, 10));
             assertEquals(Outcome.Kind.DONE, stored.kind());
             assertTrue(central.finish(1, 20).acknowledged());
             central.close();
@@ -430,12 +431,7 @@ class PostgresLedgerTest {
             // and once it takes writes again, a new connection stores
             own.sql("postgres", "ALTER SYSTEM RESET default_transaction_read_only");
             own.sql("postgres", "SELECT pg_reload_conf()");
-            Outcome stored = Outcome.refused(ErrorCode.STORAGE_FAILURE, "not tried");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!stored.acknowledged() && System.nanoTime() < deadline) {
-                stored = store(central, batch(1, 10, 10));
-                Thread.sleep(50);
-            }
+            Outcome stored = storeOnceItAnswers(central, batch(1, 10, 10));
             assertEquals(Outcome.Kind.DONE, stored.kind());
             log.await("action: base_de_datos | result: success | url: " + database + " | lotes_rechazados: ",
                     Duration.ofSeconds(5));
