@@ -39,6 +39,10 @@ dir=$2
 shift 2
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
+# Every path from here on is absolute. The nodes run from /, which the postgres user may always enter: the caller's
+# folder may be closed to it (a checkout in a private temporary folder), and psql would then print a warning into
+# the output this script reads.
+cd /
 
 bin=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -n 1 || true)
 if [[ -z $bin || ! -x $bin/postgres ]] || ! command -v pg_autoctl > /dev/null 2>&1; then

@@ -21,8 +21,9 @@ if [[ -z $bin || ! -x $bin/postgres ]]; then
 fi
 
 as_owner() {
+    # From /, which the postgres user may always enter (the caller's folder may be closed to it).
     if [[ $(id -u) -eq 0 ]]; then
-        runuser -u postgres -- "$@"
+        (cd / && exec runuser -u postgres -- "$@")
     else
         "$@"
     fi

@@ -1,5 +1,6 @@
 package ar.loteria.testkit;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs a command of the test's machine (a script, a database tool) to its end and returns what it printed. The
  * output goes to a temporary file rather than a pipe, so that a child the command leaves running (a server it
- * starts) never holds the test on an open pipe.
+ * starts) never holds the test on an open pipe. The command runs from the temporary folder, which every user may
+ * enter: one that switches to another user (the postgres user, say) would otherwise complain, into the output,
+ * when the checkout's folder is closed to that user.
  */
 public final class Commands {
 
@@ -30,7 +33,8 @@ public final class Commands {
             throws IOException, InterruptedException {
         Path output = Files.createTempFile("lottery-cmd", ".out");
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                    .directory(new File(System.getProperty("java.io.tmpdir")));
             builder.environment().putAll(env);
             Process process = builder.start();
             if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -58,8 +58,12 @@ class CentralStartEndToEndTest {
     }
 
     private static List<String> java(String... args) {
+        return java(jar(), args);
+    }
+
+    private static List<String> java(Path jar, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx128m", "-jar", jar().toString()));
+                .toString(), "-Xmx128m", "-jar", jar.toString()));
         command.addAll(List.of(args));
         return command;
     }
@@ -72,14 +76,19 @@ class CentralStartEndToEndTest {
         Path central = Files.createDirectories(dir.resolve("central"));
         Files.writeString(central.resolve("bets.csv"), "1,Ana,Paz,00000042,1990-01-01,7574\r\n");
         Files.writeString(central.resolve("bets.csv.finished"), "1,1,36\n");
-        List<String> command = java();
+        List<String> command;
         if (root) {
+            // nobody runs a copy of the jar in the test's folder: the checkout's folders need not be open to
+            // other users (a clone in a private temporary folder is not).
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            command = java(Files.copy(jar(), dir.resolve("lottery-server.jar")));
             for (Path path : List.of(central, central.resolve("bets.csv"), central.resolve("bets.csv.finished"))) {
                 Files.setAttribute(path, "unix:uid", NOBODY);
                 Files.setAttribute(path, "unix:gid", NOBODY);
             }
             command.addAll(0, List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
+        } else {
+            command = java();
         }
         Files.setPosixFilePermissions(central.resolve("bets.csv.finished"), PosixFilePermissions.fromString("---------"));
 
