@@ -24,9 +24,9 @@
 # class-data archive): an agency's CPU seconds inside containers vary twofold with the machine and the engine's
 # base images, the code alone unchanged (docs/PERFORMANCE.md, "Containers"), so its figure is reported, not judged.
 #
-# Environment: DOCKER_COMPOSE (default "docker compose"), SMOKE_LARGE_AGENCIES (100), SMOKE_BETS (bets per
-# generated agency, 15740: the course's data set has 78,697 bets for 5 agencies), SMOKE_WAIT_SECONDS (600:
-# longest wait for a composition's agencies). Needs python3 and the client's jar (built when missing).
+# Environment: DOCKER_COMPOSE (default "docker compose"), COMPOSE_HTTP_TIMEOUT (600 s, below),
+# SMOKE_LARGE_AGENCIES (100), SMOKE_BETS (bets per generated agency, 15740: the course's data set has 78,697 bets
+# for 5 agencies), SMOKE_WAIT_SECONDS (600: longest wait for a composition's agencies). Needs python3 and the client's jar (built when missing).
 #
 # It writes .data/agency-1.csv .. agency-5.csv (and removes them at the end) and refuses to start when
 # .data/ holds agency files it did not write, such as the course's data set. Scratch files, logs and the
@@ -50,6 +50,10 @@ readonly CLIENT_JAR="client/target/lottery-client.jar"
 readonly DATA_MARKER=".data/.written-by-smoke-test"
 readonly ALL_SCENARIOS=(images course store large)
 export DOCKER_COMPOSE="${DOCKER_COMPOSE:-docker compose}"
+# Compose 1.x gives each call to the engine 60 s by default. Starting 100 agencies, each a JVM, on two cores, the
+# engine (podman's API here) answered some `start` calls later than that while the agencies it had started ran, and
+# Compose gave up on them though they started. Compose v2 does not read this setting.
+export COMPOSE_HTTP_TIMEOUT="${COMPOSE_HTTP_TIMEOUT:-600}"
 read -r -a COMPOSE <<<"$DOCKER_COMPOSE"
 
 smoke_started=$SECONDS
