@@ -26,7 +26,8 @@
 #
 # Environment: DOCKER_COMPOSE (default "docker compose"), COMPOSE_HTTP_TIMEOUT (600 s, below),
 # SMOKE_LARGE_AGENCIES (100), SMOKE_BETS (bets per generated agency, 15740: the course's data set has 78,697 bets
-# for 5 agencies), SMOKE_WAIT_SECONDS (600: longest wait for a composition's agencies). Needs python3 and the client's jar (built when missing).
+# for 5 agencies), SMOKE_WAIT_SECONDS (600: longest wait for a composition's agencies). Needs python3 and the
+# client's jar (built when missing).
 #
 # It writes .data/agency-1.csv .. agency-5.csv (and removes them at the end) and refuses to start when
 # .data/ holds agency files it did not write, such as the course's data set. Scratch files, logs and the
