@@ -33,8 +33,8 @@ public final class Commands {
             throws IOException, InterruptedException {
         Path output = Files.createTempFile("lottery-cmd", ".out");
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-                    .directory(new File(System.getProperty("java.io.tmpdir")));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).directory(new File(System.getProperty("java.io.tmpdir")));
             builder.environment().putAll(env);
             Process process = builder.start();
             if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
