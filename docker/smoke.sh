@@ -20,9 +20,10 @@
 # holds exactly the input bets (a multiset of rows read with a CSV reader, agency prefix included). Each run
 # also reports the wall time from `up` to the last winners and, through docker/container-usage.py, each
 # container's peak resident memory and CPU seconds; an agency above SMOKE_MAX_AGENCY_RSS_MB (64) or
-# SMOKE_MAX_AGENCY_CPU_S (3.0) fails. The CPU ceiling only catches a gross fault (an agency spinning, a lost
-# class-data archive): an agency's CPU seconds inside containers vary twofold with the machine and the engine's
-# base images, the code alone unchanged (docs/PERFORMANCE.md, "Containers"), so its figure is reported, not judged.
+# SMOKE_MAX_AGENCY_CPU_S (10) fails. The CPU ceiling only catches an agency that spins (it would burn a core for as
+# long as the run waits): an agency's CPU seconds under the engine moved from 0.5 to 1.1-2.1 within a week on this
+# machine, the code unchanged, while the same agencies as local processes stayed at 0.6 (docs/PERFORMANCE.md,
+# "Containers"), so the figure is reported, not judged.
 #
 # Environment: DOCKER_COMPOSE (default "docker compose"), COMPOSE_HTTP_TIMEOUT (600 s, below),
 # SMOKE_LARGE_AGENCIES (100), SMOKE_BETS (bets per generated agency, 15740: the course's data set has 78,697 bets
@@ -45,7 +46,7 @@ readonly BETS="${SMOKE_BETS:-15740}"
 readonly WINNERS=3
 readonly WAIT_SECONDS="${SMOKE_WAIT_SECONDS:-600}"
 readonly MAX_AGENCY_RSS_MB="${SMOKE_MAX_AGENCY_RSS_MB:-64}"
-readonly MAX_AGENCY_CPU_S="${SMOKE_MAX_AGENCY_CPU_S:-3.0}"
+readonly MAX_AGENCY_CPU_S="${SMOKE_MAX_AGENCY_CPU_S:-10}"
 readonly STOP_SECONDS=20
 readonly CLIENT_JAR="client/target/lottery-client.jar"
 readonly DATA_MARKER=".data/.written-by-smoke-test"
