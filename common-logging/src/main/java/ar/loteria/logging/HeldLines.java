@@ -13,7 +13,8 @@ import java.io.ByteArrayOutputStream;
  */
 public final class HeldLines {
 
-    private static final ThreadLocal<HeldLines> CURRENT = ThreadLocal.withInitial(HeldLines::new);
+    /** A thread's holder, made at its first {@link #hold}: threads that never hold (most) carry none. */
+    private static final ThreadLocal<HeldLines> CURRENT = new ThreadLocal<>();
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(8 * 1024);
     private boolean holding;
@@ -25,7 +26,12 @@ public final class HeldLines {
 
     /** From now on this thread's lines wait until {@link #release}. Holding already, it changes nothing. */
     public static void hold() {
-        CURRENT.get().holding = true;
+        HeldLines held = CURRENT.get();
+        if (held == null) {
+            held = new HeldLines();
+            CURRENT.set(held);
+        }
+        held.holding = true;
     }
 
     /**
@@ -34,6 +40,9 @@ public final class HeldLines {
      */
     public static void release() {
         HeldLines held = CURRENT.get();
+        if (held == null) {
+            return;
+        }
         held.holding = false;
         if (held.bytes.size() == 0) {
             return;
@@ -49,7 +58,7 @@ public final class HeldLines {
      */
     static HeldLines ofThisThreadIfHolding() {
         HeldLines held = CURRENT.get();
-        return held.holding ? held : null;
+        return held != null && held.holding ? held : null;
     }
 
     /** A line encoded by {@code appender}, kept for {@link #release}. */
