@@ -231,6 +231,15 @@ check_logs() {
     python3 docker/smoke_checks.py "$mode" "$dir" "$data" "$agencies" || fail "checks of the logs in $dir (above)"
 }
 
+# How many connections the kernel dropped unanswered at the central's port because its accept queue was full
+# (SERVER_LISTEN_BACKLOG, 5 in the course's config.ini), from the counters of the server container's network.
+listen_overflows() {
+    docker exec server cat /proc/net/netstat 2>/dev/null | awk '
+        /^TcpExt:/ && !seen { for (i = 1; i <= NF; i++) if ($i == "ListenOverflows") column = i; seen = 1; next }
+        /^TcpExt:/ && column { print $column; found = 1 }
+        END { if (!found) print "unknown" }'
+}
+
 check_server_running() {
     if [[ "$(docker inspect -f '{{.State.Running}}' server 2>/dev/null)" == true ]]; then
         echo "  ok: the central keeps running after its agencies have left"
@@ -489,7 +498,7 @@ print(s.getsockname()[1])')"
 # Many agencies. The server is started first, then the agencies are created and started: the same as
 # `up -d`, which Compose 1.29 against podman can stall on with this many services (README).
 scenario_large() {
-    local n="$LARGE_AGENCIES" dir="$WORK/large" file="docker-compose-large.yaml" t0 t_started seconds
+    local n="$LARGE_AGENCIES" dir="$WORK/large" file="docker-compose-large.yaml" t0 t_started seconds overflows
     step "large: $n agencies x $BETS bets, generated"
     scratch_project "$dir"
     must "generating the bets" generate "$dir/.data" "$n" || return
@@ -513,9 +522,10 @@ scenario_large() {
     save_logs "$n" "$dir/run"
     check_logs run "$dir/run" "$dir/.data" "$n"
     check_server_running
+    overflows="$(listen_overflows)"
     check_container_store "$dir/.data" "$n" "$dir/store.csv"
     report_usage "large, $n agencies" "$dir/usage.tsv" "$n" "$t0" "$seconds"
-    figures+=("large, $n agencies: up -d server, create and start returned after ${t_started} s.")
+    figures+=("large, $n agencies: up -d server, create and start returned after ${t_started} s; the central's accept queue overflowed ${overflows} times.")
     compose_down "$dir/$file"
     rm -f "$dir/store.csv"
 }

@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -188,7 +189,7 @@ public final class AgencyClient implements AutoCloseable {
             return;
         }
         LOG.debug("connection to {} failed: {}", central.text(), cause.toString());
-        long delay = rotation.failed(System.nanoTime(), unresolved(cause));
+        long delay = rotation.failed(System.nanoTime(), unanswered(cause));
         if (delay < 0) {
             LOG.error("{}", AgencyLog.connectGaveUp(config.serverAddress(), rotation.failedAttempts(), cause));
             run.end(AgencyOutcome.failure(ExitStatus.SERVER_UNREACHABLE));
@@ -200,10 +201,10 @@ public final class AgencyClient implements AutoCloseable {
         group.schedule(this::connect, delay, TimeUnit.NANOSECONDS);
     }
 
-    /** Whether {@code cause} is, or was caused by, a name that did not resolve. */
-    private static boolean unresolved(Throwable cause) {
+    /** Whether {@code cause} is, or was caused by, a name that did not resolve or a connection that timed out. */
+    private static boolean unanswered(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof UnknownHostException) {
+            if (t instanceof UnknownHostException || t instanceof ConnectTimeoutException) {
                 return true;
             }
         }

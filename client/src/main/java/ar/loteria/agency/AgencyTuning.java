@@ -5,22 +5,23 @@ import java.time.Duration;
 /**
  * Internal limits of the agency that are not part of its configuration; tests shrink the waits.
  *
- * @param window         batches in flight before their acknowledgement
- * @param retryDelay     wait between two connection attempts
- * @param retryBudget    how long connection attempts go on before the agency gives up
- * @param nameBudget     the same while every attempt has failed on the central's name not resolving (a DNS
- *                       server that does not know a just-started container yet), if longer than retryBudget
- * @param connectTimeout longest wait for one connection attempt
- * @param progressEvery  how often a long send logs its progress
- * @param closeTimeout   longest wait for each resource when closing
+ * @param window           batches in flight before their acknowledgement
+ * @param retryDelay       wait between two connection attempts
+ * @param retryBudget      how long connection attempts go on before the agency gives up
+ * @param unansweredBudget the same while no attempt got an answer: the central's name did not resolve (a DNS
+ *                         server that does not know a just-started container yet) or the connection timed out (a
+ *                         central whose accept queue is full); used if longer than retryBudget
+ * @param connectTimeout   longest wait for one connection attempt
+ * @param progressEvery    how often a long send logs its progress
+ * @param closeTimeout     longest wait for each resource when closing
  */
-public record AgencyTuning(int window, Duration retryDelay, Duration retryBudget, Duration nameBudget,
+public record AgencyTuning(int window, Duration retryDelay, Duration retryBudget, Duration unansweredBudget,
                            Duration connectTimeout, Duration progressEvery, Duration closeTimeout) {
 
     /**
-     * Production values: 32 batches in flight, a retry a second for 30 s (90 s while the central's name does not
-     * resolve: under Podman, 100 containers started at once, the network's DNS server left some unanswered for
-     * 20 to 40 s), progress every 5 s.
+     * Production values: 32 batches in flight, a retry a second for 30 s (90 s while no attempt got an answer: 100
+     * containers started at once on two cores have left agencies without an answer from the network's DNS server
+     * or from the central for more than 30 s; docs/RELIABILITY.md), progress every 5 s.
      */
     public static final AgencyTuning DEFAULT = new AgencyTuning(32, Duration.ofSeconds(1), Duration.ofSeconds(30),
             Duration.ofSeconds(90), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(3));

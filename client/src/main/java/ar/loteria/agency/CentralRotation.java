@@ -10,10 +10,12 @@ import java.util.List;
  * ({@link AgencyConfig#startEntry()}) and moves on to the next entry, round the list, whenever an attempt fails
  * (refused, or closed before WELCOME) or a welcomed connection drops. The next untried entry of a round is dialled
  * at once; a new round, and a reconnect after a drop, wait the retry delay. The retry budget runs from the first
- * failure while no entry of the list answers with a WELCOME; any WELCOME starts it again. While every one of
- * those failures was the central's name not resolving, the longer name budget applies instead: a DNS server may
- * not know a container that has just started. With a single address this is that central, retried every delay for
- * the budget.
+ * failure while no entry of the list answers with a WELCOME; any WELCOME starts it again. While none of those
+ * attempts got an answer (the central's name did not resolve, or the connection timed out), the longer unanswered
+ * budget applies instead: a DNS server may not know a container that has just started, and a central starved of
+ * CPU among starting containers lets its accept queue overflow, which drops connections unanswered. A refusal, or a
+ * connection closed before WELCOME, is an answer. With a single address this is that central, retried every delay
+ * for the budget.
  *
  * <p>Per run; event loop only.
  */
@@ -22,21 +24,21 @@ final class CentralRotation {
     private final List<CentralAddress> centrals;
     private final long retryDelayNanos;
     private final long retryBudgetNanos;
-    private final long nameBudgetNanos;
+    private final long unansweredBudgetNanos;
     private int entry;
     /** Attempts failed since the last WELCOME. */
     private int failedAttempts;
     /** When the first of those failed. */
     private long firstFailureNanos;
-    /** Whether every one of those failed on a name that did not resolve. */
-    private boolean onlyUnresolved;
+    /** Whether none of those got an answer. */
+    private boolean onlyUnanswered;
 
     CentralRotation(AgencyConfig config, AgencyTuning tuning) {
         this.centrals = config.centrals();
         this.entry = config.startEntry();
         this.retryDelayNanos = tuning.retryDelay().toNanos();
         this.retryBudgetNanos = tuning.retryBudget().toNanos();
-        this.nameBudgetNanos = Math.max(tuning.nameBudget().toNanos(), retryBudgetNanos);
+        this.unansweredBudgetNanos = Math.max(tuning.unansweredBudget().toNanos(), retryBudgetNanos);
     }
 
     /** The index in the list of the central to dial now. */
@@ -55,17 +57,17 @@ final class CentralRotation {
     }
 
     /**
-     * An attempt on the current central failed at {@code nowNanos}, {@code unresolved} when its name did not
-     * resolve: moves on to the next entry and returns how long to wait before dialling it, or -1 when the budget
+     * An attempt on the current central failed at {@code nowNanos}, {@code unanswered} when nothing answered it (the
+     * name did not resolve, or the connection timed out): moves on to the next entry and returns how long to wait before dialling it, or -1 when the budget
      * is spent.
      */
-    long failed(long nowNanos, boolean unresolved) {
+    long failed(long nowNanos, boolean unanswered) {
         if (failedAttempts++ == 0) {
             firstFailureNanos = nowNanos;
-            onlyUnresolved = true;
+            onlyUnanswered = true;
         }
-        onlyUnresolved &= unresolved;
-        if (nowNanos - firstFailureNanos >= (onlyUnresolved ? nameBudgetNanos : retryBudgetNanos)) {
+        onlyUnanswered &= unanswered;
+        if (nowNanos - firstFailureNanos >= (onlyUnanswered ? unansweredBudgetNanos : retryBudgetNanos)) {
             return -1;
         }
         entry = (entry + 1) % centrals.size();

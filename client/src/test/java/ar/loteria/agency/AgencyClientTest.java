@@ -15,7 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -127,6 +131,52 @@ class AgencyClientTest {
             assertEquals(ExitStatus.SERVER_UNREACHABLE, outcome.status());
             assertTrue(logs.matching("action: connect | result: in_progress | attempt: ").size() >= 2,
                     logs.texts().toString());
+        }
+    }
+
+    @Test
+    void aCentralWhoseAcceptQueueIsFullIsWaitedForPastTheRetryBudget() throws Exception {
+        // given: a central that stops accepting (a process starved of CPU) with a queue of 1, filled, so that new
+        // connections time out unanswered; a retry budget of 300 ms, 8 s while nothing answers
+        Path file = dir.resolve("agency-1.csv");
+        List<String> expectedWinners = BetFileGenerator.writeAgencyFile(file, 1, 40, 2, 5, false);
+        AgencyTuning tuning = new AgencyTuning(FAST.window(), FAST.retryDelay(), Duration.ofMillis(300),
+                Duration.ofSeconds(8), Duration.ofMillis(200), FAST.progressEvery(), FAST.closeTimeout());
+        List<Socket> queued = new ArrayList<>();
+        try (LogCapture logs = LogCapture.attach(); FakeCentral central = new FakeCentral(true)) {
+            int port = central.start(0, 1);
+            central.accepting(false);
+            boolean full = false;
+            while (!full && queued.size() < 20) {
+                Socket socket = new Socket();
+                try {
+                    socket.connect(new InetSocketAddress("127.0.0.1", port), 300);
+                    queued.add(socket);
+                } catch (SocketTimeoutException e) {
+                    socket.close();
+                    full = true;
+                }
+            }
+            assertTrue(full, "the accept queue never filled: " + queued.size() + " connections queued");
+            AgencyOutcome outcome;
+            try (AgencyClient client = new AgencyClient(config(port, file), BetInput.file(file), tuning)) {
+
+                // when: the central accepts again after 1.5 s, five times the retry budget
+                client.start();
+                Thread.sleep(1_500);
+                central.accepting(true);
+                outcome = client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
+            }
+
+            // then: the agency kept trying, connected, and got its winners
+            assertEquals(new AgencyOutcome(ExitStatus.SUCCESS, expectedWinners), outcome);
+            assertTrue(logs.matching("action: connect | result: in_progress | attempt: ").size() >= 3,
+                    logs.texts().toString());
+            assertFalse(logs.contains("result: fail"), logs.texts().toString());
+        } finally {
+            for (Socket socket : queued) {
+                socket.close();
+            }
         }
     }
 
@@ -245,7 +295,7 @@ class AgencyClientTest {
         Path file = dir.resolve("agency-1.csv");
         List<String> expectedWinners = BetFileGenerator.writeAgencyFile(file, 1, 500, 4, 9, false);
         AgencyTuning tuning = new AgencyTuning(AgencyTuning.DEFAULT.window(), FAST.retryDelay(), FAST.retryBudget(),
-                FAST.nameBudget(), FAST.connectTimeout(), FAST.progressEvery(), FAST.closeTimeout());
+                FAST.unansweredBudget(), FAST.connectTimeout(), FAST.progressEvery(), FAST.closeTimeout());
         long downMillis = 1_500;
         try (LogCapture logs = LogCapture.attach(); FakeCentral central = new FakeCentral(true);
              AgencyClient client = new AgencyClient(AgencyRuns.config(1, file, Map.of(), central.start(0)),

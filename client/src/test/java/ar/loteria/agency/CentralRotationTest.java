@@ -21,7 +21,7 @@ class CentralRotationTest {
             Duration.ofSeconds(90), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(3));
 
     @Test
-    void aNameThatDoesNotResolveIsRetriedForTheNameBudgetUntilAnAttemptFailsOtherwise() throws AgencyConfigException {
+    void attemptsThatNothingAnswersAreRetriedForTheUnansweredBudgetUntilOneIsAnswered() throws AgencyConfigException {
         // given
         CentralRotation unresolvedOnly = new CentralRotation(config(1, "server:12345"), TUNING);
         CentralRotation thenRefused = new CentralRotation(config(1, "server:12345"), TUNING);

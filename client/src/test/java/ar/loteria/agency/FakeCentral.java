@@ -20,6 +20,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -28,6 +29,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
@@ -127,9 +129,15 @@ final class FakeCentral implements AutoCloseable {
 
     /** Listens on 127.0.0.1:{@code port} (0 for any); returns the port. */
     int start(int port) throws InterruptedException {
+        return start(port, NetUtil.SOMAXCONN);
+    }
+
+    /** Listens on 127.0.0.1:{@code port} (0 for any) with an accept queue of {@code backlog}; returns the port. */
+    int start(int port, int backlog) throws InterruptedException {
         server = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, backlog)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -152,6 +160,14 @@ final class FakeCentral implements AutoCloseable {
     void stop() throws InterruptedException {
         server.close().sync();
         channels.close().await(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * While not {@code accepting}, connections are left in the kernel's accept queue, as by a process starved of CPU;
+     * once it is full, new ones time out unanswered.
+     */
+    void accepting(boolean accepting) throws InterruptedException {
+        server.eventLoop().submit(() -> server.config().setAutoRead(accepting)).sync();
     }
 
     /** Drops the connection when the {@code n}-th batch (from 1) arrives: stored, but not acknowledged. */
