@@ -240,6 +240,16 @@ listen_overflows() {
         END { if (!found) print "unknown" }'
 }
 
+# What the agencies of a run went through on their way, from their logs in $1: connection attempts retried,
+# connections lost and resumed, requests left unanswered for the answer timeout.
+agency_detours() {
+    local dir="$1"
+    printf '%s connection retries, %s reconnects, %s unanswered requests' \
+        "$(cat "$dir"/client*.log | grep -c 'action: connect | result: in_progress')" \
+        "$(cat "$dir"/client*.log | grep -c 'action: reconnect | result: in_progress')" \
+        "$(cat "$dir"/client*.log | grep -c 'action: sin_respuesta | result: in_progress')"
+}
+
 check_server_running() {
     if [[ "$(docker inspect -f '{{.State.Running}}' server 2>/dev/null)" == true ]]; then
         echo "  ok: the central keeps running after its agencies have left"
@@ -525,7 +535,7 @@ scenario_large() {
     overflows="$(listen_overflows)"
     check_container_store "$dir/.data" "$n" "$dir/store.csv"
     report_usage "large, $n agencies" "$dir/usage.tsv" "$n" "$t0" "$seconds"
-    figures+=("large, $n agencies: up -d server, create and start returned after ${t_started} s; the central's accept queue overflowed ${overflows} times.")
+    figures+=("large, $n agencies: up -d server, create and start returned after ${t_started} s; the central's accept queue overflowed ${overflows} times; the agencies logged $(agency_detours "$dir/run").")
     compose_down "$dir/$file"
     rm -f "$dir/store.csv"
 }
