@@ -168,7 +168,7 @@ public final class AgencyClient implements AutoCloseable {
     /** Event loop only: the outcome of a connection attempt. */
     private void connected(ChannelFuture future, CentralAddress central) {
         if (!future.isSuccess()) {
-            connectFailed(central, future.cause());
+            connectFailed(central, future.cause(), unanswered(future.cause()));
             return;
         }
         // The retry budget is only reset by a WELCOME: a central that accepts and then closes (busy, TLS
@@ -183,13 +183,16 @@ public final class AgencyClient implements AutoCloseable {
         }
     }
 
-    /** Event loop only: an attempt on {@code central} failed; the next entry is tried, unless time is up. */
-    private void connectFailed(CentralAddress central, Throwable cause) {
+    /**
+     * Event loop only: an attempt on {@code central} failed, {@code unanswered} when nothing answered it; the next
+     * entry is tried, unless time is up.
+     */
+    private void connectFailed(CentralAddress central, Throwable cause, boolean unanswered) {
         if (closing || run.ended()) {
             return;
         }
         LOG.debug("connection to {} failed: {}", central.text(), cause.toString());
-        long delay = rotation.failed(System.nanoTime(), unanswered(cause));
+        long delay = rotation.failed(System.nanoTime(), unanswered);
         if (delay < 0) {
             LOG.error("{}", AgencyLog.connectGaveUp(config.serverAddress(), rotation.failedAttempts(), cause));
             run.end(AgencyOutcome.failure(ExitStatus.SERVER_UNREACHABLE));
@@ -220,9 +223,10 @@ public final class AgencyClient implements AutoCloseable {
             return;
         }
         if (!welcomed) {
+            // HELLO unanswered is no answer (a central starved of CPU, or not a central); a close is one.
             String timedOut = ch.attr(AnswerDeadlineHandler.TIMED_OUT).get();
             connectFailed(central, new IOException(timedOut != null ? timedOut
-                    : "the central closed the connection before WELCOME"));
+                    : "the central closed the connection before WELCOME"), timedOut != null);
             return;
         }
         long delay = run.pacing().reconnectDelayNanos(rotation.dropped());

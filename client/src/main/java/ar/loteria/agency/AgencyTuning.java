@@ -9,8 +9,9 @@ import java.time.Duration;
  * @param retryDelay       wait between two connection attempts
  * @param retryBudget      how long connection attempts go on before the agency gives up
  * @param unansweredBudget the same while no attempt got an answer: the central's name did not resolve (a DNS
- *                         server that does not know a just-started container yet) or the connection timed out (a
- *                         central whose accept queue is full); used if longer than retryBudget
+ *                         server that does not know a just-started container yet), the connection timed out (a
+ *                         central whose accept queue is full) or HELLO went unanswered (a central starved of CPU);
+ *                         used if longer than retryBudget
  * @param connectTimeout   longest wait for one connection attempt
  * @param progressEvery    how often a long send logs its progress
  * @param closeTimeout     longest wait for each resource when closing

@@ -11,11 +11,11 @@ import java.util.List;
  * (refused, or closed before WELCOME) or a welcomed connection drops. The next untried entry of a round is dialled
  * at once; a new round, and a reconnect after a drop, wait the retry delay. The retry budget runs from the first
  * failure while no entry of the list answers with a WELCOME; any WELCOME starts it again. While none of those
- * attempts got an answer (the central's name did not resolve, or the connection timed out), the longer unanswered
- * budget applies instead: a DNS server may not know a container that has just started, and a central starved of
- * CPU among starting containers lets its accept queue overflow, which drops connections unanswered. A refusal, or a
- * connection closed before WELCOME, is an answer. With a single address this is that central, retried every delay
- * for the budget.
+ * attempts got an answer (the central's name did not resolve, the connection timed out, or HELLO went unanswered
+ * for the answer timeout), the longer unanswered budget applies instead: a DNS server may not know a container that
+ * has just started, and a central starved of CPU among starting containers may leave its accept queue full (new
+ * connections time out) or its accepted connections unread. A refusal, or a connection the central closed before
+ * WELCOME, is an answer. With a single address this is that central, retried every delay for the budget.
  *
  * <p>Per run; event loop only.
  */
@@ -57,9 +57,8 @@ final class CentralRotation {
     }
 
     /**
-     * An attempt on the current central failed at {@code nowNanos}, {@code unanswered} when nothing answered it (the
-     * name did not resolve, or the connection timed out): moves on to the next entry and returns how long to wait before dialling it, or -1 when the budget
-     * is spent.
+     * An attempt on the current central failed at {@code nowNanos}, {@code unanswered} when nothing answered it: moves
+     * on to the next entry and returns how long to wait before dialling it, or -1 when the budget is spent.
      */
     long failed(long nowNanos, boolean unanswered) {
         if (failedAttempts++ == 0) {

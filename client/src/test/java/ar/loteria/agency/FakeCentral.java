@@ -183,6 +183,11 @@ final class FakeCentral implements AutoCloseable {
         silent = true;
     }
 
+    /** Answers again after {@link #goSilent()}: from now on, not what it ignored while silent. */
+    void answerAgain() {
+        silent = false;
+    }
+
     /** Goes silent ({@link #goSilent()}) when the {@code n}-th batch (from 1) arrives, which is not stored. */
     void goSilentAtBatch(int n) {
         silentFromBatch = n;

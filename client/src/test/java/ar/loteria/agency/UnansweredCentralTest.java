@@ -89,6 +89,37 @@ class UnansweredCentralTest {
     }
 
     @Test
+    void aLoneCentralThatLeavesHelloUnansweredForAWhileIsWaitedForPastTheRetryBudget() throws Exception {
+        // given: a central that accepts and says nothing (starved of CPU); a retry budget of 600 ms, 8 s while
+        // nothing answers
+        Path file = dir.resolve("agency-1.csv");
+        List<String> expectedWinners = BetFileGenerator.writeAgencyFile(file, 1, 20, 1, 5, false);
+        AgencyTuning tuning = new AgencyTuning(FAST.window(), FAST.retryDelay(),
+                Duration.ofMillis(600), Duration.ofSeconds(8), FAST.connectTimeout(),
+                FAST.progressEvery(), FAST.closeTimeout());
+        try (LogCapture logs = LogCapture.attach(); FakeCentral central = new FakeCentral(true)) {
+            int port = central.start(0);
+            central.goSilent();
+            AgencyOutcome outcome;
+            try (AgencyClient client = new AgencyClient(AgencyRuns.config(1, file, TIMEOUT, port),
+                    BetInput.file(file), tuning)) {
+
+                // when: it answers again after 2 s, over three times the retry budget
+                client.start();
+                Thread.sleep(2_000);
+                central.answerAgain();
+                outcome = client.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
+            }
+
+            // then: each HELLO left unanswered was retried, and the agency got its winners
+            assertEquals(new AgencyOutcome(ExitStatus.SUCCESS, expectedWinners), outcome);
+            assertEquals(TestBets.readFile(file), central.stored);
+            assertTrue(logs.matching("sin_respuesta").size() >= 3, logs.texts().toString());
+            assertFalse(logs.contains("result: fail"), logs.texts().toString());
+        }
+    }
+
+    @Test
     void aCentralSilentMidStreamIsLeftAndTheNextResumesWithNothingLostOrDuplicated() throws Exception {
         // given: two centrals on one store; the first stops answering at the 10th batch, which it does not store
         Path file = dir.resolve("agency-1.csv");
