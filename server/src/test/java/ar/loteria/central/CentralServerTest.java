@@ -354,6 +354,12 @@ class CentralServerTest {
         try (SocketAgency agency = new SocketAgency(server.port())) {
             agency.send(new Hello(1, "")).receive();
             agency.send(new ResultsRequest(1));
+            // waiting: once parked (before that, the central would close with the request unread, a reset)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (server.status().resultsWaiting() == 0) {
+                assertTrue(System.nanoTime() < deadline, "the RESULTS request was never parked");
+                Thread.sleep(5);
+            }
 
             server.close();
 
