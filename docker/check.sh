@@ -48,43 +48,34 @@ install_tools() {
     fi
 }
 
+# Generates $1 with generar-compose.sh for $2 agencies, with the environment in the remaining arguments
+# (NAME=value), and lints and validates it; $3 names the file in failures.
+check_generated() {
+    local file="$1" n="$2" what="$3" plain
+    shift 3
+    if ! env "$@" bash ./generar-compose.sh "$file" "$n"; then
+        fail "generar-compose.sh for $what exited non-zero"
+        return
+    fi
+    yamllint --strict "$file" || fail "yamllint on the compose file for $what"
+    # Debian's docker-compose 1.29 predates the top-level "name:" key, so it checks a copy without it;
+    # --project-directory resolves the relative bind paths from the repository root, as for users.
+    plain="${file%.yaml}-plain.yaml"
+    grep -v '^name:' "$file" >"$plain"
+    docker-compose --project-directory . -f "$plain" config -q \
+        || fail "docker-compose config on the compose file for $what"
+}
+
 check_generated_compose_files() {
-    local dir="$1" n file plain
+    local dir="$1" n
     for n in "${AGENCY_COUNTS[@]}"; do
-        file="$dir/docker-compose-$n.yaml"
         step "generar-compose.sh with $n agencies"
-        if ! bash ./generar-compose.sh "$file" "$n"; then
-            fail "generar-compose.sh $n exited non-zero"
-            continue
-        fi
-        yamllint --strict "$file" || fail "yamllint on the compose file for $n agencies"
-        # Debian's docker-compose 1.29 predates the top-level "name:" key, so it checks a copy without it;
-        # --project-directory resolves the relative bind paths from the repository root, as for users.
-        plain="$dir/plain-$n.yaml"
-        grep -v '^name:' "$file" >"$plain"
-        docker-compose --project-directory . -f "$plain" config -q \
-            || fail "docker-compose config on the compose file for $n agencies"
+        check_generated "$dir/docker-compose-$n.yaml" "$n" "$n agencies"
     done
-    file="$dir/docker-compose-centrals.yaml"
     step "generar-compose.sh with CENTRALS=3 and 5 agencies"
-    if CENTRALS=3 bash ./generar-compose.sh "$file" 5; then
-        yamllint --strict "$file" || fail "yamllint on the compose file for 3 centrals"
-        grep -v '^name:' "$file" >"$dir/plain-centrals.yaml"
-        docker-compose --project-directory . -f "$dir/plain-centrals.yaml" config -q \
-            || fail "docker-compose config on the compose file for 3 centrals"
-    else
-        fail "generar-compose.sh with CENTRALS=3 exited non-zero"
-    fi
-    file="$dir/docker-compose-pg-ha.yaml"
+    check_generated "$dir/docker-compose-centrals.yaml" 5 "3 centrals" CENTRALS=3
     step "generar-compose.sh with CENTRALS=2 PG_HA=1 and 5 agencies"
-    if CENTRALS=2 PG_HA=1 bash ./generar-compose.sh "$file" 5; then
-        yamllint --strict "$file" || fail "yamllint on the compose file for the database pair"
-        grep -v '^name:' "$file" >"$dir/plain-pg-ha.yaml"
-        docker-compose --project-directory . -f "$dir/plain-pg-ha.yaml" config -q \
-            || fail "docker-compose config on the compose file for the database pair"
-    else
-        fail "generar-compose.sh with CENTRALS=2 PG_HA=1 exited non-zero"
-    fi
+    check_generated "$dir/docker-compose-pg-ha.yaml" 5 "the database pair" CENTRALS=2 PG_HA=1
     step "$DEV_COMPOSE is what the generator writes for 5 agencies"
     yamllint --strict "$DEV_COMPOSE" || fail "yamllint on $DEV_COMPOSE"
     cmp -s "$DEV_COMPOSE" "$dir/docker-compose-5.yaml" \

@@ -79,36 +79,39 @@ final class HungCentrals {
      * @return how many it ended
      */
     static int fence(Connection c, Fencing fencing) throws SQLException {
-        List<long[]> hung = new ArrayList<>();
-        List<String> names = new ArrayList<>();
+        List<Holder> hung = new ArrayList<>();
         try (PreparedStatement holders = c.prepareStatement(HOLDERS)) {
             holders.setLong(1, Schema.LOCK >>> 32);
             holders.setLong(2, Schema.LOCK & 0xFFFF_FFFFL);
             holders.setLong(3, fencing.hungAfter().toSeconds());
             try (ResultSet rows = holders.executeQuery()) {
                 while (rows.next()) {
-                    hung.add(new long[] {rows.getLong(1), rows.getLong(4)});
-                    names.add(rows.getString(2) + " from " + rows.getString(3));
+                    hung.add(new Holder(rows.getInt(1), rows.getString(2) + " from " + rows.getString(3),
+                            rows.getLong(4)));
                 }
             }
         }
         int ended = 0;
         try (PreparedStatement terminate = c.prepareStatement("SELECT pg_terminate_backend(?)")) {
-            for (int i = 0; i < hung.size(); i++) {
-                terminate.setInt(1, (int) hung.get(i)[0]);
+            for (Holder holder : hung) {
+                terminate.setInt(1, holder.pid());
                 try (ResultSet done = terminate.executeQuery()) {
                     if (done.next() && done.getBoolean(1)) {
-                        CentralLog.hungSessionEnded(hung.get(i)[0], names.get(i), hung.get(i)[1]);
+                        CentralLog.hungSessionEnded(holder.pid(), holder.session(), holder.seconds());
                         ended++;
                     }
                 } catch (SQLException e) {
                     // Not allowed (another role), say: said once here, and the central goes on trying.
-                    CentralLog.hungSessionNotEnded(hung.get(i)[0], names.get(i), String.valueOf(e.getMessage()));
+                    CentralLog.hungSessionNotEnded(holder.pid(), holder.session(), String.valueOf(e.getMessage()));
                     c.rollback();
                 }
             }
         }
         c.commit();
         return ended;
+    }
+
+    /** A session holding the lottery's locks: its backend, who it is, and its transaction's age in seconds. */
+    private record Holder(int pid, String session, long seconds) {
     }
 }
